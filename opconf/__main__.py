@@ -1,0 +1,3 @@
+from opconf.cli import main
+
+raise SystemExit(main())

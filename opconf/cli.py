@@ -1,0 +1,82 @@
+"""The command line: parse arguments, run one command, map errors to exit codes.
+
+Each command lives in ``opconf/commands/<verb>.py`` with ``register(subparsers)`` adding its
+parser (``set_defaults(run=...)``) and a ``run(args) -> int``. This module is the only place
+that exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import NoReturn
+
+from opconf import __version__, exitcodes
+from opconf.errors import OpconfError
+
+COMMANDS = ("validate", "fmt", "schema", "plan", "apply", "show", "store", "refs", "history", "rollback")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on bad usage; 2 means "changes present" for plan, so use USAGE."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(exitcodes.USAGE, f"error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="opconf",
+        description="Configuration as code for CRM opportunity configuration.",
+    )
+    parser.add_argument("--version", action="version", version=f"opconf {__version__}")
+    parser.add_argument(
+        "--project",
+        metavar="FILE",
+        help="project file (default: ./opconf.yaml when present)",
+    )
+    parser.add_argument("--traceback", action="store_true", help="show tracebacks of errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"opconf.commands.{name}").register(sub)
+    return parser
+
+
+def _report_bug(exc: BaseException) -> int:
+    traceback.print_exception(exc)
+    print(
+        f"\nerror: unexpected {type(exc).__name__} — this is a bug in opconf {__version__}; "
+        "please report it with the traceback above.",
+        file=sys.stderr,
+    )
+    return exitcodes.INTERNAL
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+        return code
+    except OpconfError as exc:
+        if args.traceback:
+            traceback.print_exception(exc)
+        print(f"error: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"hint: {exc.hint}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and the like: not an error worth a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return exitcodes.OK
+    except Exception as exc:
+        return _report_bug(exc)

@@ -1,0 +1,68 @@
+"""Diagnostics: every problem validation finds, as frozen values.
+
+Each carries a stable rule code (catalogue: docs/rules.md), a severity, the file, a 1-based
+line and column, and the path inside the document. Reporters render them by name.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+Path = tuple[str | int, ...]
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    file: str = ""
+    line: int = 0
+    column: int = 0
+    path: Path = ()
+
+    @property
+    def pointer(self) -> str:
+        """The path as a JSON Pointer (RFC 6901), e.g. ``/stages/0/probability``."""
+        return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in self.path)
+
+    @property
+    def dotted(self) -> str:
+        """The path as people write it, e.g. ``stages[0].probability``."""
+        out = ""
+        for p in self.path:
+            out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+        return out
+
+    def sort_key(self) -> tuple[str, int, int, int, str, str]:
+        return (
+            self.file,
+            self.line,
+            self.column,
+            _SEVERITY_ORDER[self.severity],
+            self.code,
+            self.message,
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "path": self.pointer,
+        }
+
+
+def did_you_mean(word: str, choices: Iterable[object]) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
+    match = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""

@@ -1,0 +1,50 @@
+"""The error hierarchy: everything a user can cause derives from OpconfError.
+
+The CLI catches OpconfError, prints ``error: <message>`` plus an optional hint, and exits with
+``exit_code``. Anything else is a bug and is reported as such.
+"""
+
+from __future__ import annotations
+
+from opconf import exitcodes
+
+
+class OpconfError(Exception):
+    """An expected failure with a one-line message and an optional hint."""
+
+    exit_code = exitcodes.USAGE
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(OpconfError):
+    """Bad arguments, a missing path, an unreadable project file."""
+
+
+class ConfigError(OpconfError):
+    """The configuration is invalid (plan/apply refuse it)."""
+
+    exit_code = exitcodes.PROBLEMS
+
+
+class StoreError(OpconfError):
+    """The store cannot be used: unreachable, uninitialised, newer than this tool."""
+
+    exit_code = exitcodes.STORE
+
+
+class LockError(StoreError):
+    """Another apply holds the store's lock."""
+
+
+class StalePlanError(StoreError):
+    """A saved plan no longer matches the store."""
+
+
+class PlanRefused(OpconfError):
+    """The plan has errors or needs a flag (``--allow-destructive``) to apply."""
+
+    exit_code = exitcodes.PROBLEMS

@@ -1,0 +1,1 @@
+"""Reading configuration: find files, parse YAML safely, keep positions."""

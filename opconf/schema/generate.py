@@ -1,0 +1,97 @@
+"""Generate ``schemas/*.schema.json`` from the pydantic models (one source of truth)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
+
+from opconf.models import MODELS, SCHEMA_NAMES
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+BASE_URI = "https://opconf.dev/schemas/v1/"
+
+
+class _Generator(GenerateJsonSchema):
+    """Pydantic's generator, adjusted for hand-written YAML.
+
+    Optional fields are *absent*, never ``null``: ``description: ~`` is a mistake worth
+    reporting, so ``X | None = None`` becomes plain ``X`` in the schema.
+    """
+
+    def nullable_schema(self, schema: core_schema.NullableSchema) -> JsonSchemaValue:
+        return self.generate_inner(schema["schema"])
+
+    def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
+        result = super().default_schema(schema)
+        if result.get("default", ...) is None:
+            del result["default"]
+        return result
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+
+def document_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one document kind."""
+    body = MODELS[kind].model_json_schema(schema_generator=_Generator)
+    return {
+        "$schema": DRAFT,
+        "$id": f"{BASE_URI}{SCHEMA_NAMES[kind]}.schema.json",
+        **body,
+    }
+
+
+def any_document_schema() -> dict[str, Any]:
+    """One schema for any opconf document, dispatching on ``kind`` (for editors)."""
+    return {
+        "$schema": DRAFT,
+        "$id": f"{BASE_URI}opconf.schema.json",
+        "title": "opconf document",
+        "type": "object",
+        "required": ["apiVersion", "kind"],
+        "properties": {"kind": {"enum": list(MODELS)}},
+        "allOf": [
+            {
+                "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
+                "then": {"$ref": f"{SCHEMA_NAMES[kind]}.schema.json"},
+            }
+            for kind in MODELS
+        ],
+    }
+
+
+def render(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def expected_files() -> dict[str, str]:
+    """File name → content of every generated schema except the plan's."""
+    files = {f"{SCHEMA_NAMES[k]}.schema.json": render(document_schema(k)) for k in MODELS}
+    files["opconf.schema.json"] = render(any_document_schema())
+    return files
+
+
+def write(directory: Path, files: dict[str, str]) -> list[str]:
+    """Write the files that differ; return their names."""
+    directory.mkdir(parents=True, exist_ok=True)
+    changed = []
+    for name, text in sorted(files.items()):
+        path = directory / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            changed.append(name)
+    return changed
+
+
+def drifted(directory: Path, files: dict[str, str]) -> list[str]:
+    """Names of the files that are missing or differ from what the models generate."""
+    return [
+        name
+        for name, text in sorted(files.items())
+        if not (directory / name).exists()
+        or (directory / name).read_text(encoding="utf-8") != text
+    ]
