@@ -40,8 +40,10 @@ class Diagnostic:
             out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
         return out
 
-    def sort_key(self) -> tuple[str, int, int, int, str, str]:
+    def sort_key(self) -> tuple[bool, str, int, int, int, str, str]:
+        """By file and position; notes without a file come last."""
         return (
+            not self.file,
             self.file,
             self.line,
             self.column,

@@ -1,0 +1,30 @@
+"""``--format github``: GitHub Actions workflow commands, shown as PR annotations."""
+
+from __future__ import annotations
+
+from opconf.diagnostics import Diagnostic
+from opconf.report.text import summary
+from opconf.validate import ValidationResult
+
+_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(value: str) -> str:
+    return _data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(d: Diagnostic) -> str:
+    props = []
+    if d.file:
+        props += [f"file={_property(d.file)}", f"line={d.line}", f"col={d.column}"]
+    props.append(f"title={d.code}")
+    path = f" ({d.dotted})" if d.path else ""
+    return f"::{_LEVEL[d.severity]} {','.join(props)}::{_data(d.message + path)}"
+
+
+def render(result: ValidationResult, strict: bool) -> str:
+    return "".join(annotation(d) + "\n" for d in result.diagnostics) + summary(result) + "\n"

@@ -1,0 +1,28 @@
+"""``--format text``: one line per problem, then a summary line."""
+
+from __future__ import annotations
+
+from opconf.diagnostics import Diagnostic
+from opconf.validate import ValidationResult
+
+
+def line(d: Diagnostic) -> str:
+    where = f"{d.file}:{d.line}:{d.column}: " if d.file else ""
+    path = f" ({d.dotted})" if d.path else ""
+    return f"{where}{d.severity} {d.code} {d.message}{path}"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def summary(result: ValidationResult) -> str:
+    errors, warnings = result.count("error"), result.count("warning")
+    scope = f"in {plural(result.files, 'file')} ({result.objects:,} objects checked)"
+    if not errors and not warnings:
+        return f"No problems {scope}."
+    return f"{plural(errors, 'error')}, {plural(warnings, 'warning')} {scope}"
+
+
+def render(result: ValidationResult, strict: bool) -> str:
+    return "".join(line(d) + "\n" for d in result.diagnostics) + summary(result) + "\n"

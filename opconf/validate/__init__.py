@@ -1,0 +1,116 @@
+"""Validation (SPEC §3): read → envelope and schema → semantic rules, all problems at once."""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from opconf.diagnostics import Diagnostic
+from opconf.load.discover import discover
+from opconf.load.yamlread import Document, FileResult, Locator, read_file
+from opconf.references import References
+from opconf.validate import rules
+from opconf.validate.finding import Finding
+from opconf.validate.index import Index
+from opconf.validate.schema_check import check_envelope, check_schema
+
+REFS_SKIPPED = Diagnostic(
+    "OPC290",
+    "info",
+    "reference checks skipped: no opconf.refs.yaml (write one with `opconf refs pull`)",
+)
+
+
+@dataclass
+class ValidationResult:
+    """Everything one validation run found."""
+
+    files: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    index: Index = field(default_factory=Index)
+
+    @property
+    def objects(self) -> int:
+        """Documents of a known kind (whether or not they passed the schema)."""
+        return sum(len(docs) for docs in self.index.by_kind.values()) + len(self.index.invalid)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)
+
+    def valid(self, strict: bool = False) -> bool:
+        errors = self.count("error") + (self.count("warning") if strict else 0)
+        return errors == 0
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building many small containers triggers the cyclic GC constantly; none are cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def display_names(paths: Iterable[Path]) -> dict[Path, str]:
+    """How each file is named in output: relative to the working directory when below it."""
+    cwd = os.getcwd()
+    names = {}
+    for path in paths:
+        absolute = os.path.abspath(path)
+        relative = os.path.relpath(absolute, cwd)
+        names[path] = absolute if relative.startswith("..") else relative
+    return names
+
+
+def validate_paths(paths: Iterable[Path], refs: References | None) -> ValidationResult:
+    """Validate every YAML file under ``paths``; ``refs`` None skips the reference checks."""
+    files = discover(paths)
+    names = display_names(files)
+    with _gc_paused():
+        results = [read_file(path, names[path]) for path in files]
+    return validate_results(results, len(files), refs, {names[p]: p for p in files})
+
+
+def validate_results(
+    results: list[FileResult], files: int, refs: References | None, sources: dict[str, Path]
+) -> ValidationResult:
+    result = ValidationResult(files=files)
+    findings: list[Finding] = []
+    for file_result in results:
+        result.diagnostics.extend(file_result.diagnostics)
+        for doc in file_result.documents:
+            problems = list(check_envelope(doc))
+            if problems:
+                findings.extend(problems)
+                continue
+            kind = doc.data["kind"]
+            problems = check_schema(doc, kind)
+            if problems:
+                findings.extend(problems)
+                result.index.add_invalid(kind, doc)
+            else:
+                result.index.add(kind, doc)
+    findings.extend(rules.check(result.index, refs))
+    result.diagnostics.extend(locate(findings, sources))
+    if refs is None:
+        result.diagnostics.append(REFS_SKIPPED)
+    result.diagnostics.sort(key=Diagnostic.sort_key)
+    return result
+
+
+def locate(findings: list[Finding], sources: dict[str, Path]) -> list[Diagnostic]:
+    """Give each finding its line and column (re-parsing only the files concerned)."""
+    locator = Locator(lambda name: sources[name].read_bytes().decode("utf-8-sig"))
+    out = []
+    for f in findings:
+        doc: Document = f.doc
+        line, column = locator.position(doc.file, doc.index, f.path, at_key=f.at_key)
+        out.append(Diagnostic(f.code, f.severity, f.message, doc.file, line, column, f.path))
+    return out

@@ -1,0 +1,67 @@
+"""The rule catalogue: every diagnostic code, its title and the layer it belongs to.
+
+docs/rules.md documents each code; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+RULES: dict[str, str] = {
+    # Layer 1: reading and parsing
+    "OPC000": "file cannot be read",
+    "OPC001": "file is not valid UTF-8",
+    "OPC002": "YAML syntax error",
+    "OPC003": "duplicate mapping key",
+    "OPC004": "unsupported YAML tag",
+    "OPC005": "alias expansion over budget, or recursive alias",
+    "OPC006": "file over the size cap",
+    "OPC007": "document is not a mapping",
+    "OPC008": "nesting too deep",
+    "OPC009": "mapping key is not a plain string",
+    "OPC010": "missing or unsupported apiVersion",
+    "OPC011": "missing or unknown kind",
+    # Layer 2: JSON Schema
+    "OPC101": "missing required field",
+    "OPC102": "unknown field",
+    "OPC103": "wrong type",
+    "OPC104": "value not allowed",
+    "OPC105": "value does not match the required pattern",
+    "OPC106": "number out of range",
+    "OPC107": "text too short or too long",
+    "OPC108": "too few or too many items",
+    "OPC109": "other schema violation",
+    # Layer 3: semantic rules
+    "OPC201": "duplicate key",
+    "OPC202": "duplicate name (ignoring case)",
+    "OPC203": "duplicate product code",
+    "OPC210": "unknown product",
+    "OPC211": "unknown coverage group",
+    "OPC212": "active template sells an inactive product",
+    "OPC213": "product listed twice in a template",
+    "OPC220": "duplicate stage key in a template",
+    "OPC221": "duplicate step key in a template",
+    "OPC222": "no won stage",
+    "OPC223": "no lost stage",
+    "OPC224": "open stage after a closed stage",
+    "OPC225": "first stage is not open",
+    "OPC226": "won stage probability is not 100",
+    "OPC227": "lost stage probability is not 0",
+    "OPC228": "open-stage probability decreases",
+    "OPC229": "document step assigned by role",
+    "OPC230": "previous key is still a live key",
+    "OPC231": "previous key claimed twice",
+    "OPC232": "replaced stage is still a live stage",
+    "OPC233": "replaced stage claimed twice",
+    "OPC240": "user listed twice in a coverage group",
+    "OPC241": "unique coverage role held by more than one member",
+    "OPC250": "unknown user",
+    "OPC251": "inactive user",
+    "OPC252": "unknown coverage role",
+    "OPC253": "unknown product type",
+    "OPC290": "reference checks skipped (no snapshot)",
+}
+
+DOCS_URL = "https://github.com/opconf/opconf/blob/main/docs/rules.md"
+
+
+def help_uri(code: str) -> str:
+    return f"{DOCS_URL}#{code.lower()}"

@@ -1,0 +1,19 @@
+"""A user is at most once in a coverage group."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opconf.validate.finding import Finding
+from opconf.validate.index import Index, enumerate_items
+
+
+def check(index: Index) -> Iterator[Finding]:
+    for doc in index.docs("CoverageGroup"):
+        seen: dict[str, int] = {}
+        for i, member in enumerate_items(doc, "members"):
+            user = member["user"]
+            if user in seen:
+                message = f"user '{user}' is already a member (members[{seen[user]}])"
+                yield Finding("OPC240", message, doc, ("members", i, "user"))
+            seen.setdefault(user, i)

@@ -1,0 +1,68 @@
+"""References into CRM data: users exist and are active, roles and product types exist.
+
+Run against the ``opconf.refs.yaml`` snapshot by ``validate`` and against the live store by
+``plan``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from opconf.diagnostics import did_you_mean
+from opconf.load.yamlread import Document
+from opconf.references import References
+from opconf.validate.finding import Finding
+from opconf.validate.index import Index, enumerate_items, steps
+
+
+def check(index: Index, refs: References) -> Iterator[Finding]:
+    for doc in index.docs("Product"):
+        kind = doc.data["type"]
+        if kind not in refs.product_types:
+            hint = did_you_mean(kind, refs.product_types)
+            yield Finding("OPC253", f"unknown product type '{kind}'{hint}", doc, ("type",))
+    for doc in index.docs("CoverageGroup"):
+        yield from _members(doc, refs)
+    for doc in index.docs("OpportunityTemplate"):
+        for path, step in steps(doc):
+            assignee = step.get("assignee")
+            if isinstance(assignee, dict):
+                yield from _assignee(doc, (*path, "assignee"), assignee, refs)
+
+
+def _members(doc: Document, refs: References) -> Iterator[Finding]:
+    holders: dict[str, str] = {}
+    for i, member in enumerate_items(doc, "members"):
+        yield from _user(doc, ("members", i, "user"), member["user"], refs)
+        role = member["role"]
+        yield from _role(doc, ("members", i, "role"), role, refs)
+        if refs.roles.get(role):
+            if role in holders and holders[role] != member["user"]:
+                message = f"role '{role}' is unique and already held by '{holders[role]}'"
+                yield Finding("OPC241", message, doc, ("members", i, "role"))
+            holders.setdefault(role, member["user"])
+
+
+def _assignee(
+    doc: Document, path: tuple[Any, ...], assignee: dict[str, str], refs: References
+) -> Iterator[Finding]:
+    if "user" in assignee:
+        yield from _user(doc, (*path, "user"), assignee["user"], refs)
+    if "role" in assignee:
+        yield from _role(doc, (*path, "role"), assignee["role"], refs)
+
+
+def _user(doc: Document, path: tuple[Any, ...], login: str, refs: References) -> Iterator[Finding]:
+    active = refs.users.get(login)
+    if active is None:
+        message = f"unknown user '{login}'{did_you_mean(login, refs.users)}"
+        yield Finding("OPC250", message, doc, path)
+    elif not active:
+        yield Finding("OPC251", f"user '{login}' is inactive in the CRM", doc, path)
+
+
+def _role(doc: Document, path: tuple[Any, ...], role: str, refs: References) -> Iterator[Finding]:
+    if role not in refs.roles:
+        message = f"unknown coverage role '{role}'{did_you_mean(role, refs.roles)}"
+        yield Finding("OPC252", message, doc, path)
