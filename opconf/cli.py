@@ -18,7 +18,18 @@ from typing import NoReturn
 from opconf import __version__, exitcodes
 from opconf.errors import OpconfError
 
-COMMANDS = ("validate", "fmt", "schema")
+COMMANDS = (
+    "validate",
+    "fmt",
+    "schema",
+    "plan",
+    "apply",
+    "show",
+    "store",
+    "refs",
+    "history",
+    "rollback",
+)
 
 
 class _Parser(argparse.ArgumentParser):

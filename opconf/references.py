@@ -30,7 +30,8 @@ def load_references(path: Path) -> References | None:
     if result.diagnostics:
         d = result.diagnostics[0]
         raise UsageError(
-            f"{d.file}:{d.line}:{d.column}: {d.message}", hint="re-create it with `opconf refs pull`"
+            f"{d.file}:{d.line}:{d.column}: {d.message}",
+            hint="re-create it with `opconf refs pull`",
         )
     data = result.documents[0].data if result.documents else {}
     try:

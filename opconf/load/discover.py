@@ -29,7 +29,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 
 
 def _walk(root: Path) -> list[Path]:
-    out = []
+    out: list[Path] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         out.extend(Path(folder, f) for f in files if f.endswith(SUFFIXES))

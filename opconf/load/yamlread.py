@@ -71,7 +71,7 @@ def plain_scalar(value: str) -> Any:
     return value
 
 
-class _Composer(CParser):  # type: ignore[misc]
+class _Composer(CParser):
     """libyaml's composer with a resolver that only marks plain scalars."""
 
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
@@ -214,7 +214,9 @@ def _decode(raw: bytes, display: str) -> str | FileResult:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return _fatal(display, "OPC001", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line, column)
+        return _fatal(
+            display, "OPC001", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line, column
+        )
 
 
 def _yaml_error(display: str, exc: yaml.YAMLError) -> Diagnostic:
@@ -236,7 +238,7 @@ def read_text(text: str, display: str) -> FileResult:
     index = 0
     try:
         while composer.check_node():
-            node = composer.get_node()
+            node: Any = composer.get_node()
             builder = _Builder(display, track)
             data = builder.build(node, 0, ())
             result.diagnostics.extend(builder.problems)
@@ -278,7 +280,9 @@ def read_file(path: Path, display: str) -> FileResult:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             mib = MAX_FILE_BYTES // (1024 * 1024)
-            return _fatal(display, "OPC006", f"file is {size / 1048576:.1f} MiB, over the {mib} MiB cap")
+            return _fatal(
+                display, "OPC006", f"file is {size / 1048576:.1f} MiB, over the {mib} MiB cap"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         return _fatal(display, "OPC000", f"cannot read file: {exc.strerror}")
@@ -309,7 +313,9 @@ class Locator:
             self._cache[file] = nodes
         return self._cache[file]
 
-    def position(self, file: str, index: int, path: tuple[Any, ...], at_key: bool = False) -> tuple[int, int]:
+    def position(
+        self, file: str, index: int, path: tuple[Any, ...], at_key: bool = False
+    ) -> tuple[int, int]:
         """1-based (line, column) of the deepest node along ``path``.
 
         With ``at_key`` the last path element is a mapping key and its key node is returned

@@ -35,7 +35,12 @@ def render(result: ValidationResult, strict: bool) -> str:
         {"id": c, "shortDescription": {"text": RULES.get(c, c)}, "helpUri": help_uri(c)}
         for c in codes
     ]
-    driver = {"name": "opconf", "version": __version__, "informationUri": help_uri(""), "rules": rules}
+    driver = {
+        "name": "opconf",
+        "version": __version__,
+        "informationUri": help_uri(""),
+        "rules": rules,
+    }
     run = {
         "tool": {"driver": driver},
         "results": [_result(d, rule_index) for d in result.diagnostics],

@@ -10,6 +10,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from opconf.models import MODELS, SCHEMA_NAMES
+from opconf.schema.plan_schema import plan_schema
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 BASE_URI = "https://opconf.dev/schemas/v1/"
@@ -69,9 +70,12 @@ def render(schema: dict[str, Any]) -> str:
 
 
 def expected_files() -> dict[str, str]:
-    """File name → content of every generated schema except the plan's."""
+    """File name → content of every generated schema."""
     files = {f"{SCHEMA_NAMES[k]}.schema.json": render(document_schema(k)) for k in MODELS}
     files["opconf.schema.json"] = render(any_document_schema())
+    files["plan.schema.json"] = render(
+        {"$schema": DRAFT, "$id": f"{BASE_URI}plan.schema.json", **plan_schema()}
+    )
     return files
 
 
@@ -92,6 +96,5 @@ def drifted(directory: Path, files: dict[str, str]) -> list[str]:
     return [
         name
         for name, text in sorted(files.items())
-        if not (directory / name).exists()
-        or (directory / name).read_text(encoding="utf-8") != text
+        if not (directory / name).exists() or (directory / name).read_text(encoding="utf-8") != text
     ]

@@ -32,6 +32,7 @@ class ValidationResult:
     files: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
     index: Index = field(default_factory=Index)
+    sources: dict[str, Path] = field(default_factory=dict)  # display name → file
 
     @property
     def objects(self) -> int:
@@ -81,7 +82,7 @@ def validate_paths(paths: Iterable[Path], refs: References | None) -> Validation
 def validate_results(
     results: list[FileResult], files: int, refs: References | None, sources: dict[str, Path]
 ) -> ValidationResult:
-    result = ValidationResult(files=files)
+    result = ValidationResult(files=files, sources=sources)
     findings: list[Finding] = []
     for file_result in results:
         result.diagnostics.extend(file_result.diagnostics)

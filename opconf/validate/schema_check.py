@@ -73,7 +73,7 @@ def check_schema(doc: Document, kind: str) -> list[Finding]:
     """Every schema violation of a document whose kind is known."""
     if _fast(kind).is_valid(doc.data):
         return []
-    findings = []
+    findings: list[Finding] = []
     for error in _reference(kind).iter_errors(doc.data):
         findings.extend(_findings(doc, error))
     return findings

@@ -1,0 +1,133 @@
+"""Apply (SPEC §6): one transaction, under the lock, refusing stale or unsafe plans."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from opconf.canonical import KIND_ORDER
+from opconf.errors import PlanRefused, StalePlanError
+from opconf.plan import digest, row_digest
+from opconf.plan.model import Change, Plan
+from opconf.store.model import Holder, StoreState
+
+if TYPE_CHECKING:
+    from opconf.store import Store
+    from opconf.store.write import Writer
+
+Progress = Callable[[int, int, Change], None]
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    revision: int
+    summary: dict[str, int]
+    changed: bool
+
+
+def refuse_unsafe(plan: Plan, allow_destructive: bool) -> None:
+    """Raise :class:`PlanRefused` for a plan with errors, or destructive without the flag."""
+    if plan.errors:
+        first = plan.errors[0]
+        more = f" (and {len(plan.errors) - 1} more)" if len(plan.errors) > 1 else ""
+        raise PlanRefused(
+            f"the plan has errors: {first.message}{more}", hint="fix them and plan again"
+        )
+    if plan.destructive and not allow_destructive:
+        names = ", ".join(f"{c.kind} {c.key}" for c in plan.destructive[:3])
+        more = f" and {len(plan.destructive) - 3} more" if len(plan.destructive) > 3 else ""
+        raise PlanRefused(
+            f"the plan deletes data ({names}{more})",
+            hint="review it, then apply with --allow-destructive",
+        )
+
+
+def check_fresh(plan: Plan, state: StoreState) -> None:
+    """Refuse a plan whose base no longer matches the store, naming what moved."""
+    moved = []
+    if state.revision != plan.base.revision:
+        moved.append(f"revision {plan.base.revision} → {state.revision}")
+    for ident, expected in sorted(plan.base.rows.items()):
+        kind, key = ident.split("/", 1)
+        if row_digest(state.objects.get((kind, key))) != expected:
+            moved.append(f"{kind} {key} changed")
+    if moved:
+        shown = ", ".join(moved[:5]) + (f" and {len(moved) - 5} more" if len(moved) > 5 else "")
+        raise StalePlanError(
+            f"the plan is stale: the store moved since it was made ({shown})",
+            hint="run `opconf plan` again; nothing was written",
+        )
+
+
+def apply_plan(
+    store: Store,
+    plan: Plan,
+    *,
+    holder: Holder,
+    allow_destructive: bool = False,
+    lock_timeout: float = 0.0,
+    progress: Progress | None = None,
+) -> ApplyResult:
+    """Apply ``plan`` exactly, all or nothing; records a new revision when anything changed."""
+    refuse_unsafe(plan, allow_destructive)
+    if not plan.changes:
+        return ApplyResult(plan.base.revision, plan.summary(), changed=False)
+    with store.writer(holder, lock_timeout) as writer:
+        check_fresh(plan, writer.state)
+        for i, change in enumerate(plan.changes):
+            _perform(writer, change)
+            if progress:
+                progress(i + 1, len(plan.changes), change)
+        revision = writer.record(
+            actor=holder.actor,
+            host=holder.host,
+            git_commit=git_commit(Path.cwd()),
+            plan_digest=digest(plan.to_dict()),
+            summary=plan.summary(),
+            snapshot=snapshot_after(writer.state, plan.changes),
+        )
+    return ApplyResult(revision, plan.summary(), changed=True)
+
+
+def _perform(writer: Writer, change: Change) -> None:
+    if change.action == "create":
+        assert change.after is not None
+        writer.create(change.kind, change.after)
+        return
+    row = writer.state.objects[(change.kind, change.store_key)]
+    if change.action == "delete":
+        writer.delete(change.kind, row.id)
+        return
+    assert change.after is not None
+    writer.update(
+        change.kind,
+        row.id,
+        change.after,
+        stage_renames=change.stage_renames,
+        stage_moves=change.stage_moves,
+        adopt=not row.managed,
+    )
+
+
+def snapshot_after(state: StoreState, changes: tuple[Change, ...]) -> dict[str, list[Any]]:
+    """The managed configuration once ``changes`` are applied to ``state``."""
+    managed = {k: o.data for k, o in state.objects.items() if o.managed}
+    for change in changes:
+        managed.pop((change.kind, change.store_key), None)
+        if change.after is not None:
+            managed[(change.kind, change.key)] = change.after
+    return {kind: [managed[k] for k in sorted(managed) if k[0] == kind] for kind in KIND_ORDER}
+
+
+def git_commit(folder: Path) -> str | None:
+    """The commit checked out in ``folder``, when it is a git work tree."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, timeout=5
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None

@@ -1,0 +1,68 @@
+"""``opconf refs pull``: snapshot CRM reference data into opconf.refs.yaml for offline checks."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from opconf import exitcodes
+from opconf.commands._common import add_store_options, open_store
+
+HEADER = "# CRM reference data snapshot, written by `opconf refs pull`. Do not edit by hand.\n"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("refs", help="CRM reference data snapshot")
+    verbs = p.add_subparsers(dest="verb", metavar="VERB", required=True)
+    pull = verbs.add_parser("pull", help="write opconf.refs.yaml from the store")
+    pull.add_argument("--out", type=Path, metavar="FILE", help="default: opconf.refs.yaml")
+    add_store_options(pull)
+    pull.set_defaults(run=run_pull)
+
+
+def _flow(item: dict[str, Any]) -> str:
+    import json
+
+    parts = []
+    for key, value in item.items():
+        text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+        if isinstance(value, str) and not _plain_ok(value):
+            text = json.dumps(value, ensure_ascii=False)
+        parts.append(f"{key}: {text}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def _plain_ok(value: str) -> bool:
+    from opconf.load.yamlread import plain_scalar
+
+    special = set(":{}[],#&*!|>'\"%@`")
+    return (
+        bool(value)
+        and not special & set(value)
+        and value == value.strip()
+        and plain_scalar(value) == value
+    )
+
+
+def render(data: dict[str, list[dict[str, Any]]]) -> str:
+    lines = [HEADER.rstrip("\n")]
+    for section in ("users", "coverageRoles", "productTypes"):
+        lines.append(f"{section}:")
+        lines += [f"  - {_flow(item)}" for item in data[section]]
+    return "\n".join(lines) + "\n"
+
+
+def run_pull(args: argparse.Namespace) -> int:
+    project, store = open_store(args)
+    store.check_ready()
+    refs = store.reference_data()
+    out = args.out or project.refs_file
+    text = render(refs.as_dict())
+    out.write_text(text, "utf-8")
+    counts = {k: len(v) for k, v in refs.as_dict().items()}
+    print(
+        f"Wrote {out}: {counts['users']} users, {counts['coverageRoles']} coverage roles, "
+        f"{counts['productTypes']} product types."
+    )
+    return exitcodes.OK

@@ -1,0 +1,60 @@
+"""Plan (SPEC §5): from the desired objects and the store's state to a reviewable Plan."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from opconf import __version__
+from opconf.plan import safety
+from opconf.plan.diff import Desired, compute
+from opconf.plan.model import Base, Plan, PlanError
+from opconf.store.model import StoredObject, StoreState
+
+
+def digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def row_digest(obj: StoredObject | None) -> str:
+    """What a saved plan remembers of a store object it touches."""
+    return "absent" if obj is None else digest([obj.managed, obj.data])
+
+
+def build_plan(
+    desired: list[Desired],
+    state: StoreState,
+    *,
+    store: str,
+    prune: bool = False,
+    errors: Iterable[PlanError] = (),
+    warnings: Iterable[PlanError] = (),
+) -> Plan:
+    """Compare ``desired`` with ``state``; safety errors are added to ``errors``."""
+    diff = compute(desired, state, prune)
+    touched = {}
+    for change in diff.changes:
+        for key in {change.store_key, change.key}:
+            ident = f"{change.kind}/{key}"
+            touched[ident] = row_digest(state.objects.get((change.kind, key)))
+    base = Base(
+        revision=state.revision,
+        store=store,
+        rows=touched,
+        config_digest=digest(sorted(([d.kind, d.key, d.data] for d in desired), key=str)),
+        tool_version=__version__,
+        created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    return Plan(
+        changes=tuple(diff.changes),
+        base=base,
+        errors=(*errors, *safety.check(diff.changes, state)),
+        warnings=tuple(warnings),
+        unmanaged=tuple(diff.unmanaged),
+        prune=prune,
+        unchanged=len(desired) - sum(1 for c in diff.changes if c.action != "delete"),
+    )

@@ -1,0 +1,41 @@
+"""The desired side of a plan: from validated documents, or from a history snapshot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opconf.canonical import KIND_ORDER, canonical
+from opconf.plan.diff import Desired
+from opconf.validate.index import Index
+
+
+def from_index(index: Index) -> list[Desired]:
+    """Desired objects from schema-valid, rule-checked documents."""
+    out = []
+    for kind in KIND_ORDER:
+        for doc in index.docs(kind):
+            data = doc.data
+            stages = data.get("stages") or ()
+            out.append(
+                Desired(
+                    kind=kind,
+                    key=data["key"],
+                    data=canonical(kind, data),
+                    previous_keys=tuple(data.get("previousKeys") or ()),
+                    stage_previous={
+                        s["key"]: tuple(s["previousKeys"]) for s in stages if s.get("previousKeys")
+                    },
+                    replaces={old: s["key"] for s in stages for old in s.get("replaces") or ()},
+                    source=f"{doc.file}:{doc.line}:{doc.column}",
+                )
+            )
+    return out
+
+
+def from_snapshot(snapshot: dict[str, list[dict[str, Any]]]) -> list[Desired]:
+    """Desired objects from a revision's snapshot (``opconf rollback``)."""
+    return [
+        Desired(kind=kind, key=obj["key"], data=obj)
+        for kind in KIND_ORDER
+        for obj in snapshot.get(kind, ())
+    ]

@@ -1,0 +1,156 @@
+"""Field-level differences of one object (computed only for objects that differ).
+
+Identity inside an object is by key: members by user, products by key, stages and steps by key
+(stages may be renamed through ``previousKeys``). A change of order is reported as *moves* of
+the fewest elements (those outside a longest common subsequence), never as a rewrite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from opconf.plan.model import Detail, Obj
+from opconf.store.model import Usage
+
+# Compared element by element; "key" changes only by rename, shown on the change itself.
+_NOT_FIELDS = ("key", "members", "products", "stages")
+
+
+def object_details(
+    kind: str, before: Obj, after: Obj, stage_renames: dict[str, str], usage: Usage
+) -> list[Detail]:
+    out = list(_fields("", before, after, exclude=_NOT_FIELDS))
+    if kind == "CoverageGroup":
+        out += _members(before["members"], after["members"])
+    if kind == "OpportunityTemplate":
+        out += _keyed_list("products", before["products"], after["products"])
+        out += _stages(before, after, stage_renames, usage)
+    return out
+
+
+def _fields(prefix: str, before: Obj, after: Obj, exclude: Sequence[str] = ()) -> Iterator[Detail]:
+    for name, new in after.items():
+        if name not in exclude and before.get(name) != new:
+            yield Detail("set", prefix + name, before.get(name), new)
+
+
+def _members(before: list[Obj], after: list[Obj]) -> list[Detail]:
+    old = {m["user"]: m["role"] for m in before}
+    new = {m["user"]: m["role"] for m in after}
+    out = [Detail("remove", f"members[{u}]", old[u], None) for u in old if u not in new]
+    out += [Detail("add", f"members[{u}]", None, new[u]) for u in new if u not in old]
+    out += [
+        Detail("set", f"members[{u}].role", old[u], new[u])
+        for u in new
+        if u in old and old[u] != new[u]
+    ]
+    return out
+
+
+def _keyed_list(name: str, before: list[str], after: list[str]) -> list[Detail]:
+    out = [Detail("remove", f"{name}[{k}]") for k in before if k not in after]
+    out += [Detail("add", f"{name}[{k}]") for k in after if k not in before]
+    out += _moves(name, before, after, after)
+    return out
+
+
+def longest_common(a: Sequence[str], b: Sequence[str]) -> set[str]:
+    """The elements of one longest common subsequence of ``a`` and ``b``."""
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) - 1, -1, -1):
+        for j in range(len(b) - 1, -1, -1):
+            table[i][j] = (
+                table[i + 1][j + 1] + 1 if a[i] == b[j] else max(table[i + 1][j], table[i][j + 1])
+            )
+    keep, i, j = set(), 0, 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            keep.add(a[i])
+            i, j = i + 1, j + 1
+        elif table[i + 1][j] >= table[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return keep
+
+
+def _moves(name: str, before: list[str], after: list[str], labels: list[str]) -> list[Detail]:
+    """Moves of the common elements, labelled by their key after the change."""
+    common_before = [k for k in before if k in after]
+    common_after = [k for k in after if k in before]
+    stay = longest_common(common_before, common_after)
+    label = dict(zip(after, labels, strict=True))
+    return [
+        Detail("move", f"{name}[{label[k]}]", before.index(k) + 1, after.index(k) + 1)
+        for k in common_after
+        if k not in stay
+    ]
+
+
+def _stages(before: Obj, after: Obj, renames: dict[str, str], usage: Usage) -> list[Detail]:
+    template = before["key"]
+    old = {s["key"]: s for s in before["stages"]}
+    back = {new: prev for prev, new in renames.items()}
+    identity = [back.get(s["key"], s["key"]) for s in after["stages"]]  # keys as in the store
+    out: list[Detail] = []
+    for key in old:
+        if key not in identity:
+            n = usage.stage_open.get((template, key), 0)
+            out.append(Detail("remove", f"stages[{key}]", destructive=True, impact=n))
+    for stage, ident in zip(after["stages"], identity, strict=True):
+        if ident not in old:
+            out.append(Detail("add", f"stages[{stage['key']}]", None, identity.index(ident) + 1))
+        elif ident != stage["key"]:
+            n = usage.stage_open.get((template, ident), 0)
+            out.append(Detail("rename", f"stages[{ident}]", ident, stage["key"], impact=n))
+    labels = [s["key"] for s in after["stages"]]
+    out += _moves("stages", list(old), identity, labels)
+    for stage, ident in zip(after["stages"], identity, strict=True):
+        if ident in old:
+            n = usage.stage_open.get((template, ident), 0)
+            for d in _fields(
+                f"stages[{stage['key']}].", old[ident], stage, exclude=("key", "steps")
+            ):
+                out.append(Detail(d.op, d.path, d.old, d.new, impact=n))
+    out += _steps(before["stages"], after["stages"], renames)
+    return out
+
+
+def _step_index(stages: list[Obj], renames: dict[str, str]) -> dict[str, tuple[str, Obj]]:
+    return {
+        step["key"]: (str(renames.get(stage["key"], stage["key"])), step)
+        for stage in stages
+        for step in stage["steps"]
+    }
+
+
+def _steps(before: list[Obj], after: list[Obj], renames: dict[str, str]) -> list[Detail]:
+    old = _step_index(before, renames)  # stage keys translated to their new names
+    new = _step_index(after, {})
+    out = [Detail("remove", f"steps[{k}]", destructive=True) for k in old if k not in new]
+    out += [Detail("add", f"steps[{k}]", None, new[k][0]) for k in new if k not in old]
+    for key, (stage, step) in new.items():
+        if key not in old:
+            continue
+        if old[key][0] != stage:
+            out.append(Detail("move", f"steps[{key}]", old[key][0], stage))
+        out += _fields(f"steps[{key}].", old[key][1], step, exclude=("key",))
+    for stage_obj in after:
+        keys = [s["key"] for s in stage_obj["steps"]]
+        was = [k for k, (st, _) in old.items() if st == stage_obj["key"] and k in keys]
+        out += _moves("steps", was, [k for k in keys if k in was], [k for k in keys if k in was])
+    return out
+
+
+def summarise(value: Any) -> str:
+    """A short rendering of a field value for plans."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, str):
+        return f'"{value}"' if len(value) <= 60 else f'"{value[:57]}..."'
+    return str(value)

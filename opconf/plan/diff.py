@@ -1,0 +1,152 @@
+"""Desired vs current, per kind: create, update, rename, adopt, delete (or leave unmanaged).
+
+Alembic's shape: desired keys and current keys partitioned three ways, processed in a stable
+order; a comparison is kept only when it is non-empty. Comparing is ``==`` on canonical forms;
+field-level details are computed only for objects that differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from opconf.canonical import KIND_ORDER
+from opconf.plan.details import object_details
+from opconf.plan.model import Action, Change, Obj
+from opconf.store.model import StoredObject, StoreState
+
+
+@dataclass(frozen=True)
+class Desired:
+    """One object as the configuration wants it."""
+
+    kind: str
+    key: str
+    data: Obj  # canonical form
+    previous_keys: tuple[str, ...] = ()
+    stage_previous: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stage → old keys
+    replaces: dict[str, str] = field(default_factory=dict)  # removed stage → replacing stage
+    source: str = ""  # file:line:column, for messages
+
+
+@dataclass(frozen=True)
+class Diff:
+    changes: list[Change]
+    unmanaged: list[tuple[str, str]]
+
+
+def compute(desired: Iterable[Desired], state: StoreState, prune: bool) -> Diff:
+    """The changes that make the store match ``desired``, in apply order."""
+    wanted: dict[str, dict[str, Desired]] = {kind: {} for kind in KIND_ORDER}
+    for d in desired:
+        wanted[d.kind][d.key] = d
+    current: dict[str, dict[str, StoredObject]] = {kind: {} for kind in KIND_ORDER}
+    for obj in state.objects.values():
+        current[obj.kind][obj.key] = obj
+    changes: list[Change] = []
+    deletes: list[Change] = []
+    unmanaged: list[tuple[str, str]] = []
+    renamed: dict[str, dict[str, str]] = {}  # kind → old key → new key
+    for kind in KIND_ORDER:
+        claimed: set[str] = set()
+        for key in sorted(wanted[kind]):
+            change = _compare(wanted[kind][key], current[kind], claimed, state, renamed)
+            if change is not None:
+                changes.append(change)
+                if change.old_key:
+                    renamed.setdefault(kind, {})[change.old_key] = change.key
+        for key in sorted(set(current[kind]) - claimed):
+            obj = current[kind][key]
+            if obj.managed or prune:
+                deletes.append(_delete(obj, state))
+            else:
+                unmanaged.append((kind, key))
+    return Diff(changes + deletes[::-1], unmanaged)
+
+
+def _compare(
+    want: Desired,
+    current: dict[str, StoredObject],
+    claimed: set[str],
+    state: StoreState,
+    renamed: dict[str, dict[str, str]],
+) -> Change | None:
+    old_key = None
+    have = current.get(want.key)
+    if have is None:
+        old_key = next((k for k in want.previous_keys if k in current and k not in claimed), None)
+        have = current.get(old_key) if old_key else None
+    if have is None:
+        claimed.add(want.key)
+        return Change("create", want.kind, want.key, None, want.data)
+    claimed.add(have.key)
+    renames = _stage_renames(want, have.data)
+    seen = _follow_renames(want.kind, have.data, renamed)
+    if have.managed and old_key is None and seen == want.data:
+        return None
+    action: Action = "rename" if old_key else ("update" if have.managed else "adopt")
+    details = object_details(want.kind, seen, want.data, renames, state.usage)
+    return Change(
+        action,
+        want.kind,
+        want.key,
+        have.data,
+        want.data,
+        old_key=old_key,
+        details=tuple(details),
+        impact=_impact(want.kind, have.key, state),
+        stage_renames=renames,
+        stage_moves={k: v for k, v in want.replaces.items() if _has_stage(have.data, k)},
+    )
+
+
+def _follow_renames(kind: str, data: Obj, renamed: dict[str, dict[str, str]]) -> Obj:
+    """A template as the store will see it once renamed products and groups are renamed.
+
+    References are row ids in the store, so renaming a product changes nothing in the
+    templates that sell it; comparing with the new keys keeps such templates out of the plan.
+    """
+    products, groups = renamed.get("Product", {}), renamed.get("CoverageGroup", {})
+    if kind != "OpportunityTemplate" or not (products or groups):
+        return data
+    group = data["defaultCoverageGroup"]
+    return {
+        **data,
+        "products": [products.get(k, k) for k in data["products"]],
+        "defaultCoverageGroup": groups.get(group, group),
+    }
+
+
+def _stage_renames(want: Desired, before: Obj) -> dict[str, str]:
+    """Old stage key → new key, for stages renamed through their previousKeys."""
+    if want.kind != "OpportunityTemplate":
+        return {}
+    live = {s["key"] for s in before["stages"]}
+    wanted = {s["key"] for s in want.data["stages"]}
+    renames = {}
+    for stage, olds in want.stage_previous.items():
+        if stage in live:
+            continue
+        for old in olds:
+            if old in live and old not in wanted and old not in renames:
+                renames[old] = stage
+                break
+    return renames
+
+
+def _has_stage(template: Obj, key: str) -> bool:
+    return any(s["key"] == key for s in template["stages"])
+
+
+def _impact(kind: str, key: str, state: StoreState) -> int:
+    if kind == "OpportunityTemplate":
+        return state.usage.template_open.get(key, 0)
+    if kind == "Product":
+        return state.usage.product_open.get(key, 0)
+    return 0
+
+
+def _delete(obj: StoredObject, state: StoreState) -> Change:
+    return Change(
+        "delete", obj.kind, obj.key, obj.data, None, impact=_impact(obj.kind, obj.key, state)
+    )

@@ -1,0 +1,159 @@
+"""A plan as a value: typed changes, plan errors and the base it was computed against.
+
+Built by :func:`opconf.plan.diff.compute`, rendered by the renderers, serialised to and from
+JSON (``schemas/plan.schema.json``), applied by :mod:`opconf.apply`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Action = Literal["create", "update", "rename", "delete", "adopt"]
+ACTIONS: tuple[Action, ...] = ("create", "update", "rename", "delete", "adopt")
+Op = Literal["set", "add", "remove", "move", "rename"]
+FORMAT_VERSION = "1.0"
+Obj = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """One field-level difference inside a change.
+
+    ``path`` names the element: ``name``, ``members[jdoe]``, ``products[heloc]``,
+    ``stages[qualify]``, ``stages[qualify].probability``, ``steps[kyc].dueDays``.
+    """
+
+    op: Op
+    path: str
+    old: Any = None
+    new: Any = None
+    destructive: bool = False
+    impact: int = 0  # open opportunities affected (stage changes)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One object to create, update, rename, adopt or delete."""
+
+    action: Action
+    kind: str
+    key: str  # the key after the change (a delete: the key being deleted)
+    before: Obj | None  # canonical store state (None for create)
+    after: Obj | None  # canonical desired state (None for delete)
+    old_key: str | None = None  # rename: the key in the store
+    details: tuple[Detail, ...] = ()
+    impact: int = 0  # open opportunities on this template / product
+    stage_renames: dict[str, str] = field(default_factory=dict)  # old stage key → new
+    stage_moves: dict[str, str] = field(default_factory=dict)  # removed stage → replacing
+
+    @property
+    def store_key(self) -> str:
+        """The key the object has in the store before the change."""
+        return self.old_key or self.key
+
+    @property
+    def destructive(self) -> bool:
+        return self.action == "delete" or any(d.destructive for d in self.details)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanError:
+    """A reason the plan cannot be applied (a safety rule or a live reference check)."""
+
+    code: str
+    message: str
+    kind: str = ""
+    key: str = ""
+    file: str = ""
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True)
+class Base:
+    """What the plan was computed against; a saved plan is refused when the store moved."""
+
+    revision: int
+    store: str  # redacted URL
+    rows: dict[str, str]  # "Kind/key" → digest of the store row (or "absent")
+    config_digest: str
+    tool_version: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    changes: tuple[Change, ...]
+    base: Base
+    errors: tuple[PlanError, ...] = ()
+    warnings: tuple[PlanError, ...] = ()
+    unmanaged: tuple[tuple[str, str], ...] = ()  # (kind, key) left alone
+    prune: bool = False
+    unchanged: int = 0  # desired objects that already match the store
+
+    def summary(self) -> dict[str, int]:
+        counts: dict[str, int] = dict.fromkeys(ACTIONS, 0)
+        for change in self.changes:
+            counts[change.action] += 1
+        return counts
+
+    @property
+    def destructive(self) -> list[Change]:
+        return [c for c in self.changes if c.destructive]
+
+    def to_dict(self) -> Obj:
+        return {
+            "format_version": FORMAT_VERSION,
+            "summary": self.summary(),
+            "changes": [_change_dict(c) for c in self.changes],
+            "errors": [asdict(e) for e in self.errors],
+            "warnings": [asdict(e) for e in self.warnings],
+            "unmanaged": [{"kind": k, "key": key} for k, key in self.unmanaged],
+            "prune": self.prune,
+            "unchanged": self.unchanged,
+            "base": asdict(self.base),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Obj) -> Plan:
+        return cls(
+            changes=tuple(_change_from(c) for c in data["changes"]),
+            base=Base(**data["base"]),
+            errors=tuple(PlanError(**e) for e in data["errors"]),
+            warnings=tuple(PlanError(**e) for e in data.get("warnings", ())),
+            unmanaged=tuple((u["kind"], u["key"]) for u in data.get("unmanaged", ())),
+            prune=bool(data.get("prune", False)),
+            unchanged=int(data.get("unchanged", 0)),
+        )
+
+
+def _change_dict(change: Change) -> Obj:
+    return {
+        "action": change.action,
+        "kind": change.kind,
+        "key": change.key,
+        "old_key": change.old_key,
+        "destructive": change.destructive,
+        "impact": change.impact,
+        "details": [asdict(d) for d in change.details],
+        "stage_renames": change.stage_renames,
+        "stage_moves": change.stage_moves,
+        "before": change.before,
+        "after": change.after,
+    }
+
+
+def _change_from(data: Obj) -> Change:
+    return Change(
+        action=data["action"],
+        kind=data["kind"],
+        key=data["key"],
+        old_key=data.get("old_key"),
+        before=data.get("before"),
+        after=data.get("after"),
+        details=tuple(Detail(**d) for d in data.get("details", ())),
+        impact=data.get("impact", 0),
+        stage_renames=dict(data.get("stage_renames", {})),
+        stage_moves=dict(data.get("stage_moves", {})),
+    )

@@ -1,0 +1,63 @@
+"""``plan --format markdown``: a PR comment — summary table first, details folded.
+
+GitHub refuses comments over 65,536 characters, so details are cut to a budget and the rest
+is summarised.
+"""
+
+from __future__ import annotations
+
+from opconf.plan.model import Plan
+from opconf.plan.render_text import change_lines, summary_line
+
+BUDGET = 65_536
+_RESERVE = 2_000  # room for the closing lines and the overflow note
+
+
+def render(plan: Plan, budget: int = BUDGET) -> str:
+    head = [f"### opconf plan — {summary_line(plan)}", ""]
+    if plan.errors:
+        head += ["> [!CAUTION]", "> **This plan cannot be applied:**"]
+        head += [f"> - `{e.code}` {e.message}" for e in plan.errors]
+        head.append("")
+    if plan.destructive:
+        keys = ", ".join(f"`{c.kind} {c.key}`" for c in plan.destructive[:10])
+        more = f" and {len(plan.destructive) - 10} more" if len(plan.destructive) > 10 else ""
+        head += [
+            "> [!WARNING]",
+            f"> **Destructive:** {keys}{more}. Applying needs `--allow-destructive`.",
+            "",
+        ]
+    if plan.changes:
+        head += _table(plan)
+    head.append(f"Store `{plan.base.store}` at revision {plan.base.revision}.")
+    if plan.unmanaged:
+        head.append(f"{len(plan.unmanaged)} unmanaged objects left alone.")
+    text = "\n".join(head) + "\n"
+    return text + _details(plan, budget - len(text)) if plan.changes else text
+
+
+def _table(plan: Plan) -> list[str]:
+    rows = ["| Action | Count |", "|---|---:|"]
+    rows += [f"| {action} | {n} |" for action, n in plan.summary().items() if n]
+    return [*rows, ""]
+
+
+def _details(plan: Plan, budget: int) -> str:
+    out = ["", "<details><summary>Changes</summary>", "", "```diff"]
+    used = sum(len(line) + 1 for line in out) + _RESERVE
+    shown = 0
+    for change in plan.changes:
+        block = change_lines(change)
+        size = sum(len(line) + 1 for line in block)
+        if used + size > budget:
+            break
+        out += block
+        used += size
+        shown += 1
+    out.append("```")
+    hidden = len(plan.changes) - shown
+    if hidden:
+        note = f"{hidden} more changes not shown (comment size limit)"
+        out.append(f"\n{note}; `opconf show` renders the saved plan whole.")
+    out += ["", "</details>", ""]
+    return "\n".join(out)

@@ -1,0 +1,119 @@
+"""``plan --format text``: a Terraform-like plan a reviewer can read."""
+
+from __future__ import annotations
+
+from opconf.plan.details import summarise
+from opconf.plan.model import Change, Detail, Plan
+
+SYMBOL = {"create": "+", "update": "~", "adopt": "~", "rename": "→", "delete": "-"}
+_DETAIL_SYMBOL = {"set": "~", "add": "+", "remove": "-", "move": "→", "rename": "→"}
+
+
+def _count(n: int, word: str, plural: str = "") -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def headline(change: Change) -> str:
+    head = f"{SYMBOL[change.action]} {change.kind} {change.key}"
+    notes = []
+    if change.action == "rename":
+        notes.append(f"renamed from {change.old_key}")
+    if change.action == "adopt":
+        notes.append("adopt: becomes managed")
+    if change.action == "create" and change.after is not None:
+        head += f"  {summarise(change.after['name'])}"
+        notes.append(_contents(change.after))
+    if change.impact:
+        notes.append(_count(change.impact, "open opportunity", "open opportunities"))
+    if change.destructive:
+        notes.append("destructive")
+    notes = [n for n in notes if n]
+    return head + (f"  ({'; '.join(notes)})" if notes else "")
+
+
+def _contents(obj: dict[str, object]) -> str:
+    stages = obj.get("stages")
+    if isinstance(stages, list):
+        steps = sum(len(s["steps"]) for s in stages)
+        return f"{_count(len(stages), 'stage')}, {_count(steps, 'step')}"
+    members = obj.get("members")
+    return _count(len(members), "member") if isinstance(members, list) else ""
+
+
+def detail_line(d: Detail) -> str:
+    symbol = _DETAIL_SYMBOL[d.op]
+    if d.op == "set":
+        text = f"{d.path}: {summarise(d.old)} → {summarise(d.new)}"
+    elif d.op == "add":
+        text = d.path + (f" ({_added(d)})" if d.new is not None else "")
+    elif d.op == "remove":
+        text = d.path + (f" (was {d.old})" if d.old is not None else "")
+    elif d.op == "rename":
+        text = f"{d.path} renamed to {d.new}"
+    else:
+        where = "position" if isinstance(d.new, int) else "stage"
+        text = f"{d.path} moved: {where} {d.old} → {d.new}"
+    extra = []
+    if d.impact:
+        extra.append(f"{d.impact} open")
+    if d.destructive:
+        extra.append("destructive")
+    return f"{symbol} {text}" + (f"  [{', '.join(extra)}]" if extra else "")
+
+
+def _added(d: Detail) -> str:
+    if d.path.startswith("stages["):
+        return f"at position {d.new}"
+    if d.path.startswith("steps["):
+        return f"in stage {d.new}"
+    return f"as {d.new}"
+
+
+def change_lines(change: Change) -> list[str]:
+    lines = [headline(change)]
+    lines += [f"    {detail_line(d)}" for d in change.details]
+    lines += [
+        f"    → open opportunities in stage {old} move to {new}"
+        for old, new in change.stage_moves.items()
+    ]
+    return lines
+
+
+def summary_line(plan: Plan) -> str:
+    if not plan.changes:
+        return "No changes. The store matches the configuration."
+    s = plan.summary()
+    text = (
+        f"Plan: {s['create']} to create, {s['update']} to update, "
+        f"{s['rename']} to rename, {s['delete']} to delete"
+    )
+    return text + (f", {s['adopt']} to adopt." if s["adopt"] else ".")
+
+
+def render(plan: Plan) -> str:
+    """The whole plan: changes, unmanaged objects, warnings, errors, the summary line."""
+    changes: list[str] = []
+    for change in plan.changes:
+        changes += [f"  {line}" for line in change_lines(change)]
+    if plan.unchanged and plan.changes:
+        changes.append(f"  ({_count(plan.unchanged, 'unchanged object')} not shown)")
+    sections = [[f"Store: {plan.base.store} (revision {plan.base.revision})"], changes]
+    if plan.unmanaged:
+        names = ", ".join(f"{k} {key}" for k, key in plan.unmanaged)
+        sections.append([f"Unmanaged, left alone (--prune would delete them): {names}"])
+    if plan.warnings:
+        sections.append(["Warnings:"] + [f"  {w.code} {w.message}" for w in plan.warnings])
+    if plan.errors:
+        sections.append(["Errors (nothing can be applied):"])
+        sections[-1] += [
+            f"  {_where(e.file, e.line, e.column)}{e.code} {e.message}" for e in plan.errors
+        ]
+    if plan.destructive:
+        n = _count(len(plan.destructive), "change is", "changes are")
+        sections.append([f"{n} destructive: apply needs --allow-destructive."])
+    sections.append([summary_line(plan)])
+    return "\n\n".join("\n".join(s) for s in sections if s) + "\n"
+
+
+def _where(file: str, line: int, column: int) -> str:
+    return f"{file}:{line}:{column}: " if file else ""

@@ -1,0 +1,82 @@
+"""Safety rules (SPEC §5): what a plan must never do, reported as plan errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from opconf.plan.model import Change, Obj, PlanError
+from opconf.store.model import StoreState
+
+
+def check(changes: list[Change], state: StoreState) -> Iterator[PlanError]:
+    final = _final_templates(changes, state)
+    for change in changes:
+        if change.action == "delete":
+            yield from _delete(change, state, final)
+        elif change.before is not None and change.after is not None:
+            yield from _visibility(change)
+            yield from _stage_removals(change, state)
+
+
+def _final_templates(changes: list[Change], state: StoreState) -> dict[str, Obj]:
+    """Every template as it will be after the plan (key → canonical form)."""
+    out = {o.key: o.data for o in state.objects.values() if o.kind == "OpportunityTemplate"}
+    for c in changes:
+        if c.kind == "OpportunityTemplate":
+            out.pop(c.store_key, None)
+            if c.after is not None:
+                out[c.key] = c.after
+    return out
+
+
+def _delete(change: Change, state: StoreState, final: dict[str, Obj]) -> Iterator[PlanError]:
+    kind, key = change.kind, change.key
+    usage = state.usage
+    total = {"OpportunityTemplate": usage.template_total, "Product": usage.product_total}
+    used = total.get(kind, {}).get(key, 0)
+    if used:
+        yield PlanError(
+            "OPC301",
+            f"cannot delete {kind} '{key}': {used} opportunities reference it; "
+            "set `active: false` to retire it instead",
+            kind,
+            key,
+        )
+    field = {"Product": "products", "CoverageGroup": "defaultCoverageGroup"}.get(kind)
+    for template in final.values():
+        value = template.get(field) if field else None
+        if value == key or (isinstance(value, list) and key in value):
+            yield PlanError(
+                "OPC304",
+                f"cannot delete {kind} '{key}': template '{template['key']}' still uses it",
+                kind,
+                key,
+            )
+
+
+def _visibility(change: Change) -> Iterator[PlanError]:
+    assert change.before is not None and change.after is not None
+    if change.kind == "CoverageGroup" and change.before["visibility"] != change.after["visibility"]:
+        old, new = change.before["visibility"], change.after["visibility"]
+        yield PlanError(
+            "OPC303",
+            f"visibility of coverage group '{change.key}' cannot change ({old} → {new}); "
+            "create a group with a new key instead",
+            change.kind,
+            change.key,
+        )
+
+
+def _stage_removals(change: Change, state: StoreState) -> Iterator[PlanError]:
+    for detail in change.details:
+        if detail.op != "remove" or not detail.path.startswith("stages[") or not detail.impact:
+            continue
+        stage = detail.path[len("stages[") : -1]
+        if stage not in change.stage_moves:
+            yield PlanError(
+                "OPC302",
+                f"stage '{stage}' of template '{change.key}' holds {detail.impact} open "
+                f"opportunities; add `replaces: [{stage}]` to the stage that should take them",
+                change.kind,
+                change.key,
+            )

@@ -1,0 +1,57 @@
+"""The pipeline behind plan, apply and rollback: load → validate → plan against a store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from opconf.plan import build_plan
+from opconf.plan.desired import from_index, from_snapshot
+from opconf.plan.model import Plan, PlanError
+from opconf.references import References
+from opconf.validate import ValidationResult, locate, validate_paths
+from opconf.validate.rules import refdata
+
+if TYPE_CHECKING:
+    from opconf.store import Store
+    from opconf.store.model import StoreState
+
+
+def validate_config(config: Path) -> ValidationResult:
+    """Validate the configuration; reference data is checked live by the plan instead."""
+    result = validate_paths([config], refs=None)
+    result.diagnostics = [d for d in result.diagnostics if d.code != "OPC290"]
+    return result
+
+
+def live_reference_errors(result: ValidationResult, state: StoreState) -> list[PlanError]:
+    """Users, roles and product types checked against the store itself."""
+    refs = References(state.users, state.roles, state.product_types)
+    findings = list(refdata.check(result.index, refs))
+    return [
+        PlanError(d.code, d.message, file=d.file, line=d.line, column=d.column)
+        for d in locate(findings, result.sources)
+    ]
+
+
+def plan_config(result: ValidationResult, store: Store, prune: bool) -> Plan:
+    """The plan for a valid configuration against ``store``."""
+    state = store.read_state()
+    return build_plan(
+        from_index(result.index),
+        state,
+        store=store.display_url,
+        prune=prune,
+        errors=live_reference_errors(result, state),
+    )
+
+
+def plan_rollback(store: Store, revision: int) -> Plan:
+    """The plan that brings the store back to the snapshot of ``revision``."""
+    from opconf.errors import UsageError
+
+    snapshot = store.snapshot(revision)
+    if snapshot is None:
+        raise UsageError(f"revision {revision} is not in the history", hint="see `opconf history`")
+    state = store.read_state()
+    return build_plan(from_snapshot(snapshot), state, store=store.display_url, prune=False)
