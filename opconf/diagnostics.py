@@ -55,8 +55,8 @@ class Diagnostic:
     def to_dict(self) -> dict[str, object]:
         return {
             "file": self.file,
-            "line": self.line,
-            "column": self.column,
+            "line": self.line if self.file else None,
+            "column": self.column if self.file else None,
             "severity": self.severity,
             "code": self.code,
             "message": self.message,

@@ -40,9 +40,11 @@ def load_references(path: Path) -> References | None:
             roles={r["code"]: bool(r.get("unique", False)) for r in _list(data, "coverageRoles")},
             product_types=frozenset(t["code"] for t in _list(data, "productTypes")),
         )
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, AttributeError):
         raise UsageError(
-            f"{path}: malformed reference data ({exc})", hint="re-create it with `opconf refs pull`"
+            f"{path}: malformed reference data: expected lists of mappings under users "
+            "(login, active), coverageRoles (code, unique) and productTypes (code)",
+            hint="re-create it with `opconf refs pull`",
         ) from None
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Sequence
 from pathlib import Path
 
 from opconf.errors import UsageError
@@ -11,11 +11,11 @@ from opconf.errors import UsageError
 SUFFIXES = (".yaml", ".yml")
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
+def discover(paths: Sequence[Path]) -> list[Path]:
     """Every YAML file under ``paths`` (files given explicitly are taken as they are).
 
-    Hidden folders (``.git``, ``.opconf``) are skipped. A path that does not exist is a
-    usage error.
+    Hidden folders (``.git``, ``.opconf``) are skipped. A path that does not exist, or
+    folders holding no YAML file at all, are usage errors.
     """
     found: list[Path] = []
     for path in paths:
@@ -25,7 +25,13 @@ def discover(paths: Iterable[Path]) -> list[Path]:
             found.extend(_walk(path))
         else:
             raise UsageError(f"path {path} does not exist")
-    return sorted(dict.fromkeys(found))
+    if not found:
+        where = ", ".join(str(p) for p in paths)
+        raise UsageError(f"no *.yaml or *.yml files under {where}")
+    if len(paths) > 1:
+        # The same file reached through two paths (config and $PWD/config) is read once.
+        found = list({os.path.realpath(p): p for p in reversed(found)}.values())
+    return sorted(set(found))
 
 
 def _walk(root: Path) -> list[Path]:

@@ -16,6 +16,7 @@ diagnostic needs a line and column, which keeps the common (valid) case at C spe
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,7 +61,9 @@ def plain_scalar(value: str) -> Any:
         if _INT.fullmatch(value):
             return int(value)
         if _FLOAT.fullmatch(value):
-            return float(value)
+            number = float(value)
+            # JSON has no infinity: 1e400 stays the text it is rather than becoming inf.
+            return number if math.isfinite(number) else value
         return value
     if value == "true":
         return True
@@ -198,6 +201,8 @@ class _Builder:
             self.problem("OPC004", f"unsupported tag {short_tag(node.tag)}", node, path)
             return node.value
         value = plain_scalar(node.value)
+        if expected is float and type(value) is int:
+            value = float(value)  # !!float 1 is 1.0
         if type(value) is not expected:
             message = f"'{node.value}' is not a valid {short_tag(node.tag)} value"
             self.problem("OPC004", message, node, path)
@@ -224,7 +229,8 @@ def _yaml_error(display: str, exc: yaml.YAMLError) -> Diagnostic:
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = getattr(exc, "problem", None) or str(exc)
     if "maximum nesting depth" in problem:
-        return Diagnostic("OPC008", "error", "nesting too deep", display, line, column)
+        message = f"nesting deeper than {MAX_DEPTH} levels"
+        return Diagnostic("OPC008", "error", message, display, line, column)
     context = getattr(exc, "context", None)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     return Diagnostic("OPC002", "error", message, display, line, column)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
+from urllib.parse import quote
 
 from opconf import __version__
 from opconf.diagnostics import Diagnostic
 from opconf.validate import ValidationResult
-from opconf.validate.catalogue import RULES, help_uri
+from opconf.validate.catalogue import DOCS_URL, RULES, help_uri
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -23,13 +25,21 @@ def _result(d: Diagnostic, rule_index: dict[str, int]) -> dict[str, Any]:
     }
     if d.file:
         region = {"startLine": d.line, "startColumn": d.column}
-        location = {"artifactLocation": {"uri": d.file, "uriBaseId": "%SRCROOT%"}, "region": region}
+        artifact = {"uri": quote(d.file.replace(os.sep, "/")), "uriBaseId": "%SRCROOT%"}
+        location = {"artifactLocation": artifact, "region": region}
         out["locations"] = [{"physicalLocation": location}]
     return out
 
 
 def render(result: ValidationResult, strict: bool) -> str:
-    codes = sorted({d.code for d in result.diagnostics})
+    located = [d for d in result.diagnostics if d.file]
+    # Code scanning rejects results without a location: file-less notes go to notifications.
+    notes = [
+        {"level": _LEVEL[d.severity], "message": {"text": d.message}, "descriptor": {"id": d.code}}
+        for d in result.diagnostics
+        if not d.file
+    ]
+    codes = sorted({d.code for d in located})
     rule_index = {code: i for i, code in enumerate(codes)}
     rules = [
         {"id": c, "shortDescription": {"text": RULES.get(c, c)}, "helpUri": help_uri(c)}
@@ -38,12 +48,15 @@ def render(result: ValidationResult, strict: bool) -> str:
     driver = {
         "name": "opconf",
         "version": __version__,
-        "informationUri": help_uri(""),
+        "informationUri": DOCS_URL,
         "rules": rules,
     }
     run = {
         "tool": {"driver": driver},
-        "results": [_result(d, rule_index) for d in result.diagnostics],
+        "results": [_result(d, rule_index) for d in located],
+        "invocations": [
+            {"executionSuccessful": True, "toolExecutionNotifications": notes},
+        ],
         "columnKind": "unicodeCodePoints",
     }
     body = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}

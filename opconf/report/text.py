@@ -18,7 +18,7 @@ def plural(n: int, word: str) -> str:
 
 def summary(result: ValidationResult) -> str:
     errors, warnings = result.count("error"), result.count("warning")
-    scope = f"in {plural(result.files, 'file')} ({result.objects:,} objects checked)"
+    scope = f"in {plural(result.files, 'file')} ({plural(result.objects, 'object')} checked)"
     if not errors and not warnings:
         return f"No problems {scope}."
     return f"{plural(errors, 'error')}, {plural(warnings, 'warning')} {scope}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,7 +70,7 @@ def display_names(paths: Iterable[Path]) -> dict[Path, str]:
     return names
 
 
-def validate_paths(paths: Iterable[Path], refs: References | None) -> ValidationResult:
+def validate_paths(paths: Sequence[Path], refs: References | None) -> ValidationResult:
     """Validate every YAML file under ``paths``; ``refs`` None skips the reference checks."""
     files = discover(paths)
     names = display_names(files)

@@ -1,0 +1,227 @@
+"""Validation as a library call (``validate_paths``): layers, counting, ordering, known bugs.
+
+The golden cases (test_validate_cases.py) pin the exact output of each rule; these tests pin
+behaviour that is easier to state as a property, and the known bugs (strict xfails: fixing a
+bug turns its test into a failure, so the marker gets removed).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from opconf.diagnostics import Diagnostic
+from opconf.references import References, load_references
+from opconf.validate import ValidationResult, validate_paths
+
+REPO = Path(__file__).resolve().parent.parent
+REFS = References(
+    users={"ajones": True, "opeters": False},
+    roles={"advisor": False, "lead_advisor": True},
+    product_types=frozenset({"deposit"}),
+)
+PRODUCT = "apiVersion: opconf/v1\nkind: Product\nkey: {key}\nname: {name}\ntype: deposit\n"
+TEMPLATE = """\
+apiVersion: opconf/v1
+kind: OpportunityTemplate
+key: new_account
+name: New Account
+category: product
+entityType: contact
+{extra}stages:
+  - key: qualify
+    name: Qualify
+    probability: 10
+    steps:
+      - {step}
+  - {{key: won, name: Closed Won, probability: 100, outcome: won}}
+  - {{key: lost, name: Closed Lost, probability: 0, outcome: lost}}
+"""
+
+
+@pytest.fixture
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "config").mkdir()
+    return tmp_path / "config"
+
+
+def validate(
+    config: Path, files: dict[str, str], refs: References | None = REFS
+) -> ValidationResult:
+    for name, text in files.items():
+        (config / name).write_text(text, encoding="utf-8")
+    return validate_paths([Path("config")], refs)
+
+
+def found(result: ValidationResult) -> list[tuple[str, str, int, int]]:
+    return [(d.code, d.file, d.line, d.column) for d in result.diagnostics]
+
+
+def template(step: str = "{key: call, name: Call, type: call}", extra: str = "") -> str:
+    return TEMPLATE.format(step=step, extra=extra)
+
+
+# --------------------------------------------------------------------------- behaviour
+
+
+def test_clean_config(config: Path) -> None:
+    result = validate(config, {"p.yaml": PRODUCT.format(key="p", name="P"), "t.yaml": template()})
+    assert result.diagnostics == []
+    assert (result.files, result.objects, result.valid(), result.valid(strict=True)) == (
+        2,
+        2,
+        True,
+        True,
+    )
+
+
+def test_without_refs_one_info_note_and_still_valid(config: Path) -> None:
+    result = validate(config, {"p.yaml": PRODUCT.format(key="p", name="P")}, refs=None)
+    assert [(d.code, d.severity, d.file) for d in result.diagnostics] == [("OPC290", "info", "")]
+    assert result.valid(strict=True)
+
+
+def test_reference_checks_are_skipped_without_refs(config: Path) -> None:
+    group = (
+        "apiVersion: opconf/v1\nkind: CoverageGroup\nkey: g\nname: G\n"
+        "members: [{user: nobody, role: no_role}]\n"
+    )
+    files = {"g.yaml": group, "p.yaml": PRODUCT.format(key="p", name="P").replace("deposit", "x")}
+    assert [d.code for d in validate(config, files, refs=None).diagnostics] == ["OPC290"]
+    assert sorted(d.code for d in validate(config, files).diagnostics) == [
+        "OPC250",
+        "OPC252",
+        "OPC253",
+    ]
+
+
+def test_warnings_fail_only_when_strict(config: Path) -> None:
+    inactive = PRODUCT.format(key="p", name="P") + "active: false\n"
+    result = validate(config, {"p.yaml": inactive, "t.yaml": template(extra="products: [p]\n")})
+    assert [(d.code, d.severity) for d in result.diagnostics] == [("OPC212", "warning")]
+    assert result.valid() and not result.valid(strict=True)
+
+
+def test_all_layers_reported_in_one_pass_sorted_by_file_and_line(config: Path) -> None:
+    result = validate(
+        config,
+        {
+            "c.yaml": template(extra="products: [nowhere]\n"),  # layer 3
+            "a.yaml": "key: [\n",  # layer 1
+            "b.yaml": PRODUCT.format(key="B", name="B"),  # layer 2
+            "d.yaml": "- x\n---\n" + PRODUCT.format(key="d", name="D"),  # layer 1, then fine
+        },
+    )
+    assert found(result) == [
+        ("OPC002", "config/a.yaml", 2, 1),
+        ("OPC105", "config/b.yaml", 3, 6),
+        ("OPC210", "config/c.yaml", 7, 12),
+        ("OPC007", "config/d.yaml", 1, 1),
+    ]
+    assert (result.files, result.objects) == (4, 3)
+
+
+def test_schema_invalid_documents_still_resolve_references(config: Path) -> None:
+    """A broken product is reported once, not again as 'unknown product' in each template."""
+    broken = PRODUCT.format(key="p", name="P") + "listPrice: -1\n"
+    result = validate(config, {"p.yaml": broken, "t.yaml": template(extra="products: [p]\n")})
+    assert [d.code for d in result.diagnostics] == ["OPC106"]
+
+
+def test_semantic_rules_skip_schema_invalid_documents(config: Path) -> None:
+    bad = TEMPLATE.format(step="{key: call, name: Call, type: fax}", extra="").replace(
+        "outcome: won", "outcome: open"
+    )
+    assert [d.code for d in validate(config, {"t.yaml": bad}).diagnostics] == ["OPC104"]
+
+
+def test_duplicate_keys_in_one_file_name_the_other_document(config: Path) -> None:
+    text = PRODUCT.format(key="p", name="P") + "---\n" + PRODUCT.format(key="p", name="Q")
+    (diagnostic,) = validate(config, {"p.yaml": text}).diagnostics
+    assert diagnostic == Diagnostic(
+        "OPC201",
+        "error",
+        "Product key 'p' is already used at config/p.yaml:1:1",
+        "config/p.yaml",
+        9,
+        6,
+        ("key",),
+    )
+
+
+def test_same_key_in_different_kinds_is_fine(config: Path) -> None:
+    group = "apiVersion: opconf/v1\nkind: CoverageGroup\nkey: new_account\nname: New Account\n"
+    assert validate(config, {"g.yaml": group, "t.yaml": template()}).diagnostics == []
+
+
+def test_step_assignees_are_checked_against_refs(config: Path) -> None:
+    step = "{key: call, name: Call, type: call, assignee: {user: opeters}}"
+    result = validate(config, {"t.yaml": template(step)})
+    assert [(d.code, d.pointer) for d in result.diagnostics] == [
+        ("OPC251", "/stages/0/steps/0/assignee/user")
+    ]
+
+
+def test_refs_snapshot_loads(tmp_path: Path) -> None:
+    path = tmp_path / "refs.yaml"
+    path.write_text(
+        "users:\n  - {login: a, displayName: A, email: a@x, active: false}\n"
+        "  - {login: b, displayName: B, email: b@x, active: true}\n"
+        "coverageRoles: [{code: r, name: R, unique: true}]\nproductTypes: [{code: t, name: T}]\n"
+    )
+    assert load_references(path) == References(
+        users={"a": False, "b": True}, roles={"r": True}, product_types=frozenset({"t"})
+    )
+    assert load_references(tmp_path / "missing.yaml") is None
+
+
+def test_example_config_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not (REPO / "config").is_dir():
+        pytest.skip("no example config in this checkout")
+    monkeypatch.chdir(REPO)
+    result = validate_paths([Path("config")], load_references(REPO / "opconf.refs.yaml"))
+    assert [d for d in result.diagnostics if d.severity != "info"] == []
+    assert result.objects > 0
+
+
+# --------------------------------------------------------------------------- known bugs
+
+
+def test_key_with_trailing_newline_is_rejected(config: Path) -> None:
+    text = PRODUCT.format(key='"abc\\n"', name="P")
+    assert [d.code for d in validate(config, {"p.yaml": text}).diagnostics] == ["OPC105"]
+
+
+def test_infinite_price_is_rejected(config: Path) -> None:
+    text = PRODUCT.format(key="p", name="P") + "listPrice: 1e400\n"
+    assert not validate(config, {"p.yaml": text}).valid()
+
+
+def test_a_file_named_twice_is_read_once(config: Path) -> None:
+    (config / "p.yaml").write_text(PRODUCT.format(key="p", name="P"))
+    result = validate_paths([Path("config"), config.resolve()], REFS)
+    assert (result.files, result.diagnostics) == (1, [])
+
+
+@pytest.mark.parametrize(
+    ("field", "text"), [("description", "~"), ("unitOfMeasure", "true")], ids=["null", "bool"]
+)
+def test_wrong_type_message_does_not_repeat_itself(config: Path, field: str, text: str) -> None:
+    product = PRODUCT.format(key="p", name="P") + f"{field}: {text}\n"
+    (diagnostic,) = validate(config, {"p.yaml": product}).diagnostics
+    assert diagnostic.code == "OPC103"
+    assert diagnostic.message.count(text.replace("~", "null")) == 1, diagnostic.message
+
+
+@pytest.mark.parametrize(
+    "assignee",
+    ["{rol: advisor}", "{role: advisor, user: ajones}", "{role: 7}"],
+)
+def test_wrong_assignee_mapping_gets_a_useful_message(config: Path, assignee: str) -> None:
+    step = f"{{key: call, name: Call, type: call, assignee: {assignee}}}"
+    diagnostics = validate(config, {"t.yaml": template(step)}).diagnostics
+    assert diagnostics
+    assert all("None" not in d.message for d in diagnostics), diagnostics
+    assert all(d.pointer.startswith("/stages/0/steps/0/assignee") for d in diagnostics)
