@@ -268,6 +268,11 @@ def read_text(text: str, display: str) -> FileResult:
                     Document(display, index, mark.line + 1, mark.column + 1, data)
                 )
             index += 1
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids; it has no mark
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        message = f"YAML syntax error: character #x{exc.character:04x} is not allowed"
+        result.diagnostics.append(Diagnostic("OPC002", "error", message, display, line, column))
     except yaml.YAMLError as exc:
         result.diagnostics.append(_yaml_error(display, exc))
     except _Fatal as exc:
