@@ -1,0 +1,198 @@
+"""Reading the store: configuration rows → canonical objects (opconf/canonical.py).
+
+One query per table, whatever the number of objects: plan stays O(objects).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, select
+
+from opconf.store import tables as t
+from opconf.store.model import Obj, ObjectId, RefData, StoredObject, StoreState, Usage
+
+
+def read_state(conn: Connection, revision: int) -> StoreState:
+    """The store's configuration, reference data and usage at ``revision``."""
+    objects: dict[ObjectId, StoredObject] = {}
+    product_keys = _read_products(conn, objects)
+    group_keys = _read_groups(conn, objects)
+    template_keys, stage_keys = _read_templates(conn, objects, product_keys, group_keys)
+    users = {
+        r.login: r.active for r in conn.execute(select(t.crm_user.c.login, t.crm_user.c.active))
+    }
+    role_cols = select(t.crm_coverage_role.c.code, t.crm_coverage_role.c.is_unique)
+    roles = {r.code: r.is_unique for r in conn.execute(role_cols)}
+    types = frozenset(conn.execute(select(t.crm_product_type.c.code)).scalars())
+    usage = _read_usage(conn, template_keys, stage_keys, product_keys)
+    return StoreState(revision, objects, users, roles, types, usage)
+
+
+def reference_data(conn: Connection) -> RefData:
+    """Users, coverage roles and product types, sorted by login / code."""
+    u, r, p = t.crm_user.c, t.crm_coverage_role.c, t.crm_product_type.c
+    users = [
+        {"login": x.login, "displayName": x.display_name, "email": x.email, "active": x.active}
+        for x in conn.execute(select(u.login, u.display_name, u.email, u.active))
+    ]
+    roles = [
+        {"code": x.code, "name": x.name, "unique": x.is_unique}
+        for x in conn.execute(select(r.code, r.name, r.is_unique))
+    ]
+    types = [{"code": x.code, "name": x.name} for x in conn.execute(select(p.code, p.name))]
+    # Sorted here, not by ORDER BY: database collations disagree with each other.
+    return RefData(
+        users=sorted(users, key=lambda x: x["login"]),
+        coverageRoles=sorted(roles, key=lambda x: x["code"]),
+        productTypes=sorted(types, key=lambda x: x["code"]),
+    )
+
+
+def _add(objects: dict[ObjectId, StoredObject], kind: str, row: Row[Any], data: Obj) -> None:
+    objects[(kind, row.key)] = StoredObject(kind, row.key, row.id, row.managed, data)
+
+
+def _read_products(conn: Connection, objects: dict[ObjectId, StoredObject]) -> dict[int, str]:
+    keys: dict[int, str] = {}
+    for row in conn.execute(select(t.product)):
+        keys[row.id] = row.key
+        data = {
+            "key": row.key,
+            "name": row.name,
+            "description": row.description,
+            "type": row.type,
+            "active": row.active,
+            "listPrice": row.list_price,
+            "code": row.code,
+            "unitOfMeasure": row.unit_of_measure,
+        }
+        _add(objects, "Product", row, data)
+    return keys
+
+
+def _read_groups(conn: Connection, objects: dict[ObjectId, StoredObject]) -> dict[int, str]:
+    members: dict[int, list[Obj]] = defaultdict(list)
+    m = t.coverage_member.c
+    for row in conn.execute(select(m.group_id, m.user_login, m.role_code)):
+        members[row.group_id].append({"user": row.user_login, "role": row.role_code})
+    keys: dict[int, str] = {}
+    for row in conn.execute(select(t.coverage_group)):
+        keys[row.id] = row.key
+        data = {
+            "key": row.key,
+            "name": row.name,
+            "description": row.description,
+            "visibility": row.visibility,
+            "members": sorted(members[row.id], key=lambda x: x["user"]),
+        }
+        _add(objects, "CoverageGroup", row, data)
+    return keys
+
+
+def _read_templates(
+    conn: Connection,
+    objects: dict[ObjectId, StoredObject],
+    product_keys: dict[int, str],
+    group_keys: dict[int, str],
+) -> tuple[dict[int, str], dict[int, tuple[str, str]]]:
+    products = _read_template_products(conn, product_keys)
+    stages, stage_of = _read_stages(conn)
+    template_keys: dict[int, str] = {}
+    for row in conn.execute(select(t.opportunity_template)):
+        template_keys[row.id] = row.key
+        data = {
+            "key": row.key,
+            "name": row.name,
+            "description": row.description,
+            "category": row.category,
+            "entityType": row.entity_type,
+            "active": row.active,
+            "defaultCoverageGroup": group_keys.get(row.default_coverage_group_id),
+            "products": products.get(row.id, []),
+            "stages": stages.get(row.id, []),
+        }
+        _add(objects, "OpportunityTemplate", row, data)
+    stage_keys = {sid: (template_keys[tid], key) for sid, (tid, key) in stage_of.items()}
+    return template_keys, stage_keys
+
+
+def _read_template_products(conn: Connection, product_keys: dict[int, str]) -> dict[int, list[str]]:
+    tp = t.template_product.c
+    products: dict[int, list[str]] = defaultdict(list)
+    query = select(tp.template_id, tp.product_id).order_by(tp.template_id, tp.position)
+    for row in conn.execute(query):
+        products[row.template_id].append(product_keys[row.product_id])
+    return products
+
+
+def _read_stages(conn: Connection) -> tuple[dict[int, list[Obj]], dict[int, tuple[int, str]]]:
+    """Stages (with steps) by template id, and stage id → (template id, stage key)."""
+    steps = _read_steps(conn)
+    stages: dict[int, list[Obj]] = defaultdict(list)
+    stage_of: dict[int, tuple[int, str]] = {}
+    sc = t.template_stage.c
+    for row in conn.execute(select(t.template_stage).order_by(sc.template_id, sc.position)):
+        stage_of[row.id] = (row.template_id, row.key)
+        stages[row.template_id].append(_stage(row, steps.get(row.id, [])))
+    return stages, stage_of
+
+
+def _stage(row: Row[Any], steps: list[Obj]) -> Obj:
+    return {
+        "key": row.key,
+        "name": row.name,
+        "probability": row.probability,
+        "outcome": row.outcome,
+        "guidance": row.guidance,
+        "steps": steps,
+    }
+
+
+def _read_steps(conn: Connection) -> dict[int, list[Obj]]:
+    steps: dict[int, list[Obj]] = defaultdict(list)
+    sc = t.stage_step.c
+    for row in conn.execute(select(t.stage_step).order_by(sc.stage_id, sc.position)):
+        steps[row.stage_id].append(
+            {
+                "key": row.key,
+                "name": row.name,
+                "type": row.type,
+                "required": row.required,
+                "dueDays": row.due_days,
+                "assignee": _assignee(row.assignee_kind, row.assignee_value),
+            }
+        )
+    return steps
+
+
+def _assignee(kind: str, value: str | None) -> str | dict[str, str]:
+    return "owner" if kind == "owner" or value is None else {kind: value}
+
+
+def _read_usage(
+    conn: Connection,
+    template_keys: dict[int, str],
+    stage_keys: dict[int, tuple[str, str]],
+    product_keys: dict[int, str],
+) -> Usage:
+    o = t.opportunity.c
+    query = select(o.template_id, o.stage_id, o.product_id, o.status, func.count()).group_by(
+        o.template_id, o.stage_id, o.product_id, o.status
+    )
+    usage = Usage()
+    for template_id, stage_id, product_id, status, count in conn.execute(query):
+        is_open = status == "open"
+        _bump(usage.template_total, template_keys.get(template_id), count)
+        _bump(usage.product_total, product_keys.get(product_id), count)
+        if is_open:
+            _bump(usage.template_open, template_keys.get(template_id), count)
+            _bump(usage.stage_open, stage_keys.get(stage_id), count)
+            _bump(usage.product_open, product_keys.get(product_id), count)
+    return usage
+
+
+def _bump(counts: dict[Any, int], key: Any, count: int) -> None:
+    if key is not None:
+        counts[key] = counts.get(key, 0) + count

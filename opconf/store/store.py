@@ -1,0 +1,204 @@
+"""The store behind one interface: SQLite or PostgreSQL, one code path (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from opconf.errors import StoreError
+from opconf.store import demo as demo_data
+from opconf.store import read, tables
+from opconf.store.connect import connect, db_errors, ensure_parent, make_engine, sqlite_file
+from opconf.store.lock import lock_postgresql, lock_sqlite, remove_sidecar
+from opconf.store.model import HistoryEntry, Holder, RefData, StoreState
+from opconf.store.schema import INIT_HINT, Meta, check_schema, init_schema, read_meta
+from opconf.store.url import Backend, backend_of, redact
+from opconf.store.write import Writer
+
+_ROLLED_BACK = "nothing was written: the transaction was rolled back"
+_READ_HINT = "check the store URL, and that the database is an opconf store"
+
+
+class Store:
+    """A store URL: ``sqlite:///path/store.db`` or ``postgresql://user:pw@host/db``.
+
+    Connects lazily, on the first call that needs the database. Every error is a one-line
+    ``StoreError`` (or ``LockError``) naming the store by its redacted URL.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.backend: Backend = backend_of(url)
+        self._url = url
+        self._file = sqlite_file(url)
+        self._engine: Engine | None = None
+
+    @property
+    def display_url(self) -> str:
+        """The URL with its password replaced by ``***``: the only form ever shown."""
+        return redact(self._url)
+
+    def close(self) -> None:
+        """Close pooled connections (the store reconnects when used again)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    # --- schema ---------------------------------------------------------------------------
+
+    def init(
+        self, demo: bool = False, *, demo_file: Path | None = None, lock_timeout: float = 0.0
+    ) -> str:
+        """Create or upgrade the tables (idempotent); with ``demo``, seed the demo data.
+
+        Returns a one-line summary. Refuses a store whose schema is newer than this opconf.
+        """
+        ensure_parent(self._url)
+        with self._locked(Holder.local(action="init"), lock_timeout, create=True) as conn:
+            message = init_schema(conn)
+            if demo:
+                data = demo_data.load(demo_file or demo_data.DEMO_FILE)
+                writer = Writer(conn, read.read_state(conn, _meta(conn).revision))
+                message += f"; demo data: {demo_data.seed(conn, writer, data)}"
+        return message
+
+    def check_ready(self) -> None:
+        """A StoreError unless the store is reachable, initialised and of this schema."""
+        with self._reading():
+            pass
+
+    def ensure_ready(self, auto_init: bool) -> str | None:
+        """``check_ready``; but with ``auto_init`` an empty SQLite store is initialised.
+
+        PostgreSQL is never changed silently. Returns the init summary when it initialised.
+        """
+        if auto_init and self.backend == "sqlite" and not self._initialised():
+            return self.init()
+        self.check_ready()
+        return None
+
+    # --- reading --------------------------------------------------------------------------
+
+    def read_state(self) -> StoreState:
+        """Configuration, reference data and usage, one query per table, one snapshot."""
+        with self._reading() as (conn, meta):
+            return read.read_state(conn, meta.revision)
+
+    def reference_data(self) -> RefData:
+        """Users, coverage roles and product types, for ``opconf refs pull``."""
+        with self._reading() as (conn, _):
+            return read.reference_data(conn)
+
+    def history(self) -> list[HistoryEntry]:
+        """Applied revisions, oldest first."""
+        h = tables.opconf_history.c
+        cols = (h.revision, h.applied_at, h.actor, h.host, h.git_commit, h.plan_digest, h.summary)
+        with self._reading() as (conn, _):
+            rows = conn.execute(select(*cols).order_by(h.revision)).all()
+        return [
+            HistoryEntry(
+                revision=r.revision,
+                applied_at=_utc(r.applied_at),
+                actor=r.actor,
+                host=r.host,
+                git_commit=r.git_commit,
+                plan_digest=r.plan_digest,
+                summary=json.loads(r.summary),
+            )
+            for r in rows
+        ]
+
+    def snapshot(self, revision: int) -> dict[str, Any] | None:
+        """The managed configuration after ``revision`` (``{kind: [objects]}``), or None."""
+        h = tables.opconf_history.c
+        with self._reading() as (conn, _):
+            query = select(h.snapshot).where(h.revision == revision)
+            text = conn.execute(query).scalar()
+        return None if text is None else dict(json.loads(text))
+
+    # --- writing --------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def writer(self, holder: Holder, lock_timeout: float = 0.0) -> Iterator[Writer]:
+        """One transaction holding the store's exclusive write lock.
+
+        Waits up to ``lock_timeout`` seconds for the lock, then raises ``LockError`` naming
+        the holder. Commits when the block ends normally; any exception rolls everything
+        back (a database error becomes a ``StoreError``).
+        """
+        with self._locked(holder, lock_timeout) as conn:
+            meta = check_schema(conn, self.display_url)
+            yield Writer(conn, read.read_state(conn, meta.revision))
+
+    # --- connections ----------------------------------------------------------------------
+
+    def _get_engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self._url)
+        return self._engine
+
+    def _require_file(self) -> None:
+        """Refuse a missing SQLite file rather than create an empty one by connecting."""
+        if self._file is not None and not Path(self._file).is_file():
+            raise StoreError(f"store at {self.display_url} is not initialised", hint=INIT_HINT)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[tuple[Connection, Meta]]:
+        self._require_file()
+        with (
+            db_errors(self._url, "reading the store", hint=_READ_HINT),
+            connect(self._get_engine(), self._url) as conn,
+        ):
+            if self.backend == "postgresql":  # every table from one snapshot
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn, check_schema(conn, self.display_url)
+
+    @contextlib.contextmanager
+    def _locked(self, holder: Holder, timeout: float, create: bool = False) -> Iterator[Connection]:
+        if not create:
+            self._require_file()
+        with (
+            db_errors(self._url, "writing the store", hint=_ROLLED_BACK),
+            connect(self._get_engine(), self._url) as conn,
+        ):
+            if self.backend == "sqlite":
+                lock_sqlite(conn, holder, timeout, self._file)
+            else:
+                conn.begin()
+                lock_postgresql(conn, holder, timeout)
+            try:
+                yield conn
+                remove_sidecar(self._file)  # while the lock is still held
+                conn.commit()
+            except BaseException:
+                remove_sidecar(self._file)
+                with contextlib.suppress(SQLAlchemyError):  # a lost connection is rolled back
+                    conn.rollback()
+                raise
+
+    def _initialised(self) -> bool:
+        if self._file is not None and not Path(self._file).is_file():
+            return False
+        with (
+            db_errors(self._url, "reading the store", hint=_READ_HINT),
+            connect(self._get_engine(), self._url) as conn,
+            conn.begin(),
+        ):
+            return read_meta(conn) is not None
+
+
+def _meta(conn: Connection) -> Meta:
+    meta = read_meta(conn)
+    assert meta is not None  # init_schema just wrote it
+    return meta
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -1,0 +1,194 @@
+"""Writing configuration objects inside the locked apply transaction (``Store.writer``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, delete, select, update
+
+from opconf.errors import StoreError
+from opconf.store import tables as t
+from opconf.store.children import insert_id, sync_products, sync_stages
+from opconf.store.model import Obj, StoreState
+
+TABLES: dict[str, Table] = {
+    "Product": t.product,
+    "CoverageGroup": t.coverage_group,
+    "OpportunityTemplate": t.opportunity_template,
+}
+
+
+class Writer:
+    """Changes to the store inside one transaction holding the write lock.
+
+    ``after`` is always an object's full canonical form (opconf/canonical.py). Nothing is
+    visible to others until the ``Store.writer`` block ends without an exception.
+    """
+
+    def __init__(self, conn: Connection, state: StoreState) -> None:
+        self._conn = conn
+        self.state = state
+        """The store as read under the lock, at the start of the transaction."""
+
+    def create(self, kind: str, after: Obj, *, managed: bool = True) -> int:
+        """Insert a new object with its children; returns its row id."""
+        values = {**self._row(kind, after), "managed": managed}
+        row_id = insert_id(self._conn, _table(kind).insert().values(values))
+        self._children(kind, row_id, after, {}, {})
+        return row_id
+
+    def update(
+        self,
+        kind: str,
+        row_id: int,
+        after: Obj,
+        *,
+        stage_renames: Mapping[str, str] | None = None,
+        stage_moves: Mapping[str, str] | None = None,
+        adopt: bool = False,
+    ) -> None:
+        """Make row ``row_id`` equal ``after``, including a new key (a rename keeps the id).
+
+        Children are synced by key: members by user, products by key, stages by key (a stage
+        whose old key is in ``stage_renames`` is renamed in place), steps by key within the
+        template (a step may change stage). Before a removed stage is deleted, its open
+        opportunities move to ``stage_moves[removed key]``. ``adopt`` marks the row managed.
+        """
+        table = _table(kind)
+        values = self._row(kind, after)
+        if adopt:
+            values["managed"] = True
+        result = self._conn.execute(update(table).where(table.c.id == row_id).values(values))
+        if result.rowcount != 1:
+            raise StoreError(f"{kind} '{after['key']}' (id {row_id}) is not in the store")
+        self._children(kind, row_id, after, stage_renames or {}, stage_moves or {})
+
+    def delete(self, kind: str, row_id: int) -> None:
+        """Delete an object; its children go with it (ON DELETE CASCADE)."""
+        table = _table(kind)
+        result = self._conn.execute(delete(table).where(table.c.id == row_id))
+        if result.rowcount != 1:
+            raise StoreError(f"{kind} with id {row_id} is not in the store")
+
+    def record(
+        self,
+        actor: str,
+        host: str,
+        git_commit: str | None,
+        plan_digest: str,
+        summary: Mapping[str, Any],
+        snapshot: Mapping[str, Any],
+    ) -> int:
+        """Bump the revision and record it in the history; returns the new revision.
+
+        Call it only when the apply changed something: the revision counts changes.
+        """
+        meta = t.opconf_meta
+        self._conn.execute(update(meta).values(revision=meta.c.revision + 1))
+        revision = int(self._conn.execute(select(meta.c.revision)).scalar_one())
+        self._conn.execute(
+            t.opconf_history.insert().values(
+                revision=revision,
+                applied_at=datetime.now(UTC),
+                actor=actor,
+                host=host,
+                git_commit=git_commit,
+                plan_digest=plan_digest,
+                summary=_json(summary),
+                snapshot=_json(snapshot),
+            )
+        )
+        return revision
+
+    # --- rows ---------------------------------------------------------------------------
+
+    def _row(self, kind: str, obj: Obj) -> dict[str, Any]:
+        base = {"key": obj["key"], "name": obj["name"], "description": obj["description"]}
+        if kind == "Product":
+            return {
+                **base,
+                "type": obj["type"],
+                "active": obj["active"],
+                "list_price": obj["listPrice"],
+                "code": obj["code"],
+                "unit_of_measure": obj["unitOfMeasure"],
+            }
+        if kind == "CoverageGroup":
+            return {**base, "visibility": obj["visibility"]}
+        group = obj["defaultCoverageGroup"]
+        return {
+            **base,
+            "category": obj["category"],
+            "entity_type": obj["entityType"],
+            "active": obj["active"],
+            "default_coverage_group_id": None if group is None else self._group_id(group),
+        }
+
+    def _children(
+        self,
+        kind: str,
+        row_id: int,
+        obj: Obj,
+        renames: Mapping[str, str],
+        moves: Mapping[str, str],
+    ) -> None:
+        if kind == "CoverageGroup":
+            self._sync_members(row_id, obj["members"])
+        elif kind == "OpportunityTemplate":
+            sync_products(self._conn, row_id, self._product_ids(obj["products"]))
+            sync_stages(self._conn, row_id, obj["stages"], renames, moves)
+
+    def _sync_members(self, group_id: int, members: Sequence[Obj]) -> None:
+        """Members by user: removals first, then role changes, then additions."""
+        m = t.coverage_member
+        rows = self._conn.execute(select(m).where(m.c.group_id == group_id)).all()
+        current = {r.user_login: r for r in rows}
+        wanted = {x["user"]: x["role"] for x in members}
+        gone = [r.id for user, r in current.items() if user not in wanted]
+        if gone:
+            self._conn.execute(delete(m).where(m.c.id.in_(gone)))
+        changed = [
+            {"b_id": r.id, "role_code": wanted[user]}
+            for user, r in current.items()
+            if user in wanted and r.role_code != wanted[user]
+        ]
+        if changed:
+            self._conn.execute(update(m).where(m.c.id == bindparam("b_id")), changed)
+        new = [
+            {"group_id": group_id, "user_login": user, "role_code": role}
+            for user, role in wanted.items()
+            if user not in current
+        ]
+        if new:
+            self._conn.execute(m.insert(), new)
+
+    def _group_id(self, key: str) -> int:
+        g = t.coverage_group
+        found = self._conn.execute(select(g.c.id).where(g.c.key == key)).scalar()
+        if found is None:
+            raise StoreError(f"coverage group '{key}' is not in the store")
+        return int(found)
+
+    def _product_ids(self, keys: Sequence[str]) -> list[int]:
+        if not keys:
+            return []
+        p = t.product
+        rows = self._conn.execute(select(p.c.key, p.c.id).where(p.c.key.in_(keys)))
+        ids = {r.key: r.id for r in rows}
+        missing = [k for k in keys if k not in ids]
+        if missing:
+            raise StoreError(f"product '{missing[0]}' is not in the store")
+        return [ids[k] for k in keys]
+
+
+def _table(kind: str) -> Table:
+    if kind not in TABLES:
+        raise ValueError(f"unknown kind {kind!r}")
+    return TABLES[kind]
+
+
+def _json(value: Mapping[str, Any]) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -1,0 +1,61 @@
+"""Shared fixtures: a real throwaway PostgreSQL for the session, and a fresh store per test.
+
+``store_url`` runs a test once per backend: ``sqlite`` (a file under tmp_path) and
+``postgresql`` (a fresh schema of the session's ``opconf_test`` database, see tests/pg.py).
+Deselect the PostgreSQL runs with ``-m "not postgres"``. Without PostgreSQL binaries those
+runs are skipped — or fail when ``CI=true``: CI must test both backends.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+try:  # tests/ may or may not be a package
+    from tests import pg
+except ImportError:
+    import pg  # type: ignore[no-redef]
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[pg.Cluster]:
+    """The session's PostgreSQL server (initdb once, ~2 s), stopped at the end."""
+    bindir = pg.find_bindir()
+    if bindir is None:
+        message = "PostgreSQL binaries (initdb, pg_ctl) not found"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}: CI must test PostgreSQL", pytrace=False)
+        pytest.skip(message)
+    cluster = pg.Cluster(bindir)
+    try:
+        cluster.start()
+    except Exception:
+        cluster.stop()
+        raise
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_cluster: pg.Cluster) -> str:
+    """``postgresql://postgres@127.0.0.1:PORT/opconf_test``: one database for the session."""
+    pg_cluster.create_database("opconf_test")
+    return pg_cluster.url("opconf_test")
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite"),
+        pytest.param("postgresql", marks=pytest.mark.postgres),
+    ]
+)
+def store_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> Iterator[str]:
+    """A URL of a fresh, empty (uninitialised) store, once per backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/store/store.db"
+        return
+    cluster: pg.Cluster = request.getfixturevalue("pg_cluster")
+    request.getfixturevalue("pg_url")
+    yield cluster.url("opconf_test", schema=cluster.create_schema("opconf_test"))

@@ -1,0 +1,80 @@
+"""Builders of canonical objects and small write helpers for the store tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+
+from opconf.canonical import canonical
+from opconf.store import Holder, Store
+from opconf.store.url import driver_url
+
+Obj = dict[str, Any]
+HOLDER = Holder(actor="tester", host="test-host", pid=1)
+DEMO = Path(__file__).parent / "data" / "demo.yaml"  # reference data, objects, opportunities
+DEMO_REFS = Path(__file__).parent / "data" / "refs.yaml"  # reference data only
+
+
+def product(key: str, **fields: Any) -> Obj:
+    return canonical("Product", {"key": key, "name": key.title(), "type": "deposit", **fields})
+
+
+def group(key: str, **fields: Any) -> Obj:
+    return canonical("CoverageGroup", {"key": key, "name": key.title(), **fields})
+
+
+def stage(key: str, probability: int = 50, **fields: Any) -> Obj:
+    return {"key": key, "name": key.title(), "probability": probability, **fields}
+
+
+def template(key: str, stages: list[Obj] | None = None, **fields: Any) -> Obj:
+    if stages is None:
+        stages = [stage("open_stage", 10), stage("won", 100, outcome="won")]
+    doc = {
+        "key": key,
+        "name": key.title(),
+        "category": "product",
+        "entityType": "contact",
+        "stages": stages,
+        **fields,
+    }
+    return canonical("OpportunityTemplate", doc)
+
+
+def create(store: Store, kind: str, obj: Obj) -> int:
+    with store.writer(HOLDER) as writer:
+        return writer.create(kind, obj)
+
+
+def update(store: Store, kind: str, obj: Obj, key: str | None = None, **options: Any) -> None:
+    with store.writer(HOLDER) as writer:
+        row = writer.state.objects[(kind, key or obj["key"])]
+        writer.update(kind, row.id, obj, **options)
+
+
+def data(store: Store, kind: str, key: str) -> Obj:
+    return store.read_state().objects[(kind, key)].data
+
+
+def sql(url: str, statement: str, **params: Any) -> list[Any]:
+    """Run raw SQL against the store at ``url`` (committed); the rows, if any."""
+    engine = create_engine(driver_url(url))
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(text(statement), params)
+            return list(result) if result.returns_rows else []
+    finally:
+        engine.dispose()
+
+
+def stage_ids(url: str, template_key: str) -> dict[str, int]:
+    """Stage key → row id, read straight from the table."""
+    rows = sql(
+        url,
+        "SELECT s.key, s.id FROM template_stage s"
+        " JOIN opportunity_template t ON t.id = s.template_id WHERE t.key = :key",
+        key=template_key,
+    )
+    return {key: row_id for key, row_id in rows}
