@@ -1,0 +1,159 @@
+"""The rows of the benchmark table: named commands with budgets relative to other rows.
+
+This list is the extension point. A new row is one ``Row(...)`` entry: its name, a title, the
+processes to time, and its budgets. ``setup`` runs once per corpus and ``prepare`` before
+every timed run (neither is timed): that is where a future ``apply`` row empties its store
+(see bench/README.md, "Adding a row").
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from budgets import Budget, PeakMemory, Ratio, Scaling, Wall
+from corpus import KIND_DIRS, Corpus
+from measure import Command, run_process
+
+SCHEMA_FILES = {
+    "Product": "product.schema.json",
+    "CoverageGroup": "coverage-group.schema.json",
+    "OpportunityTemplate": "opportunity-template.schema.json",
+}
+ARGV_BYTES = 512_000  # split very long file lists (as xargs would) to stay below ARG_MAX
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What a row's commands are built from."""
+
+    repo: Path
+    bin: Path  # the virtualenv's bin/ (python, opconf, check-jsonschema)
+    corpus: Corpus | None  # None for rows run on the repo itself
+    scratch: Path  # a private folder per corpus, e.g. for SQLite stores
+
+    @property
+    def root(self) -> Path:
+        """Where the row's processes run: the corpus folder, or the repo."""
+        return self.corpus.root if self.corpus else self.repo
+
+    def cmd(self, *argv: str) -> Command:
+        return Command(tuple(argv), self.root)
+
+    def opconf(self, *args: str) -> Command:
+        return self.cmd(str(self.bin / "opconf"), *args)
+
+    def sqlite(self, name: str) -> str:
+        """A store URL for a SQLite file in the scratch folder."""
+        return f"sqlite:///{self.scratch / name}.db"
+
+    def run(self, command: Command) -> None:
+        """Run an untimed helper process (for setup/prepare); fails loudly."""
+        run_process(command)
+
+
+Skip = Callable[[Ctx], str | None]  # a reason not to run the row here, or None
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    title: str
+    commands: Callable[[Ctx], list[Command]]
+    budgets: tuple[Budget, ...] = ()
+    scope: Literal["corpus", "repo"] = "corpus"
+    setup: Callable[[Ctx], None] | None = None
+    prepare: Callable[[Ctx], None] | None = None
+    skip: Skip | None = None
+    ok: frozenset[int] = frozenset({0})  # exit codes that count as success
+
+
+def _corpus(ctx: Ctx) -> Corpus:
+    assert ctx.corpus is not None, "a corpus row runs with a corpus"
+    return ctx.corpus
+
+
+def floor(ctx: Ctx) -> list[Command]:
+    script = Path(__file__).with_name("floor.py")
+    return [ctx.cmd(str(ctx.bin / "python"), str(script), "files.txt")]
+
+
+def validate(ctx: Ctx) -> list[Command]:
+    return [ctx.opconf("validate", "config", "--refs", "opconf.refs.yaml")]
+
+
+def peer(ctx: Ctx) -> list[Command]:
+    """check-jsonschema, once per kind (more processes only when a file list is too long)."""
+    tool = str(ctx.bin / "check-jsonschema")
+    out = []
+    for kind in KIND_DIRS:
+        schema = str(ctx.repo / "schemas" / SCHEMA_FILES[kind])
+        for chunk in _chunks(_corpus(ctx).files_of(kind)):
+            out.append(ctx.cmd(tool, "--schemafile", schema, *chunk))
+    return out
+
+
+def _chunks(files: list[str]) -> list[list[str]]:
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for name in files:
+        if size + len(name) + 1 > ARGV_BYTES and chunks[-1]:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(name)
+        size += len(name) + 1
+    return chunks
+
+
+def example(ctx: Ctx) -> list[Command]:
+    return [ctx.opconf("validate")]
+
+
+def _no_peer(ctx: Ctx) -> str | None:
+    return None if (ctx.bin / "check-jsonschema").exists() else "check-jsonschema not installed"
+
+
+def _no_example(ctx: Ctx) -> str | None:
+    return None if (ctx.repo / "config").is_dir() else "the repo has no config/"
+
+
+def reset(path: Path) -> Callable[[Ctx], None]:
+    """A ``prepare`` hook: remove ``path`` (relative to the scratch folder) before each run."""
+
+    def prepare(ctx: Ctx) -> None:
+        target = ctx.scratch / path
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
+
+    return prepare
+
+
+ROWS: tuple[Row, ...] = (
+    Row("floor", "libyaml CSafeLoader load of every file (the floor)", floor),
+    Row(
+        "validate",
+        "opconf validate config",
+        validate,
+        budgets=(Ratio("floor", max=1.5, aim=1.0), Scaling(max=11), PeakMemory(max_mb=1500)),
+    ),
+    Row(
+        "peer",
+        "check-jsonschema --schemafile …, 3 kinds summed",
+        peer,
+        budgets=(Ratio("validate", min=3),),
+        skip=_no_peer,
+    ),
+    Row(
+        "example",
+        "opconf validate on the repo's example config/",
+        example,
+        budgets=(Wall(0.5),),
+        scope="repo",
+        skip=_no_example,
+    ),
+)
