@@ -1,3 +1,3 @@
-from opconf.cli import main
+from opconf.cli import entry
 
-raise SystemExit(main())
+raise SystemExit(entry())

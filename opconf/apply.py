@@ -77,25 +77,47 @@ def apply_plan(
         return ApplyResult(plan.base.revision, plan.summary(), changed=False)
     with store.writer(holder, lock_timeout) as writer:
         check_fresh(plan, writer.state)
-        for i, change in enumerate(plan.changes):
-            _perform(writer, change)
-            if progress:
-                progress(i + 1, len(plan.changes), change)
+        done = 0
+        for batch in _batches(plan.changes):
+            _perform(writer, batch)
+            for change in batch:
+                done += 1
+                if progress:
+                    progress(done, len(plan.changes), change)
         revision = writer.record(
             actor=holder.actor,
             host=holder.host,
             git_commit=git_commit(Path.cwd()),
-            plan_digest=digest(plan.to_dict()),
+            plan_digest=plan_digest(plan),
             summary=plan.summary(),
             snapshot=snapshot_after(writer.state, plan.changes),
         )
     return ApplyResult(revision, plan.summary(), changed=True)
 
 
-def _perform(writer: Writer, change: Change) -> None:
+def plan_digest(plan: Plan) -> str:
+    """Identifies a plan: what it was made from (config and store rows) and what it does."""
+    changes = [[c.action, c.kind, c.key, c.old_key] for c in plan.changes]
+    base = plan.base
+    return digest([base.config_digest, base.revision, base.rows, changes, plan.prune])
+
+
+def _batches(changes: tuple[Change, ...]) -> list[list[Change]]:
+    """Consecutive creates of one kind go together (one insert per table); all else alone."""
+    batches: list[list[Change]] = []
+    for change in changes:
+        last = batches[-1][-1] if batches else None
+        if last and change.action == last.action == "create" and change.kind == last.kind:
+            batches[-1].append(change)
+        else:
+            batches.append([change])
+    return batches
+
+
+def _perform(writer: Writer, batch: list[Change]) -> None:
+    change = batch[0]
     if change.action == "create":
-        assert change.after is not None
-        writer.create(change.kind, change.after)
+        writer.create_many(change.kind, [c.after for c in batch if c.after is not None])
         return
     row = writer.state.objects[(change.kind, change.store_key)]
     if change.action == "delete":

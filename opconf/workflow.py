@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from opconf.plan import build_plan
+from opconf.plan import build_plan, digest
 from opconf.plan.desired import from_index, from_snapshot
 from opconf.plan.model import Plan, PlanError
 from opconf.references import References
@@ -41,6 +41,7 @@ def plan_config(result: ValidationResult, store: Store, prune: bool) -> Plan:
         from_index(result.index),
         state,
         store=store.display_url,
+        config_digest=result.config_digest,
         prune=prune,
         errors=live_reference_errors(result, state),
     )
@@ -54,4 +55,10 @@ def plan_rollback(store: Store, revision: int) -> Plan:
     if snapshot is None:
         raise UsageError(f"revision {revision} is not in the history", hint="see `opconf history`")
     state = store.read_state()
-    return build_plan(from_snapshot(snapshot), state, store=store.display_url, prune=False)
+    return build_plan(
+        from_snapshot(snapshot),
+        state,
+        store=store.display_url,
+        config_digest=digest(snapshot),
+        prune=False,
+    )

@@ -31,7 +31,7 @@ def discover(paths: Sequence[Path]) -> list[Path]:
     if len(paths) > 1:
         # The same file reached through two paths (config and $PWD/config) is read once.
         found = list({os.path.realpath(p): p for p in reversed(found)}.values())
-    return sorted(set(found))
+    return sorted(set(found), key=str)
 
 
 def _walk(root: Path) -> list[Path]:

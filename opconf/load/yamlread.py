@@ -16,11 +16,13 @@ diagnostic needs a line and column, which keeps the common (valid) case at C spe
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
@@ -104,6 +106,7 @@ class Document:
 class FileResult:
     documents: list[Document] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    sha256: str = ""  # of the file's bytes, for the plan's config digest
 
 
 class _Fatal(Exception):
@@ -160,7 +163,7 @@ class _Builder:
             if key_node.__class__ is not yaml.ScalarNode:
                 self.problem("OPC009", "mapping keys must be plain strings", key_node, path)
                 continue
-            key = key_node.value
+            key = intern(key_node.value)  # a few dozen distinct keys, repeated millions of times
             if key_node.tag not in (_PLAIN, _STR):
                 message = f"unsupported tag {short_tag(key_node.tag)}"
                 self.problem("OPC004", message, key_node, path)
@@ -300,7 +303,9 @@ def read_file(path: Path, display: str) -> FileResult:
     text = _decode(raw, display)
     if isinstance(text, FileResult):
         return text
-    return read_text(text, display)
+    result = read_text(text, display)
+    result.sha256 = hashlib.sha256(raw).hexdigest()
+    return result
 
 
 class Locator:

@@ -30,11 +30,15 @@ def build_plan(
     state: StoreState,
     *,
     store: str,
+    config_digest: str,
     prune: bool = False,
     errors: Iterable[PlanError] = (),
     warnings: Iterable[PlanError] = (),
 ) -> Plan:
-    """Compare ``desired`` with ``state``; safety errors are added to ``errors``."""
+    """Compare ``desired`` with ``state``; safety errors are added to ``errors``.
+
+    ``config_digest`` identifies where ``desired`` came from (the files, or a snapshot).
+    """
     diff = compute(desired, state, prune)
     touched = {}
     for change in diff.changes:
@@ -45,7 +49,7 @@ def build_plan(
         revision=state.revision,
         store=store,
         rows=touched,
-        config_digest=digest(sorted(([d.kind, d.key, d.data] for d in desired), key=str)),
+        config_digest=config_digest,
         tool_version=__version__,
         created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    Insert,
     Table,
     bindparam,
     delete,
@@ -29,11 +28,36 @@ from opconf.store.model import Obj
 _TEMP_KEY = "~renaming~"  # never a valid key (keys match ^[a-z][a-z0-9_]*$)
 
 
-def insert_id(conn: Connection, statement: Insert) -> int:
-    """Run a single-row INSERT; the new row's id."""
-    key = conn.execute(statement).inserted_primary_key
-    assert key is not None  # a single-row insert always has one
-    return int(key[0])
+def insert_ids(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert many rows in one batch; their new ids, in the order of ``rows``."""
+    if not rows:
+        return []
+    statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+    return [int(r.id) for r in conn.execute(statement, rows)]
+
+
+def insert_template_children(
+    conn: Connection, templates: Sequence[tuple[int, Sequence[int], Sequence[Obj]]]
+) -> None:
+    """New templates' products, stages and steps — (template id, product ids, stages) each —
+    in one batch per table: there is nothing to sync yet."""
+    products = [
+        {"template_id": tid, "product_id": pid, "position": i}
+        for tid, product_ids, _ in templates
+        for i, pid in enumerate(product_ids)
+    ]
+    if products:
+        conn.execute(t.template_product.insert(), products)
+    stages = [(tid, p, s) for tid, _, ss in templates for p, s in enumerate(ss)]
+    rows = [{"template_id": tid, **_stage_row(s, p)} for tid, p, s in stages]
+    stage_ids = insert_ids(conn, t.template_stage, rows)
+    steps = [
+        {"template_id": tid, **_step_row(step, stage_id, position)}
+        for stage_id, (tid, _, stage) in zip(stage_ids, stages, strict=True)
+        for position, step in enumerate(stage["steps"])
+    ]
+    if steps:
+        conn.execute(t.stage_step.insert(), steps)
 
 
 def sync_products(conn: Connection, template_id: int, product_ids: Sequence[int]) -> None:
@@ -81,10 +105,9 @@ def sync_stages(
     ]
     if kept:
         conn.execute(update(ts).where(ts.c.id == bindparam("b_id")), kept)
-    for position, stage in enumerate(stages):
-        if stage["key"] not in ids:
-            values = {"template_id": template_id, **_stage_row(stage, position)}
-            ids[stage["key"]] = insert_id(conn, ts.insert().values(values))
+    new = [(p, s) for p, s in enumerate(stages) if s["key"] not in ids]
+    inserts = [{"template_id": template_id, **_stage_row(s, p)} for p, s in new]
+    ids.update(zip((s["key"] for _, s in new), insert_ids(conn, ts, inserts), strict=True))
     _sync_steps(conn, template_id, [(ids[s["key"]], s["steps"]) for s in stages])
     _move_opportunities(conn, removed, ids, moves)
     if removed:

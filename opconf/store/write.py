@@ -11,7 +11,12 @@ from sqlalchemy import Connection, Table, bindparam, delete, select, update
 
 from opconf.errors import StoreError
 from opconf.store import tables as t
-from opconf.store.children import insert_id, sync_products, sync_stages
+from opconf.store.children import (
+    insert_ids,
+    insert_template_children,
+    sync_products,
+    sync_stages,
+)
 from opconf.store.model import Obj, StoreState
 
 TABLES: dict[str, Table] = {
@@ -35,10 +40,32 @@ class Writer:
 
     def create(self, kind: str, after: Obj, *, managed: bool = True) -> int:
         """Insert a new object with its children; returns its row id."""
-        values = {**self._row(kind, after), "managed": managed}
-        row_id = insert_id(self._conn, _table(kind).insert().values(values))
-        self._children(kind, row_id, after, {}, {})
-        return row_id
+        return self.create_many(kind, [after], managed=managed)[0]
+
+    def create_many(self, kind: str, objects: Sequence[Obj], *, managed: bool = True) -> list[int]:
+        """Insert new objects of one kind with their children, one batch per table.
+
+        An apply creating thousands of objects runs a handful of statements, not one per row.
+        """
+        groups = self._ids(t.coverage_group, [o.get("defaultCoverageGroup") for o in objects])
+        rows = [{**self._row(kind, o, groups), "managed": managed} for o in objects]
+        ids = insert_ids(self._conn, _table(kind), rows)
+        if kind == "CoverageGroup":
+            members = [
+                {"group_id": gid, "user_login": m["user"], "role_code": m["role"]}
+                for gid, o in zip(ids, objects, strict=True)
+                for m in o["members"]
+            ]
+            if members:
+                self._conn.execute(t.coverage_member.insert(), members)
+        elif kind == "OpportunityTemplate":
+            products = self._ids(t.product, [k for o in objects for k in o["products"]])
+            children = [
+                (tid, [products[k] for k in o["products"]], o["stages"])
+                for tid, o in zip(ids, objects, strict=True)
+            ]
+            insert_template_children(self._conn, children)
+        return ids
 
     def update(
         self,
@@ -58,7 +85,9 @@ class Writer:
         opportunities move to ``stage_moves[removed key]``. ``adopt`` marks the row managed.
         """
         table = _table(kind)
-        values = self._row(kind, after)
+        values = self._row(
+            kind, after, self._ids(t.coverage_group, [after.get("defaultCoverageGroup")])
+        )
         if adopt:
             values["managed"] = True
         result = self._conn.execute(update(table).where(table.c.id == row_id).values(values))
@@ -105,7 +134,7 @@ class Writer:
 
     # --- rows ---------------------------------------------------------------------------
 
-    def _row(self, kind: str, obj: Obj) -> dict[str, Any]:
+    def _row(self, kind: str, obj: Obj, group_ids: Mapping[str, int]) -> dict[str, Any]:
         base = {"key": obj["key"], "name": obj["name"], "description": obj["description"]}
         if kind == "Product":
             return {
@@ -124,7 +153,7 @@ class Writer:
             "category": obj["category"],
             "entity_type": obj["entityType"],
             "active": obj["active"],
-            "default_coverage_group_id": None if group is None else self._group_id(group),
+            "default_coverage_group_id": None if group is None else group_ids[group],
         }
 
     def _children(
@@ -138,7 +167,8 @@ class Writer:
         if kind == "CoverageGroup":
             self._sync_members(row_id, obj["members"])
         elif kind == "OpportunityTemplate":
-            sync_products(self._conn, row_id, self._product_ids(obj["products"]))
+            products = self._ids(t.product, obj["products"])
+            sync_products(self._conn, row_id, [products[k] for k in obj["products"]])
             sync_stages(self._conn, row_id, obj["stages"], renames, moves)
 
     def _sync_members(self, group_id: int, members: Sequence[Obj]) -> None:
@@ -157,31 +187,27 @@ class Writer:
         ]
         if changed:
             self._conn.execute(update(m).where(m.c.id == bindparam("b_id")), changed)
-        new = [
-            {"group_id": group_id, "user_login": user, "role_code": role}
-            for user, role in wanted.items()
-            if user not in current
+        self._insert_members(group_id, [x for x in members if x["user"] not in current])
+
+    def _insert_members(self, group_id: int, members: Sequence[Obj]) -> None:
+        rows = [
+            {"group_id": group_id, "user_login": x["user"], "role_code": x["role"]} for x in members
         ]
-        if new:
-            self._conn.execute(m.insert(), new)
+        if rows:
+            self._conn.execute(t.coverage_member.insert(), rows)
 
-    def _group_id(self, key: str) -> int:
-        g = t.coverage_group
-        found = self._conn.execute(select(g.c.id).where(g.c.key == key)).scalar()
-        if found is None:
-            raise StoreError(f"coverage group '{key}' is not in the store")
-        return int(found)
-
-    def _product_ids(self, keys: Sequence[str]) -> list[int]:
-        if not keys:
-            return []
-        p = t.product
-        rows = self._conn.execute(select(p.c.key, p.c.id).where(p.c.key.in_(keys)))
+    def _ids(self, table: Table, keys: Sequence[str | None]) -> dict[str, int]:
+        """Row id by key for ``keys`` (None ignored); one query. A missing key is an error."""
+        wanted = {k for k in keys if k is not None}
+        if not wanted:
+            return {}
+        rows = self._conn.execute(select(table.c.key, table.c.id).where(table.c.key.in_(wanted)))
         ids = {r.key: r.id for r in rows}
-        missing = [k for k in keys if k not in ids]
+        missing = sorted(wanted - set(ids))
         if missing:
-            raise StoreError(f"product '{missing[0]}' is not in the store")
-        return [ids[k] for k in keys]
+            what = "product" if table is t.product else "coverage group"
+            raise StoreError(f"{what} '{missing[0]}' is not in the store")
+        return ids
 
 
 def _table(kind: str) -> Table:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +34,13 @@ class ValidationResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     index: Index = field(default_factory=Index)
     sources: dict[str, Path] = field(default_factory=dict)  # display name → file
+    file_digests: dict[str, str] = field(default_factory=dict)  # display name → sha256
+
+    @property
+    def config_digest(self) -> str:
+        """One digest of every file read: names and contents."""
+        text = "".join(f"{name}\0{sha}\n" for name, sha in sorted(self.file_digests.items()))
+        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
     @property
     def objects(self) -> int:
@@ -49,12 +57,17 @@ class ValidationResult:
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    """Building many small containers triggers the cyclic GC constantly; none are cycles."""
+    """Building many small containers triggers the cyclic GC constantly; none are cycles.
+
+    Afterwards the loaded data is frozen out of the collector's sight: it lives until the
+    command ends, so scanning it again and again would be wasted work.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
@@ -84,7 +97,8 @@ def validate_results(
 ) -> ValidationResult:
     result = ValidationResult(files=files, sources=sources)
     findings: list[Finding] = []
-    for file_result in results:
+    for name, file_result in zip(sources, results, strict=True):
+        result.file_digests[name] = file_result.sha256
         result.diagnostics.extend(file_result.diagnostics)
         for doc in file_result.documents:
             problems = list(check_envelope(doc))
