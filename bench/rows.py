@@ -133,6 +133,59 @@ def reset(path: Path) -> Callable[[Ctx], None]:
     return prepare
 
 
+# --- plan and apply: stores seeded with the corpus's CRM reference data ------------------------
+
+# CRM reference data (users, coverage roles, product types) from the corpus's snapshot, through
+# the demo seeder, whose file format the snapshot shares: plan checks references live.
+SEED = (
+    "import sys; from pathlib import Path; from opconf.store import Store; "
+    "Store(sys.argv[1]).init(demo=True, demo_file=Path('opconf.refs.yaml'))"
+)
+
+
+def seed(ctx: Ctx, url: str) -> None:
+    ctx.run(ctx.cmd(str(ctx.bin / "python"), "-c", SEED, url))
+
+
+def _plan_setup(ctx: Ctx) -> None:
+    reset(Path("plan.db"))(ctx)
+    seed(ctx, ctx.sqlite("plan"))
+    ctx.run(ctx.opconf("apply", "--auto-approve", "--store", ctx.sqlite("plan")))
+
+
+def plan(ctx: Ctx) -> list[Command]:
+    return [ctx.opconf("plan", "--detailed-exitcode", "--store", ctx.sqlite("plan"))]
+
+
+def _apply_sqlite_prepare(ctx: Ctx) -> None:
+    reset(Path("apply.db"))(ctx)
+    seed(ctx, ctx.sqlite("apply"))
+
+
+def apply_sqlite(ctx: Ctx) -> list[Command]:
+    return [ctx.opconf("apply", "--auto-approve", "--store", ctx.sqlite("apply"))]
+
+
+_PG_URL: dict[Path, str] = {}  # scratch folder → the database of the next timed run
+
+
+def _apply_pg_prepare(ctx: Ctx) -> None:
+    import pgserver
+
+    _PG_URL[ctx.scratch] = pgserver.fresh_database()
+    seed(ctx, _PG_URL[ctx.scratch])
+
+
+def apply_postgres(ctx: Ctx) -> list[Command]:
+    return [ctx.opconf("apply", "--auto-approve", "--store", _PG_URL[ctx.scratch])]
+
+
+def _no_postgres(ctx: Ctx) -> str | None:
+    import pgserver
+
+    return None if pgserver.available() else "PostgreSQL server binaries not found"
+
+
 ROWS: tuple[Row, ...] = (
     Row("floor", "libyaml CSafeLoader load of every file (the floor)", floor),
     Row(
@@ -155,5 +208,27 @@ ROWS: tuple[Row, ...] = (
         budgets=(Wall(0.5),),
         scope="repo",
         skip=_no_example,
+    ),
+    Row(
+        "plan",
+        "opconf plan, nothing to change (SQLite store already applied)",
+        plan,
+        budgets=(Ratio("validate", max=2), Scaling(max=12), PeakMemory(max_mb=1500)),
+        setup=_plan_setup,
+    ),
+    Row(
+        "apply-sqlite",
+        "opconf apply into an empty SQLite store",
+        apply_sqlite,
+        budgets=(Ratio("validate", max=3),),
+        prepare=_apply_sqlite_prepare,
+    ),
+    Row(
+        "apply-postgres",
+        "opconf apply into an empty PostgreSQL database",
+        apply_postgres,
+        budgets=(Ratio("validate", max=5),),
+        prepare=_apply_pg_prepare,
+        skip=_no_postgres,
     ),
 )
