@@ -77,6 +77,7 @@ def apply_plan(
         return ApplyResult(plan.base.revision, plan.summary(), changed=False)
     with store.writer(holder, lock_timeout) as writer:
         check_fresh(plan, writer.state)
+        writer.release_product_codes(_moving_codes(plan, writer.state))
         done = 0
         for batch in _batches(plan.changes):
             _perform(writer, batch)
@@ -100,6 +101,16 @@ def plan_digest(plan: Plan) -> str:
     changes = [[c.action, c.kind, c.key, c.old_key] for c in plan.changes]
     base = plan.base
     return digest([base.config_digest, base.revision, base.rows, changes, plan.prune])
+
+
+def _moving_codes(plan: Plan, state: StoreState) -> list[int]:
+    """Products whose code is taken away (changed or deleted): released before any write."""
+    ids = []
+    for c in plan.changes:
+        code = (c.before or {}).get("code") if c.kind == "Product" else None
+        if code is not None and (c.after is None or c.after["code"] != code):
+            ids.append(state.objects[(c.kind, c.store_key)].id)
+    return ids
 
 
 def _batches(changes: tuple[Change, ...]) -> list[list[Change]]:

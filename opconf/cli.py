@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import logging
 import os
 import sys
 import traceback
@@ -83,6 +84,11 @@ def entry() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    root = logging.getLogger()
+    if not args.traceback and not root.handlers:
+        # Database drivers log their own view of a failure (a lost connection, a pool reset)
+        # on stderr; the one-line error below already says it.
+        root.addHandler(logging.NullHandler())
     try:
         code: int = args.run(args)
         return code

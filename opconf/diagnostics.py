@@ -64,6 +64,11 @@ class Diagnostic:
         }
 
 
+def plural(n: int, word: str, many: str = "") -> str:
+    """``1 opportunity``, ``2 opportunities``: a count with its noun in the right number."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"
+
+
 def did_you_mean(word: str, choices: Iterable[object]) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
     match = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)

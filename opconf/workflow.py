@@ -35,15 +35,22 @@ def live_reference_errors(result: ValidationResult, state: StoreState) -> list[P
 
 
 def plan_config(result: ValidationResult, store: Store, prune: bool) -> Plan:
-    """The plan for a valid configuration against ``store``."""
+    """The plan for a valid configuration against ``store`` (this empties ``result.index``)."""
     state = store.read_state()
+    errors = live_reference_errors(result, state)
+    warnings = [
+        PlanError(d.code, d.message, file=d.file, line=d.line, column=d.column)
+        for d in result.diagnostics
+        if d.severity == "warning"
+    ]
     return build_plan(
         from_index(result.index),
         state,
         store=store.display_url,
         config_digest=result.config_digest,
         prune=prune,
-        errors=live_reference_errors(result, state),
+        errors=errors,
+        warnings=warnings,
     )
 
 

@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from sys import intern
 from typing import Any
@@ -64,8 +65,9 @@ def plain_scalar(value: str) -> Any:
             return int(value)
         if _FLOAT.fullmatch(value):
             number = float(value)
-            # JSON has no infinity: 1e400 stays the text it is rather than becoming inf.
-            return number if math.isfinite(number) else value
+            # JSON has no infinity (1e400), and a float keeps ~17 digits: a number that would
+            # not come back exactly stays the text it is, for the schema to report.
+            return number if math.isfinite(number) and _exact(number, value) else value
         return value
     if value == "true":
         return True
@@ -73,7 +75,12 @@ def plain_scalar(value: str) -> Any:
         return False
     if value == "null" or value == "~":
         return None
-    return value
+    # Configurations repeat the same few thousand strings (types, codes, logins) many times.
+    return intern(value)
+
+
+def _exact(number: float, text: str) -> bool:
+    return Decimal(repr(number)) == Decimal(text)
 
 
 class _Composer(CParser):
@@ -142,9 +149,15 @@ class _Builder:
                 self._count_alias(node)
             tag = node.tag
             if tag is _PLAIN or tag == _PLAIN:
-                return plain_scalar(node.value)
+                value = plain_scalar(node.value)
+                if value.__class__ is str and value[0] in _NUMBER_START and _FLOAT.fullmatch(value):
+                    message = (
+                        f"number {value} cannot be kept exactly (too many digits, or too large)"
+                    )
+                    self.problem("OPC106", message, node, path)
+                return value
             if tag == _STR:
-                return node.value
+                return intern(node.value)
             return self._tagged_scalar(node, path)
         if depth >= MAX_DEPTH:
             raise _Fatal("OPC008", f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)

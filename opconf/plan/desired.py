@@ -10,10 +10,18 @@ from opconf.validate.index import Index
 
 
 def from_index(index: Index) -> list[Desired]:
-    """Desired objects from schema-valid, rule-checked documents."""
+    """Desired objects from schema-valid, rule-checked documents, *emptying* ``index``.
+
+    Each document is released as soon as its canonical form exists, so a large configuration
+    is never held twice (the plan's peak memory is the store's state plus one copy).
+    """
     out = []
     for kind in KIND_ORDER:
-        for doc in index.docs(kind):
+        docs = index.by_kind.pop(kind, [])
+        index.by_key.pop(kind, None)
+        docs.reverse()
+        while docs:
+            doc = docs.pop()
             data = doc.data
             stages = data.get("stages") or ()
             out.append(

@@ -7,7 +7,7 @@ the fewest elements (those outside a longest common subsequence), never as a rew
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from opconf.plan.model import Detail, Obj
@@ -55,17 +55,19 @@ def _keyed_list(name: str, before: list[str], after: list[str]) -> list[Detail]:
     return out
 
 
-def longest_common(a: Sequence[str], b: Sequence[str]) -> set[str]:
-    """The elements of one longest common subsequence of ``a`` and ``b``."""
+def longest_common(a: Sequence[str], b: Sequence[str], weight: Callable[[str], int]) -> set[str]:
+    """The elements of a longest common subsequence of ``a`` and ``b`` — of the longest ones,
+    the one with the most ``weight`` (used to keep elements that did not change place)."""
+    big = len(a) + len(b) + 1  # one more kept element always beats any total weight
     table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
     for i in range(len(a) - 1, -1, -1):
         for j in range(len(b) - 1, -1, -1):
-            table[i][j] = (
-                table[i + 1][j + 1] + 1 if a[i] == b[j] else max(table[i + 1][j], table[i][j + 1])
-            )
+            skip = max(table[i + 1][j], table[i][j + 1])
+            take = table[i + 1][j + 1] + big + weight(a[i]) if a[i] == b[j] else -1
+            table[i][j] = max(skip, take)
     keep, i, j = set(), 0, 0
     while i < len(a) and j < len(b):
-        if a[i] == b[j]:
+        if a[i] == b[j] and table[i][j] == table[i + 1][j + 1] + big + weight(a[i]):
             keep.add(a[i])
             i, j = i + 1, j + 1
         elif table[i + 1][j] >= table[i][j + 1]:
@@ -76,10 +78,16 @@ def longest_common(a: Sequence[str], b: Sequence[str]) -> set[str]:
 
 
 def _moves(name: str, before: list[str], after: list[str], labels: list[str]) -> list[Detail]:
-    """Moves of the common elements, labelled by their key after the change."""
+    """The fewest moves that explain the new order of the elements in both lists.
+
+    Positions are 1-based in the full lists; among equally short explanations, elements that
+    kept their position stay put (never "moved: position 2 → 2"). Labels are the keys after
+    the change.
+    """
     common_before = [k for k in before if k in after]
     common_after = [k for k in after if k in before]
-    stay = longest_common(common_before, common_after)
+    unmoved = {k for k in common_after if before.index(k) == after.index(k)}
+    stay = longest_common(common_before, common_after, lambda k: int(k in unmoved))
     label = dict(zip(after, labels, strict=True))
     return [
         Detail("move", f"{name}[{label[k]}]", before.index(k) + 1, after.index(k) + 1)
@@ -138,19 +146,21 @@ def _steps(before: list[Obj], after: list[Obj], renames: dict[str, str]) -> list
         out += _fields(f"steps[{key}].", old[key][1], step, exclude=("key",))
     for stage_obj in after:
         keys = [s["key"] for s in stage_obj["steps"]]
-        was = [k for k, (st, _) in old.items() if st == stage_obj["key"] and k in keys]
-        out += _moves("steps", was, [k for k in keys if k in was], [k for k in keys if k in was])
+        was = [k for k, (st, _) in old.items() if st == stage_obj["key"]]  # its steps before
+        out += _moves("steps", was, keys, keys)
     return out
 
 
-def summarise(value: Any) -> str:
-    """A short rendering of a field value for plans."""
+def summarise(value: Any, path: str = "") -> str:
+    """A short rendering of a field value for plans (decimals as numbers, text quoted)."""
+    if path.endswith("listPrice") and value is not None:
+        return str(value)
     if value is None:
         return "(none)"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {v}" for k, v in value.items())
+        return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
     if isinstance(value, str):
         return f'"{value}"' if len(value) <= 60 else f'"{value[:57]}..."'
     return str(value)

@@ -13,11 +13,18 @@ BUDGET = 65_536
 _RESERVE = 2_000  # room for the closing lines and the overflow note
 
 
+_MAX_ERRORS = 20  # more would crowd out the changes; the rest are counted
+
+
 def render(plan: Plan, budget: int = BUDGET) -> str:
     head = [f"### opconf plan — {summary_line(plan)}", ""]
+    if plan.changes:
+        head += _table(plan)
     if plan.errors:
         head += ["> [!CAUTION]", "> **This plan cannot be applied:**"]
-        head += [f"> - `{e.code}` {e.message}" for e in plan.errors]
+        head += [f"> - `{e.code}` {e.message}" for e in plan.errors[:_MAX_ERRORS]]
+        if len(plan.errors) > _MAX_ERRORS:
+            head.append(f"> - … and {len(plan.errors) - _MAX_ERRORS} more errors")
         head.append("")
     if plan.destructive:
         keys = ", ".join(f"`{c.kind} {c.key}`" for c in plan.destructive[:10])
@@ -27,8 +34,6 @@ def render(plan: Plan, budget: int = BUDGET) -> str:
             f"> **Destructive:** {keys}{more}. Applying needs `--allow-destructive`.",
             "",
         ]
-    if plan.changes:
-        head += _table(plan)
     head.append(f"Store `{plan.base.store}` at revision {plan.base.revision}.")
     if plan.unmanaged:
         head.append(f"{len(plan.unmanaged)} unmanaged objects left alone.")

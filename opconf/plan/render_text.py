@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
+from opconf.diagnostics import plural
 from opconf.plan.details import summarise
 from opconf.plan.model import Change, Detail, Plan
 
 SYMBOL = {"create": "+", "update": "~", "adopt": "~", "rename": "→", "delete": "-"}
 _DETAIL_SYMBOL = {"set": "~", "add": "+", "remove": "-", "move": "→", "rename": "→"}
-
-
-def _count(n: int, word: str, plural: str = "") -> str:
-    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def headline(change: Change) -> str:
@@ -24,7 +21,7 @@ def headline(change: Change) -> str:
         head += f"  {summarise(change.after['name'])}"
         notes.append(_contents(change.after))
     if change.impact:
-        notes.append(_count(change.impact, "open opportunity", "open opportunities"))
+        notes.append(plural(change.impact, "open opportunity", "open opportunities"))
     if change.destructive:
         notes.append("destructive")
     notes = [n for n in notes if n]
@@ -35,15 +32,15 @@ def _contents(obj: dict[str, object]) -> str:
     stages = obj.get("stages")
     if isinstance(stages, list):
         steps = sum(len(s["steps"]) for s in stages)
-        return f"{_count(len(stages), 'stage')}, {_count(steps, 'step')}"
+        return f"{plural(len(stages), 'stage')}, {plural(steps, 'step')}"
     members = obj.get("members")
-    return _count(len(members), "member") if isinstance(members, list) else ""
+    return plural(len(members), "member") if isinstance(members, list) else ""
 
 
 def detail_line(d: Detail) -> str:
     symbol = _DETAIL_SYMBOL[d.op]
     if d.op == "set":
-        text = f"{d.path}: {summarise(d.old)} → {summarise(d.new)}"
+        text = f"{d.path}: {summarise(d.old, d.path)} → {summarise(d.new, d.path)}"
     elif d.op == "add":
         text = d.path + (f" ({_added(d)})" if d.new is not None else "")
     elif d.op == "remove":
@@ -72,9 +69,11 @@ def _added(d: Detail) -> str:
 def change_lines(change: Change) -> list[str]:
     lines = [headline(change)]
     lines += [f"    {detail_line(d)}" for d in change.details]
+    held = {d.path: d.impact for d in change.details if d.op == "remove"}
     lines += [
-        f"    → open opportunities in stage {old} move to {new}"
+        f"    → {plural(n, 'open opportunity', 'open opportunities')} in stage {old} move to {new}"
         for old, new in change.stage_moves.items()
+        if (n := held.get(f"stages[{old}]", 0))
     ]
     return lines
 
@@ -96,7 +95,7 @@ def render(plan: Plan) -> str:
     for change in plan.changes:
         changes += [f"  {line}" for line in change_lines(change)]
     if plan.unchanged and plan.changes:
-        changes.append(f"  ({_count(plan.unchanged, 'unchanged object')} not shown)")
+        changes.append(f"  ({plural(plan.unchanged, 'unchanged object')} not shown)")
     sections = [[f"Store: {plan.base.store} (revision {plan.base.revision})"], changes]
     if plan.unmanaged:
         names = ", ".join(f"{k} {key}" for k, key in plan.unmanaged)
@@ -109,7 +108,7 @@ def render(plan: Plan) -> str:
             f"  {_where(e.file, e.line, e.column)}{e.code} {e.message}" for e in plan.errors
         ]
     if plan.destructive:
-        n = _count(len(plan.destructive), "change is", "changes are")
+        n = plural(len(plan.destructive), "change is", "changes are")
         sections.append([f"{n} destructive: apply needs --allow-destructive."])
     sections.append([summary_line(plan)])
     return "\n\n".join("\n".join(s) for s in sections if s) + "\n"

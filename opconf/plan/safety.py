@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from opconf.diagnostics import plural
 from opconf.plan.model import Change, Obj, PlanError
 from opconf.store.model import StoreState
 
@@ -16,6 +17,10 @@ def check(changes: list[Change], state: StoreState) -> Iterator[PlanError]:
         elif change.before is not None and change.after is not None:
             yield from _visibility(change)
             yield from _stage_removals(change, state)
+
+
+def _opportunities(n: int, which: str = "") -> str:
+    return plural(n, f"{which}opportunity", f"{which}opportunities")
 
 
 def _final_templates(changes: list[Change], state: StoreState) -> dict[str, Obj]:
@@ -37,7 +42,8 @@ def _delete(change: Change, state: StoreState, final: dict[str, Obj]) -> Iterato
     if used:
         yield PlanError(
             "OPC301",
-            f"cannot delete {kind} '{key}': {used} opportunities reference it; "
+            f"cannot delete {kind} '{key}': {_opportunities(used)} "
+            f"{'references' if used == 1 else 'reference'} it; "
             "set `active: false` to retire it instead",
             kind,
             key,
@@ -75,8 +81,9 @@ def _stage_removals(change: Change, state: StoreState) -> Iterator[PlanError]:
         if stage not in change.stage_moves:
             yield PlanError(
                 "OPC302",
-                f"stage '{stage}' of template '{change.key}' holds {detail.impact} open "
-                f"opportunities; add `replaces: [{stage}]` to the stage that should take them",
+                f"stage '{stage}' of template '{change.key}' holds "
+                f"{_opportunities(detail.impact, 'open ')}; "
+                f"add `replaces: [{stage}]` to the stage that should take them",
                 change.kind,
                 change.key,
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from opconf.diagnostics import Diagnostic
+from opconf.diagnostics import Diagnostic, plural
 from opconf.validate import ValidationResult
 
 
@@ -10,10 +10,6 @@ def line(d: Diagnostic) -> str:
     where = f"{d.file}:{d.line}:{d.column}: " if d.file else ""
     path = f" ({d.dotted})" if d.path else ""
     return f"{where}{d.severity} {d.code} {d.message}{path}"
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def summary(result: ValidationResult) -> str:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     update,
 )
 
+from opconf.diagnostics import plural
 from opconf.errors import StoreError
 from opconf.store import tables as t
 from opconf.store.model import Obj
@@ -202,7 +203,7 @@ def _move_opportunities(
     for stage_id, count in conn.execute(held.group_by(o.c.stage_id)):
         key = next(k for k, v in removed.items() if v == stage_id)
         raise StoreError(
-            f"stage '{key}' still holds {count} open opportunities",
+            f"stage '{key}' still holds {plural(count, 'open opportunity', 'open opportunities')}",
             hint="name a surviving stage that `replaces` it",
         )
 

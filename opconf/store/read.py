@@ -6,6 +6,7 @@ One query per table, whatever the number of objects: plan stays O(objects).
 from __future__ import annotations
 
 from collections import defaultdict
+from sys import intern
 from typing import Any
 
 from sqlalchemy import Connection, Row, func, select
@@ -76,7 +77,7 @@ def _read_groups(conn: Connection, objects: dict[ObjectId, StoredObject]) -> dic
     members: dict[int, list[Obj]] = defaultdict(list)
     m = t.coverage_member.c
     for row in conn.execute(select(m.group_id, m.user_login, m.role_code)):
-        members[row.group_id].append({"user": row.user_login, "role": row.role_code})
+        members[row.group_id].append({"user": _s(row.user_login), "role": _s(row.role_code)})
     keys: dict[int, str] = {}
     for row in conn.execute(select(t.coverage_group)):
         keys[row.id] = row.key
@@ -141,11 +142,11 @@ def _read_stages(conn: Connection) -> tuple[dict[int, list[Obj]], dict[int, tupl
 
 def _stage(row: Row[Any], steps: list[Obj]) -> Obj:
     return {
-        "key": row.key,
-        "name": row.name,
+        "key": _s(row.key),
+        "name": _s(row.name),
         "probability": row.probability,
-        "outcome": row.outcome,
-        "guidance": row.guidance,
+        "outcome": _s(row.outcome),
+        "guidance": _s(row.guidance),
         "steps": steps,
     }
 
@@ -156,15 +157,20 @@ def _read_steps(conn: Connection) -> dict[int, list[Obj]]:
     for row in conn.execute(select(t.stage_step).order_by(sc.stage_id, sc.position)):
         steps[row.stage_id].append(
             {
-                "key": row.key,
-                "name": row.name,
-                "type": row.type,
+                "key": _s(row.key),
+                "name": _s(row.name),
+                "type": _s(row.type),
                 "required": row.required,
                 "dueDays": row.due_days,
-                "assignee": _assignee(row.assignee_kind, row.assignee_value),
+                "assignee": _assignee(row.assignee_kind, _s(row.assignee_value)),
             }
         )
     return steps
+
+
+def _s(value: str | None) -> str | None:
+    """Interned: stages, steps and members repeat the same few strings many times over."""
+    return None if value is None else intern(value)
 
 
 def _assignee(kind: str, value: str | None) -> str | dict[str, str]:

@@ -95,6 +95,14 @@ class Writer:
             raise StoreError(f"{kind} '{after['key']}' (id {row_id}) is not in the store")
         self._children(kind, row_id, after, stage_renames or {}, stage_moves or {})
 
+    def release_product_codes(self, row_ids: Sequence[int]) -> None:
+        """Clear the codes of these products first, so that codes can move between products
+        (or pass from a deleted product to a new one) without tripping ``UNIQUE(code)``; the
+        following updates set the final codes."""
+        if row_ids:
+            p = t.product
+            self._conn.execute(update(p).where(p.c.id.in_(row_ids)).values(code=None))
+
     def delete(self, kind: str, row_id: int) -> None:
         """Delete an object; its children go with it (ON DELETE CASCADE)."""
         table = _table(kind)

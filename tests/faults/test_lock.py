@@ -1,0 +1,129 @@
+"""One writer at a time, seen from the command line: a second apply fails at once naming the
+holder (exit 65, no traceback), or waits ``--lock-timeout`` and then succeeds."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from opconf import exitcodes
+from opconf.store import Holder, Store
+
+try:
+    from faults import faultlib as f
+except ImportError:  # tests/ is a package
+    from tests.faults import faultlib as f  # type: ignore[no-redef]
+
+h = f.h
+SINCE = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
+HINT = "hint: wait and retry, or pass --lock-timeout 60\n"
+
+
+@contextmanager
+def held_by_alice(url: str) -> Iterator[threading.Event]:
+    """This process (as actor alice) holds the write lock until the event is set."""
+    taken, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def hold() -> None:
+        store = Store(url)
+        try:
+            with store.writer(Holder.local("alice")):
+                taken.set()
+                release.wait(60)
+        except BaseException as exc:  # reported by the test
+            errors.append(exc)
+            taken.set()
+        finally:
+            store.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert taken.wait(30) and not errors, errors
+        yield release
+    finally:
+        release.set()
+        thread.join(30)
+    assert not errors, errors
+
+
+@pytest.fixture
+def repo(store_url: str, tmp_path: Path) -> Path:
+    h.seed(store_url, h.reference_seed(tmp_path))
+    folder = tmp_path / "repo"
+    h.write_config(folder / "config", h.small_config())
+    return folder
+
+
+def test_second_apply_fails_naming_the_holder(store_url: str, repo: Path) -> None:
+    before = h.dump(store_url)
+    with held_by_alice(store_url):
+        process = h.opconf_process(repo, "apply", "--auto-approve", "--store", store_url)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == exitcodes.STORE
+    holder = (
+        rf"an apply: actor alice, host {re.escape(socket.gethostname())}, "
+        rf"pid {os.getpid()}, since {SINCE}"
+    )
+    assert re.fullmatch(rf"error: store is locked by {holder}\n{re.escape(HINT)}", err), err
+    assert "Plan: 3 to create" in out  # it planned, then found the store locked
+    assert h.dump(store_url) == before
+
+
+def test_second_apply_waits_for_the_lock_timeout(store_url: str, repo: Path) -> None:
+    with held_by_alice(store_url) as release:
+        process = h.opconf_process(
+            repo, "apply", "--auto-approve", "--lock-timeout", "20", "--store", store_url
+        )
+        time.sleep(2.5)  # long enough to plan and reach the lock
+        assert process.poll() is None, "the apply did not wait for the lock"
+        release.set()
+        out, err = process.communicate(timeout=60)
+    assert (process.returncode, err) == (exitcodes.OK, "")
+    assert out.endswith("Apply complete: 3 created (revision 1).\n")
+
+
+HOLD = """\
+import sys
+from opconf.store import Holder, Store
+with Store(sys.argv[1]).writer(Holder.local("bob", action="rollback")):
+    print("holding", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_holder_in_another_process(store_url: str, repo: Path) -> None:
+    """The holder is another process (a rollback by bob): its pid and action are named."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, store_url],
+        env=h.subprocess_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
+        process = h.opconf_process(repo, "apply", "--auto-approve", "--store", store_url)
+        _, err = process.communicate(timeout=60)
+    finally:
+        holder.communicate("\n", timeout=30)
+    assert holder.returncode == 0
+    assert process.returncode == exitcodes.STORE
+    host = re.escape(socket.gethostname())
+    expected = rf"error: store is locked by a rollback: actor bob, host {host}, pid {holder.pid}, "
+    assert re.fullmatch(rf"{expected}since {SINCE}\n{re.escape(HINT)}", err), err
+    # Released when its process ends: the next apply takes the lock at once.
+    again = h.opconf_process(repo, "apply", "--auto-approve", "--store", store_url)
+    _, err = again.communicate(timeout=60)
+    assert (again.returncode, err) == (exitcodes.OK, "")
