@@ -2,22 +2,7 @@
 
 The rewriting itself (round-trip, comments kept with their keys) is :mod:`opconf.yamledit`;
 this module knows the canonical order and handles files.
-
-ruamel.yaml's round-trip mode keeps quoting, ``>-`` folded scalars, flow style and anchors,
-but it attaches a comment to whatever node *precedes* it (a comment above ``key:`` belongs to
-the previous key's value, possibly deep inside a nested list), so reordering keys would move
-comments to the wrong place. :func:`rewrite` therefore takes comments over itself:
-
-1. compose the text to find every comment and blank line and give it an owner by position: a
-   full-line comment belongs to the outermost entry (mapping key or list item) starting on
-   the next content line, an end-of-line comment to the innermost entry on its line;
-2. drop ruamel's comments, reorder the mappings, dump each document;
-3. compose the output and put every comment back next to the entry (by path) that owns it.
-
-Lines before a document's first key (the ``# yaml-language-server: $schema=...`` modeline,
-``---``) and after its last value stay where they are. Comments inside a multi-line flow
-collection go above its entry; a comment above a key that becomes the first of its list item
-goes above the item. Core only: never prints, never exits.
+Core only: never prints, never exits.
 """
 
 from __future__ import annotations

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 try:  # tests/ may or may not be a package
     from tests import pg
+    from tests.plan import helpers as h
 except ImportError:
     import pg  # type: ignore[no-redef]
+    from plan import helpers as h  # type: ignore[no-redef]
 
 
 @pytest.fixture(scope="session")
@@ -59,3 +62,16 @@ def store_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> Ite
     cluster: pg.Cluster = request.getfixturevalue("pg_cluster")
     request.getfixturevalue("pg_url")
     yield cluster.url("opconf_test", schema=cluster.create_schema("opconf_test"))
+
+
+@pytest.fixture
+def env(
+    store_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> h.Env:
+    """A config repo (the working directory) and a store holding the demo's CRM reference
+    data but no configuration objects, for the plan/apply CLI tests."""
+    h.seed(store_url, h.reference_seed(tmp_path))
+    return h.make_env(store_url, tmp_path / "repo", monkeypatch, capsys)

@@ -26,19 +26,7 @@ try:
 except ImportError:  # tests/ is a package
     from tests.plan import helpers as h  # type: ignore[no-redef]
 
-NO_CHANGES = "No changes. The store matches the configuration."
-
-
-@pytest.fixture
-def env(
-    store_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> h.Env:
-    """A config repo, and a store holding the demo's CRM reference data (no objects)."""
-    h.seed(store_url, h.reference_seed(tmp_path))
-    return h.make_env(store_url, tmp_path / "repo", monkeypatch, capsys)
+NO_CHANGES = h.NO_CHANGES
 
 
 def expected_state(docs: list[h.Obj]) -> dict[tuple[str, str], h.Obj]:

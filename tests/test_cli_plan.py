@@ -23,19 +23,7 @@ except ImportError:
     import pg  # type: ignore[no-redef]
 
 PLAN_SCHEMA = json.loads((h.ROOT / "schemas" / "plan.schema.json").read_text(encoding="utf-8"))
-NO_CHANGES = "No changes. The store matches the configuration."
-
-
-@pytest.fixture
-def env(
-    store_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> h.Env:
-    """A config repo, and a store holding the demo's CRM reference data (no objects)."""
-    h.seed(store_url, h.reference_seed(tmp_path))
-    return h.make_env(store_url, tmp_path / "repo", monkeypatch, capsys)
+NO_CHANGES = h.NO_CHANGES
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ KIND_DIRS = {"Product": "products", "CoverageGroup": "groups", "OpportunityTempl
 STORE_COMMANDS = {"plan", "apply", "store", "refs", "history", "rollback"}
 # Columns whose values differ between two runs of the same apply (time, plan timestamp).
 VOLATILE = {"opconf_history": ("applied_at", "plan_digest")}
+NO_CHANGES = "No changes. The store matches the configuration."
 
 
 class Run(NamedTuple):

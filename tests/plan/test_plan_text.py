@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 try:
     from plan import helpers as h
 except ImportError:  # tests/ is a package
     from tests.plan import helpers as h  # type: ignore[no-redef]
-
-
-@pytest.fixture
-def env(
-    store_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> h.Env:
-    h.seed(store_url, h.reference_seed(tmp_path))
-    return h.make_env(store_url, tmp_path / "repo", monkeypatch, capsys)
 
 
 def _products(keys: list[str]) -> list[h.Obj]:
