@@ -79,8 +79,9 @@ def apply_plan(
         check_fresh(plan, writer.state)
         writer.release_product_codes(_moving_codes(plan, writer.state))
         done = 0
+        created: dict[tuple[str, str], int] = {}
         for batch in _batches(plan.changes):
-            _perform(writer, batch)
+            created.update(_perform(writer, batch))
             for change in batch:
                 done += 1
                 if progress:
@@ -91,7 +92,7 @@ def apply_plan(
             git_commit=git_commit(Path.cwd()),
             plan_digest=plan_digest(plan),
             summary=plan.summary(),
-            snapshot=snapshot_after(writer.state, plan.changes),
+            snapshot=snapshot_after(writer.state, plan.changes, created),
         )
     return ApplyResult(revision, plan.summary(), changed=True)
 
@@ -125,15 +126,16 @@ def _batches(changes: tuple[Change, ...]) -> list[list[Change]]:
     return batches
 
 
-def _perform(writer: Writer, batch: list[Change]) -> None:
+def _perform(writer: Writer, batch: list[Change]) -> dict[tuple[str, str], int]:
+    """Write one batch; the row ids of the objects it created."""
     change = batch[0]
     if change.action == "create":
-        writer.create_many(change.kind, [c.after for c in batch if c.after is not None])
-        return
+        ids = writer.create_many(change.kind, [c.after for c in batch if c.after is not None])
+        return {(c.kind, c.key): row_id for c, row_id in zip(batch, ids, strict=True)}
     row = writer.state.objects[(change.kind, change.store_key)]
     if change.action == "delete":
         writer.delete(change.kind, row.id)
-        return
+        return {}
     assert change.after is not None
     writer.update(
         change.kind,
@@ -143,16 +145,33 @@ def _perform(writer: Writer, batch: list[Change]) -> None:
         stage_moves=change.stage_moves,
         adopt=not row.managed,
     )
+    return {}
 
 
-def snapshot_after(state: StoreState, changes: tuple[Change, ...]) -> dict[str, list[Any]]:
-    """The managed configuration once ``changes`` are applied to ``state``."""
+def snapshot_after(
+    state: StoreState, changes: tuple[Change, ...], created: dict[tuple[str, str], int]
+) -> dict[str, Any]:
+    """The managed configuration once ``changes`` are applied to ``state``.
+
+    ``{kind: [canonical objects], "ids": {kind: {key: row id}}}``: the row ids let a rollback
+    recognise an object renamed since, and rename it back instead of replacing it.
+    """
     managed = {k: o.data for k, o in state.objects.items() if o.managed}
+    ids = {k: o.id for k, o in state.objects.items()}
     for change in changes:
-        managed.pop((change.kind, change.store_key), None)
+        old = (change.kind, change.store_key)
+        managed.pop(old, None)
+        row_id = ids.pop(old, 0)
         if change.after is not None:
-            managed[(change.kind, change.key)] = change.after
-    return {kind: [managed[k] for k in sorted(managed) if k[0] == kind] for kind in KIND_ORDER}
+            new = (change.kind, change.key)
+            managed[new] = change.after
+            ids[new] = created.get(new, row_id)
+    keys = sorted(managed)
+    snapshot: dict[str, Any] = {
+        kind: [managed[k] for k in keys if k[0] == kind] for kind in KIND_ORDER
+    }
+    snapshot["ids"] = {kind: {k[1]: ids[k] for k in keys if k[0] == kind} for kind in KIND_ORDER}
+    return snapshot
 
 
 def git_commit(folder: Path) -> str | None:

@@ -63,7 +63,7 @@ def plan_rollback(store: Store, revision: int) -> Plan:
         raise UsageError(f"revision {revision} is not in the history", hint="see `opconf history`")
     state = store.read_state()
     return build_plan(
-        from_snapshot(snapshot),
+        from_snapshot(snapshot, state),
         state,
         store=store.display_url,
         config_digest=digest(snapshot),

@@ -6,6 +6,7 @@ from typing import Any
 
 from opconf.canonical import KIND_ORDER, canonical
 from opconf.plan.diff import Desired
+from opconf.store.model import StoreState
 from opconf.validate.index import Index
 
 
@@ -40,10 +41,18 @@ def from_index(index: Index) -> list[Desired]:
     return out
 
 
-def from_snapshot(snapshot: dict[str, list[dict[str, Any]]]) -> list[Desired]:
-    """Desired objects from a revision's snapshot (``opconf rollback``)."""
-    return [
-        Desired(kind=kind, key=obj["key"], data=obj)
-        for kind in KIND_ORDER
-        for obj in snapshot.get(kind, ())
-    ]
+def from_snapshot(snapshot: dict[str, Any], state: StoreState) -> list[Desired]:
+    """Desired objects from a revision's snapshot (``opconf rollback``).
+
+    An object whose row now has another key was renamed since: it is renamed back (the row,
+    and what references it, kept) rather than deleted and created anew.
+    """
+    current = {(o.kind, o.id): o.key for o in state.objects.values()}
+    ids = snapshot.get("ids", {})
+    out = []
+    for kind in KIND_ORDER:
+        for obj in snapshot.get(kind, ()):
+            now = current.get((kind, ids.get(kind, {}).get(obj["key"])))
+            renamed = (now,) if now is not None and now != obj["key"] else ()
+            out.append(Desired(kind=kind, key=obj["key"], data=obj, previous_keys=renamed))
+    return out
