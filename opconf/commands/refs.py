@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import Any
 
@@ -22,27 +23,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _flow(item: dict[str, Any]) -> str:
-    import json
-
+    """One entry as a flow mapping; strings plain where YAML reads them back unchanged."""
     parts = []
     for key, value in item.items():
-        text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
-        if isinstance(value, str) and not _plain_ok(value):
-            text = json.dumps(value, ensure_ascii=False)
-        parts.append(f"{key}: {text}")
+        plain = isinstance(value, str) and _plain_ok(value)
+        parts.append(f"{key}: {value if plain else json.dumps(value, ensure_ascii=False)}")
     return "{" + ", ".join(parts) + "}"
+
+
+_NOT_FIRST = set("@`!&*|>%'\"#-?:,[]{} ")
+_NOT_INSIDE = set(",[]{}")  # flow context
 
 
 def _plain_ok(value: str) -> bool:
     from opconf.load.yamlread import plain_scalar
 
-    special = set(":{}[],#&*!|>'\"%@`")
-    return (
-        bool(value)
-        and not special & set(value)
-        and value == value.strip()
-        and plain_scalar(value) == value
-    )
+    if not value or value[0] in _NOT_FIRST or value != value.strip() or value.endswith(":"):
+        return False
+    if _NOT_INSIDE & set(value) or ": " in value or " #" in value:
+        return False
+    return bool(plain_scalar(value) == value)
 
 
 def render(data: dict[str, list[dict[str, Any]]]) -> str:
