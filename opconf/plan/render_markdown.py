@@ -6,6 +6,7 @@ is summarised.
 
 from __future__ import annotations
 
+from opconf.diagnostics import plural
 from opconf.plan.model import Plan
 from opconf.plan.render_text import change_lines, summary_line
 
@@ -36,7 +37,7 @@ def render(plan: Plan, budget: int = BUDGET) -> str:
         ]
     head.append(f"Store `{plan.base.store}` at revision {plan.base.revision}.")
     if plan.unmanaged:
-        head.append(f"{len(plan.unmanaged)} unmanaged objects left alone.")
+        head.append(f"{plural(len(plan.unmanaged), 'unmanaged object')} left alone.")
     text = "\n".join(head) + "\n"
     return text + _details(plan, budget - len(text)) if plan.changes else text
 
