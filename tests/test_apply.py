@@ -182,6 +182,19 @@ def test_a_saved_plan_applies_once(env: h.Env) -> None:
     assert env.dump() == before
 
 
+def test_a_saved_plan_from_another_opconf_version_is_refused(env: h.Env) -> None:
+    env.write(h.small_config())
+    env.ok("plan", "--out", "plan.json")
+    saved = json.loads((env.root / "plan.json").read_text())
+    saved["base"]["tool_version"] = "0.0.9"
+    (env.root / "plan.json").write_text(json.dumps(saved))
+    before = env.dump()
+    refused = env.run("apply", "plan.json")
+    assert refused.code == exitcodes.STORE
+    assert refused.err.startswith("error: the plan was made by opconf 0.0.9; this is ")
+    assert env.dump() == before
+
+
 def test_a_saved_destructive_plan_still_needs_the_flag(env: h.Env) -> None:
     env.write([*h.small_config(), h.product("old_fee")])
     env.ok("apply", "--auto-approve")

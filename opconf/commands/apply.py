@@ -63,6 +63,23 @@ def load_plan(path: Path) -> Plan:
         raise UsageError(f"{path}: malformed plan ({exc})") from None
 
 
+def check_origin(plan: Plan, store_url: str) -> None:
+    """A saved plan applies only to the store it was made for, by the same opconf."""
+    from opconf import __version__
+    from opconf.errors import StalePlanError
+
+    if plan.base.store != store_url:
+        raise StalePlanError(
+            f"the plan was made for {plan.base.store}, not {store_url}",
+            hint="select the same store with --store or --target",
+        )
+    if plan.base.tool_version != __version__:
+        raise StalePlanError(
+            f"the plan was made by opconf {plan.base.tool_version}; this is {__version__}",
+            hint="plan again with this version",
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     from opconf.commands.plan import print_invalid, render
     from opconf.workflow import plan_config, validate_config
@@ -70,13 +87,7 @@ def run(args: argparse.Namespace) -> int:
     project, store = open_store(args)
     if args.planfile:
         plan = load_plan(args.planfile)
-        if plan.base.store != store.display_url:
-            from opconf.errors import StalePlanError
-
-            raise StalePlanError(
-                f"the plan was made for {plan.base.store}, not {store.display_url}",
-                hint="select the same store with --store or --target",
-            )
+        check_origin(plan, store.display_url)
         store.ensure_ready(auto_init=False)
         sys.stdout.write(render(plan, "text"))
         return execute(store, plan, args, ask=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,19 @@ def digest(value: Any) -> str:
 def row_digest(obj: StoredObject | None) -> str:
     """What a saved plan remembers of a store object it touches."""
     return "absent" if obj is None else digest([obj.managed, obj.data])
+
+
+def _located(errors: Iterable[PlanError], desired: list[Desired]) -> list[PlanError]:
+    """Safety errors about objects in the configuration point at their documents."""
+    sources = {(d.kind, d.key): d.source for d in desired if d.source}
+    out = []
+    for error in errors:
+        source = sources.get((error.kind, error.key))
+        if source:
+            file, line, column = source.rsplit(":", 2)
+            error = replace(error, file=file, line=int(line), column=int(column))
+        out.append(error)
+    return out
 
 
 def build_plan(
@@ -56,7 +70,7 @@ def build_plan(
     return Plan(
         changes=tuple(diff.changes),
         base=base,
-        errors=(*errors, *safety.check(diff.changes, state)),
+        errors=(*errors, *_located(safety.check(diff.changes, state), desired)),
         warnings=tuple(warnings),
         unmanaged=tuple(diff.unmanaged),
         prune=prune,
