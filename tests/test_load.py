@@ -9,15 +9,11 @@ import pytest
 
 from opconf.diagnostics import Diagnostic
 from opconf.errors import UsageError
+from opconf.load.builder import MAX_ALIAS_NODES, MAX_DEPTH
 from opconf.load.discover import discover
-from opconf.load.yamlread import (
-    MAX_ALIAS_NODES,
-    MAX_DEPTH,
-    Locator,
-    plain_scalar,
-    read_file,
-    read_text,
-)
+from opconf.load.locate import Locator
+from opconf.load.scalars import plain_scalar
+from opconf.load.yamlread import read_file, read_text
 
 
 def value(text: str) -> Any:

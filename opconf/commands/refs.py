@@ -36,7 +36,7 @@ _NOT_INSIDE = set(",[]{}")  # flow context
 
 
 def _plain_ok(value: str) -> bool:
-    from opconf.load.yamlread import plain_scalar
+    from opconf.load.scalars import plain_scalar
 
     if not value or value[0] in _NOT_FIRST or value != value.strip() or value.endswith(":"):
         return False

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from opconf.diagnostics import Diagnostic
 from opconf.load.discover import discover
-from opconf.load.yamlread import Document, FileResult, Locator, read_file
+from opconf.load.locate import Locator
+from opconf.load.yamlread import Document, FileResult, read_file
 from opconf.references import References
 from opconf.validate import rules
 from opconf.validate.finding import Finding

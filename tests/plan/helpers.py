@@ -20,7 +20,7 @@ import yaml
 from sqlalchemy import create_engine, inspect, text
 
 from opconf.cli import main
-from opconf.load.yamlread import plain_scalar
+from opconf.load.scalars import plain_scalar
 from opconf.store import Store
 from opconf.store import demo as demo_data
 from opconf.store.url import driver_url, redact
