@@ -115,7 +115,10 @@ class Store:
         ]
 
     def snapshot(self, revision: int) -> dict[str, Any] | None:
-        """The managed configuration after ``revision`` (``{kind: [objects]}``), or None."""
+        """The managed configuration after ``revision``, or None.
+
+        ``{kind: [canonical objects], "ids": {kind: {key: row id}}}`` (see docs/store.md).
+        """
         h = tables.opconf_history.c
         with self._reading() as (conn, _):
             query = select(h.snapshot).where(h.revision == revision)
