@@ -185,6 +185,7 @@ def test_markdown_summary_banner_and_folded_details(env: h.Env) -> None:
         "~ Product checking\n"
         '    ~ name: "Checking" → "Checking v2"\n'
         '+ Product savings  "Savings"\n'
+        "    type: deposit\n"
         "~ CoverageGroup branch_team\n"
         '    ~ name: "Branch Team" → "Branch Team v2"\n'
         "~ OpportunityTemplate account_opening\n"

@@ -37,6 +37,36 @@ def _contents(obj: dict[str, object]) -> str:
     return plural(len(members), "member") if isinstance(members, list) else ""
 
 
+_CREATE_FIELDS = {
+    "Product": ("type", "listPrice", "code", "unitOfMeasure", "active"),
+    "CoverageGroup": ("visibility",),
+    "OpportunityTemplate": ("category", "entityType", "defaultCoverageGroup", "active"),
+}
+
+
+def created(change: Change) -> list[str]:
+    """What a reviewer needs to see of a new object, in a few lines."""
+    obj = change.after or {}
+    fields = [
+        f"{name}: {str(obj[name]).lower() if isinstance(obj[name], bool) else obj[name]}"
+        for name in _CREATE_FIELDS[change.kind]
+        if obj.get(name) is not None and not (name == "active" and obj[name] is True)
+    ]
+    lines = [", ".join(fields)] if fields else []
+    if obj.get("members"):
+        lines.append("members: " + ", ".join(f"{m['user']} ({m['role']})" for m in obj["members"]))
+    if obj.get("products"):
+        lines.append("products: " + ", ".join(obj["products"]))
+    if obj.get("stages"):
+        lines.append("stages: " + ", ".join(_stage(s) for s in obj["stages"]))
+    return lines
+
+
+def _stage(stage: dict[str, object]) -> str:
+    outcome = "" if stage["outcome"] == "open" else f" {stage['outcome']}"
+    return f"{stage['key']} {stage['probability']}%{outcome}"
+
+
 def detail_line(d: Detail) -> str:
     symbol = _DETAIL_SYMBOL[d.op]
     if d.op == "set":
@@ -68,6 +98,8 @@ def _added(d: Detail) -> str:
 
 def change_lines(change: Change) -> list[str]:
     lines = [headline(change)]
+    if change.action == "create":
+        lines += [f"    {line}" for line in created(change)]
     lines += [f"    {detail_line(d)}" for d in change.details]
     held = {d.path: d.impact for d in change.details if d.op == "remove"}
     lines += [
