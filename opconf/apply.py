@@ -92,7 +92,7 @@ def apply_plan(
             git_commit=git_commit(Path.cwd()),
             plan_digest=plan_digest(plan),
             summary=plan.summary(),
-            snapshot=snapshot_after(writer.state, plan.changes, created),
+            snapshot=snapshot_after(writer.state, plan.changes, created, writer.stage_ids()),
         )
     return ApplyResult(revision, plan.summary(), changed=True)
 
@@ -149,12 +149,16 @@ def _perform(writer: Writer, batch: list[Change]) -> dict[tuple[str, str], int]:
 
 
 def snapshot_after(
-    state: StoreState, changes: tuple[Change, ...], created: dict[tuple[str, str], int]
+    state: StoreState,
+    changes: tuple[Change, ...],
+    created: dict[tuple[str, str], int],
+    stage_ids: dict[str, dict[str, int]],
 ) -> dict[str, Any]:
     """The managed configuration once ``changes`` are applied to ``state``.
 
-    ``{kind: [canonical objects], "ids": {kind: {key: row id}}}``: the row ids let a rollback
-    recognise an object renamed since, and rename it back instead of replacing it.
+    ``{kind: [canonical objects], "ids": {kind: {key: row id}}, "stage_ids": {template key:
+    {stage key: row id}}}``: the row ids let a rollback recognise an object or a stage renamed
+    since, and rename it back instead of replacing it.
     """
     managed = {k: o.data for k, o in state.objects.items() if o.managed}
     ids = {k: o.id for k, o in state.objects.items()}
@@ -171,6 +175,8 @@ def snapshot_after(
         kind: [managed[k] for k in keys if k[0] == kind] for kind in KIND_ORDER
     }
     snapshot["ids"] = {kind: {k[1]: ids[k] for k in keys if k[0] == kind} for kind in KIND_ORDER}
+    templates = {key for kind, key in keys if kind == "OpportunityTemplate"}
+    snapshot["stage_ids"] = {key: ids for key, ids in stage_ids.items() if key in templates}
     return snapshot
 
 

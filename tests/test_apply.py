@@ -435,12 +435,8 @@ def test_rollback_undoes_a_rename_in_use(env: h.Env) -> None:
     assert h.opportunity_lines(env.url) == ["Alvarez CD: cd/quote (open)"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="limitation: snapshots keep object row ids but not stage ids, so rolling back a "
-    "stage rename removes the renamed stage (refused while it holds open opportunities)",
-)
 def test_rollback_undoes_a_stage_rename_in_use(env: h.Env) -> None:
+    """Snapshots carry stage ids too: the stage is renamed back with its opportunities."""
     a = [h.product("cd_12m"), h.template("cd", stages=("quote",), products=["cd_12m"])]
     env.write(a)
     env.ok("apply", "--auto-approve")
@@ -451,8 +447,9 @@ def test_rollback_undoes_a_stage_rename_in_use(env: h.Env) -> None:
     b[1]["stages"][0].update(key="offer", previousKeys=["quote"])
     env.write(b)
     env.ok("apply", "--auto-approve")
-    rolled = env.run("rollback", "1", "--auto-approve", "--allow-destructive")
+    rolled = env.run("rollback", "1", "--auto-approve")  # not destructive: a rename
     assert rolled.code == exitcodes.OK, rolled.err
+    assert "→ stages[offer] renamed to quote  [1 open]" in rolled.out
     assert env.state() == expected_state(a)
     assert h.opportunity_lines(env.url) == ["Alvarez CD: cd/quote (open)"]
 

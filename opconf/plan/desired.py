@@ -44,15 +44,27 @@ def from_index(index: Index) -> list[Desired]:
 def from_snapshot(snapshot: dict[str, Any], state: StoreState) -> list[Desired]:
     """Desired objects from a revision's snapshot (``opconf rollback``).
 
-    An object whose row now has another key was renamed since: it is renamed back (the row,
-    and what references it, kept) rather than deleted and created anew.
+    An object or a stage whose row now has another key was renamed since: it is renamed back
+    (the row, and the opportunities on it, kept) rather than deleted and created anew.
     """
-    current = {(o.kind, o.id): o.key for o in state.objects.values()}
+    by_id = {(o.kind, o.id): o for o in state.objects.values()}
     ids = snapshot.get("ids", {})
     out = []
     for kind in KIND_ORDER:
         for obj in snapshot.get(kind, ()):
-            now = current.get((kind, ids.get(kind, {}).get(obj["key"])))
-            renamed = (now,) if now is not None and now != obj["key"] else ()
-            out.append(Desired(kind=kind, key=obj["key"], data=obj, previous_keys=renamed))
+            now = by_id.get((kind, ids.get(kind, {}).get(obj["key"])))
+            renamed = (now.key,) if now is not None and now.key != obj["key"] else ()
+            stages = snapshot.get("stage_ids", {}).get(obj["key"], {})
+            previous = _stage_previous(stages, now.stage_ids if now else {})
+            out.append(Desired(kind, obj["key"], obj, renamed, stage_previous=previous))
     return out
+
+
+def _stage_previous(then: dict[str, int], now: dict[str, int]) -> dict[str, tuple[str, ...]]:
+    """Stage key then → (its key now,), for stages whose row has been renamed since."""
+    key_now = {stage_id: key for key, stage_id in now.items()}
+    return {
+        key: (key_now[stage_id],)
+        for key, stage_id in then.items()
+        if stage_id in key_now and key_now[stage_id] != key
+    }

@@ -22,6 +22,7 @@ class StoredObject:
     id: int
     managed: bool
     data: Obj
+    stage_ids: dict[str, int] = field(default_factory=dict)  # templates: stage key → row id
 
 
 @dataclass(frozen=True, slots=True)

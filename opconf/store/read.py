@@ -51,8 +51,15 @@ def reference_data(conn: Connection) -> RefData:
     )
 
 
-def _add(objects: dict[ObjectId, StoredObject], kind: str, row: Row[Any], data: Obj) -> None:
-    objects[(kind, row.key)] = StoredObject(kind, row.key, row.id, row.managed, data)
+def _add(
+    objects: dict[ObjectId, StoredObject],
+    kind: str,
+    row: Row[Any],
+    data: Obj,
+    stage_ids: dict[str, int] | None = None,
+) -> None:
+    stored = StoredObject(kind, row.key, row.id, row.managed, data, stage_ids or {})
+    objects[(kind, row.key)] = stored
 
 
 def _read_products(conn: Connection, objects: dict[ObjectId, StoredObject]) -> dict[int, str]:
@@ -100,6 +107,9 @@ def _read_templates(
 ) -> tuple[dict[int, str], dict[int, tuple[str, str]]]:
     products = _read_template_products(conn, product_keys)
     stages, stage_of = _read_stages(conn)
+    stage_ids: dict[int, dict[str, int]] = defaultdict(dict)
+    for sid, (tid, key) in stage_of.items():
+        stage_ids[tid][key] = sid
     template_keys: dict[int, str] = {}
     for row in conn.execute(select(t.opportunity_template)):
         template_keys[row.id] = row.key
@@ -114,7 +124,7 @@ def _read_templates(
             "products": products.get(row.id, []),
             "stages": stages.get(row.id, []),
         }
-        _add(objects, "OpportunityTemplate", row, data)
+        _add(objects, "OpportunityTemplate", row, data, stage_ids.get(row.id))
     stage_keys = {sid: (template_keys[tid], key) for sid, (tid, key) in stage_of.items()}
     return template_keys, stage_keys
 

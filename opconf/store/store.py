@@ -117,7 +117,8 @@ class Store:
     def snapshot(self, revision: int) -> dict[str, Any] | None:
         """The managed configuration after ``revision``, or None.
 
-        ``{kind: [canonical objects], "ids": {kind: {key: row id}}}`` (see docs/store.md).
+        ``{kind: [canonical objects], "ids": {kind: {key: row id}}, "stage_ids": {…}}``
+        (see docs/store.md).
         """
         h = tables.opconf_history.c
         with self._reading() as (conn, _):

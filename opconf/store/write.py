@@ -95,6 +95,15 @@ class Writer:
             raise StoreError(f"{kind} '{after['key']}' (id {row_id}) is not in the store")
         self._children(kind, row_id, after, stage_renames or {}, stage_moves or {})
 
+    def stage_ids(self) -> dict[str, dict[str, int]]:
+        """Template key → stage key → stage row id, as the transaction sees them now."""
+        ot, ts = t.opportunity_template, t.template_stage
+        query = select(ot.c.key, ts.c.key, ts.c.id).join(ot, ts.c.template_id == ot.c.id)
+        out: dict[str, dict[str, int]] = {}
+        for template, stage, stage_id in self._conn.execute(query):
+            out.setdefault(template, {})[stage] = stage_id
+        return out
+
     def release_product_codes(self, row_ids: Sequence[int]) -> None:
         """Clear the codes of these products first, so that codes can move between products
         (or pass from a deleted product to a new one) without tripping ``UNIQUE(code)``; the
