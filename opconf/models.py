@@ -11,7 +11,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-API_VERSION = "opconf/v1"
+from opconf.kinds import API_VERSION, KINDS, SCHEMA_NAMES
+
+__all__ = ["API_VERSION", "KINDS", "MODELS", "SCHEMA_NAMES"]
+
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 MAX_STAGES = 30
 MAX_STEPS = 30
@@ -130,10 +133,4 @@ MODELS: dict[str, type[_Document]] = {
     "CoverageGroup": CoverageGroup,
     "OpportunityTemplate": OpportunityTemplate,
 }
-KINDS = tuple(MODELS)
-# File stem of each kind's schema under schemas/.
-SCHEMA_NAMES = {
-    "Product": "product",
-    "CoverageGroup": "coverage-group",
-    "OpportunityTemplate": "opportunity-template",
-}
+assert tuple(MODELS) == KINDS

@@ -14,8 +14,8 @@ from importlib import resources
 from typing import Any
 
 from opconf.diagnostics import did_you_mean
+from opconf.kinds import API_VERSION, KINDS, SCHEMA_NAMES
 from opconf.load.yamlread import Document
-from opconf.models import API_VERSION, KINDS, SCHEMA_NAMES
 from opconf.validate.finding import Finding
 
 _JSON_TYPES = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from opconf.kinds import KINDS
 from opconf.load.yamlread import Document
-from opconf.models import KINDS
 from opconf.validate.finding import Finding
 from opconf.validate.index import Index
 

@@ -1,0 +1,13 @@
+"""The document kinds and their schema files: plain constants, importable without pydantic
+(validation runs on the generated JSON Schemas, not on the models)."""
+
+from __future__ import annotations
+
+API_VERSION = "opconf/v1"
+KINDS = ("Product", "CoverageGroup", "OpportunityTemplate")
+# File stem of each kind's schema under schemas/.
+SCHEMA_NAMES = {
+    "Product": "product",
+    "CoverageGroup": "coverage-group",
+    "OpportunityTemplate": "opportunity-template",
+}
