@@ -144,6 +144,7 @@ def _perform(writer: Writer, batch: list[Change]) -> dict[tuple[str, str], int]:
         stage_renames=change.stage_renames,
         stage_moves=change.stage_moves,
         adopt=not row.managed,
+        release=change.action == "release",
     )
     return {}
 
@@ -157,18 +158,21 @@ def snapshot_after(
     """The managed configuration once ``changes`` are applied to ``state``.
 
     ``{kind: [canonical objects], "ids": {kind: {key: row id}}, "stage_ids": {template key:
-    {stage key: row id}}}``: the row ids let a rollback recognise an object or a stage renamed
-    since, and rename it back instead of replacing it.
+    {stage key: row id}}, "unmanaged": {kind: [{id, data}]}}``: the row ids let a rollback
+    recognise an object or a stage renamed since, and rename it back instead of replacing it;
+    the unmanaged objects let it release what was adopted since instead of deleting it.
     """
     managed = {k: o.data for k, o in state.objects.items() if o.managed}
+    unmanaged = {k: o.data for k, o in state.objects.items() if not o.managed}
     ids = {k: o.id for k, o in state.objects.items()}
     for change in changes:
         old = (change.kind, change.store_key)
         managed.pop(old, None)
+        unmanaged.pop(old, None)
         row_id = ids.pop(old, 0)
         if change.after is not None:
             new = (change.kind, change.key)
-            managed[new] = change.after
+            (unmanaged if change.action == "release" else managed)[new] = change.after
             ids[new] = created.get(new, row_id)
     keys = sorted(managed)
     snapshot: dict[str, Any] = {
@@ -177,6 +181,11 @@ def snapshot_after(
     snapshot["ids"] = {kind: {k[1]: ids[k] for k in keys if k[0] == kind} for kind in KIND_ORDER}
     templates = {key for kind, key in keys if kind == "OpportunityTemplate"}
     snapshot["stage_ids"] = {key: ids for key, ids in stage_ids.items() if key in templates}
+    # The CRM's own objects as they were, so that a rollback past an adopt releases them.
+    snapshot["unmanaged"] = {
+        kind: [{"id": ids[k], "data": unmanaged[k]} for k in sorted(unmanaged) if k[0] == kind]
+        for kind in KIND_ORDER
+    }
     return snapshot
 
 

@@ -62,10 +62,16 @@ def plan_rollback(store: Store, revision: int) -> Plan:
     if snapshot is None:
         raise UsageError(f"revision {revision} is not in the history", hint="see `opconf history`")
     state = store.read_state()
+    release = {
+        (kind, entry["id"]): entry["data"]
+        for kind, entries in snapshot.get("unmanaged", {}).items()
+        for entry in entries
+    }
     return build_plan(
         from_snapshot(snapshot, state),
         state,
         store=store.display_url,
         config_digest=digest(snapshot),
         prune=False,
+        release=release,
     )

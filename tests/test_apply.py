@@ -342,8 +342,16 @@ def test_history_lists_revisions_newest_first(env: h.Env) -> None:
 
     entries = json.loads(env.ok("history", "--format", "json"))
     assert [(e["revision"], e["actor"], e["summary"]) for e in entries] == [
-        (2, "deploy-bot", {"create": 1, "update": 3, "rename": 0, "delete": 0, "adopt": 0}),
-        (1, "tester", {"create": 3, "update": 0, "rename": 0, "delete": 0, "adopt": 0}),
+        (
+            2,
+            "deploy-bot",
+            {"create": 1, "update": 3, "rename": 0, "delete": 0, "adopt": 0, "release": 0},
+        ),
+        (
+            1,
+            "tester",
+            {"create": 3, "update": 0, "rename": 0, "delete": 0, "adopt": 0, "release": 0},
+        ),
     ]
     for entry in entries:
         assert entry["git_commit"] is None  # the temp folder is not a git work tree
@@ -546,12 +554,8 @@ def test_sqlite_constraint_errors_keep_their_meaning(
     assert "UNIQUE constraint failed: product.code" in result.err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a snapshot lists managed objects only, so rolling back past an adopt plans "
-    "to delete the CRM's own object instead of returning it to unmanaged",
-)
 def test_rollback_past_an_adopt_keeps_the_crm_object(env: h.Env) -> None:
+    """Snapshots record the CRM's own objects: a rollback releases what was adopted since."""
     h.sql(
         env.url,
         "INSERT INTO product (key, name, type, active, managed) "
@@ -561,6 +565,12 @@ def test_rollback_past_an_adopt_keeps_the_crm_object(env: h.Env) -> None:
     env.ok("apply", "--auto-approve")
     env.write([*h.small_config(), h.product("ui_made", name="Adopted")])
     assert last_line(env.ok("apply", "--auto-approve")) == "Apply complete: 1 adopted (revision 2)."
-    env.run("rollback", "1", "--auto-approve", "--allow-destructive")
+    rolled = env.run("rollback", "1", "--auto-approve")  # not destructive: nothing is deleted
+    assert rolled.code == exitcodes.OK, rolled.err
+    assert "~ Product ui_made  (release: no longer managed, back as it was)" in rolled.out
+    assert last_line(rolled.out) == "Apply complete: 1 released (revision 3)."
     rows = h.sql(env.url, "SELECT name, managed FROM product WHERE key = 'ui_made'")
     assert rows == [("UI made", False)]
+    assert last_line(env.ok("rollback", "2", "--auto-approve")).startswith(
+        "Apply complete: 1 adopted"
+    )

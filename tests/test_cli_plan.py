@@ -144,7 +144,14 @@ def test_json_plan_validates_against_its_schema(env: h.Env) -> None:
     assert plan == json.loads((env.root / "plan.json").read_text(encoding="utf-8"))
     jsonschema.validate(plan, PLAN_SCHEMA)
     assert plan["format_version"] == "1.0"
-    assert plan["summary"] == {"create": 1, "update": 4, "rename": 1, "delete": 0, "adopt": 1}
+    assert plan["summary"] == {
+        "create": 1,
+        "update": 4,
+        "rename": 1,
+        "delete": 0,
+        "adopt": 1,
+        "release": 0,
+    }
     assert [e["code"] for e in plan["errors"]] == ["OPC303"]
     assert plan["unmanaged"] == [{"kind": "Product", "key": "ui_made"}]
     assert plan["base"]["revision"] == 1

@@ -18,6 +18,7 @@ PAST = {
     "rename": "renamed",
     "delete": "deleted",
     "adopt": "adopted",
+    "release": "released",
 }
 
 

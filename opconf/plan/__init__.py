@@ -12,7 +12,7 @@ from typing import Any
 from opconf import __version__
 from opconf.plan import safety
 from opconf.plan.diff import Desired, compute
-from opconf.plan.model import Base, Plan, PlanError
+from opconf.plan.model import Base, Obj, Plan, PlanError
 from opconf.store.model import StoredObject, StoreState
 
 
@@ -48,12 +48,13 @@ def build_plan(
     prune: bool = False,
     errors: Iterable[PlanError] = (),
     warnings: Iterable[PlanError] = (),
+    release: dict[tuple[str, int], Obj] | None = None,
 ) -> Plan:
     """Compare ``desired`` with ``state``; safety errors are added to ``errors``.
 
     ``config_digest`` identifies where ``desired`` came from (the files, or a snapshot).
     """
-    diff = compute(desired, state, prune)
+    diff = compute(desired, state, prune, release)
     touched = {}
     for change in diff.changes:
         for key in {change.store_key, change.key}:
@@ -74,5 +75,6 @@ def build_plan(
         warnings=tuple(warnings),
         unmanaged=tuple(diff.unmanaged),
         prune=prune,
-        unchanged=len(desired) - sum(1 for c in diff.changes if c.action != "delete"),
+        unchanged=len(desired)
+        - sum(1 for c in diff.changes if c.action not in ("delete", "release")),
     )

@@ -35,8 +35,18 @@ class Diff:
     unmanaged: list[tuple[str, str]]
 
 
-def compute(desired: Iterable[Desired], state: StoreState, prune: bool) -> Diff:
-    """The changes that make the store match ``desired``, in apply order."""
+def compute(
+    desired: Iterable[Desired],
+    state: StoreState,
+    prune: bool,
+    release: dict[tuple[str, int], Obj] | None = None,
+) -> Diff:
+    """The changes that make the store match ``desired``, in apply order.
+
+    ``release`` (rollback only): managed objects, by (kind, row id), that go back to being
+    unmanaged with the given data instead of being deleted.
+    """
+    release = release or {}
     wanted: dict[str, dict[str, Desired]] = {kind: {} for kind in KIND_ORDER}
     for d in desired:
         wanted[d.kind][d.key] = d
@@ -57,7 +67,9 @@ def compute(desired: Iterable[Desired], state: StoreState, prune: bool) -> Diff:
                     renamed.setdefault(kind, {})[change.old_key] = change.key
         for key in sorted(set(current[kind]) - claimed):
             obj = current[kind][key]
-            if obj.managed or prune:
+            if obj.managed and (kind, obj.id) in release:
+                changes.append(_release(obj, release[(kind, obj.id)], state))
+            elif obj.managed or prune:
                 deletes.append(_delete(obj, state))
             else:
                 unmanaged.append((kind, key))
@@ -144,6 +156,13 @@ def _impact(kind: str, key: str, state: StoreState) -> int:
     if kind == "Product":
         return state.usage.product_open.get(key, 0)
     return 0
+
+
+def _release(obj: StoredObject, data: Obj, state: StoreState) -> Change:
+    details = object_details(obj.kind, obj.data, data, {}, state.usage)
+    impact = _impact(obj.kind, obj.key, state)
+    old_key = obj.key if obj.key != data["key"] else None
+    return Change("release", obj.kind, data["key"], obj.data, data, old_key, tuple(details), impact)
 
 
 def _delete(obj: StoredObject, state: StoreState) -> Change:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Action = Literal["create", "update", "rename", "delete", "adopt"]
-ACTIONS: tuple[Action, ...] = ("create", "update", "rename", "delete", "adopt")
+# release: a managed object goes back to being the CRM's own (a rollback past its adopt).
+Action = Literal["create", "update", "rename", "delete", "adopt", "release"]
+ACTIONS: tuple[Action, ...] = ("create", "update", "rename", "delete", "adopt", "release")
 Op = Literal["set", "add", "remove", "move", "rename"]
 FORMAT_VERSION = "1.0"
 Obj = dict[str, Any]

@@ -6,7 +6,7 @@ from opconf.diagnostics import plural
 from opconf.plan.details import summarise
 from opconf.plan.model import Change, Detail, Plan
 
-SYMBOL = {"create": "+", "update": "~", "adopt": "~", "rename": "→", "delete": "-"}
+SYMBOL = {"create": "+", "update": "~", "adopt": "~", "release": "~", "rename": "→", "delete": "-"}
 _DETAIL_SYMBOL = {"set": "~", "add": "+", "remove": "-", "move": "→", "rename": "→"}
 
 
@@ -17,6 +17,8 @@ def headline(change: Change) -> str:
         notes.append(f"renamed from {change.old_key}")
     if change.action == "adopt":
         notes.append("adopt: becomes managed")
+    if change.action == "release":
+        notes.append("release: no longer managed, back as it was")
     if change.action == "create" and change.after is not None:
         head += f"  {summarise(change.after['name'])}"
         notes.append(_contents(change.after))
@@ -118,7 +120,8 @@ def summary_line(plan: Plan) -> str:
         f"Plan: {s['create']} to create, {s['update']} to update, "
         f"{s['rename']} to rename, {s['delete']} to delete"
     )
-    return text + (f", {s['adopt']} to adopt." if s["adopt"] else ".")
+    extra = [f"{s[a]} to {a}" for a in ("adopt", "release") if s[a]]
+    return text + "".join(f", {e}" for e in extra) + "."
 
 
 def render(plan: Plan) -> str:

@@ -76,20 +76,22 @@ class Writer:
         stage_renames: Mapping[str, str] | None = None,
         stage_moves: Mapping[str, str] | None = None,
         adopt: bool = False,
+        release: bool = False,
     ) -> None:
         """Make row ``row_id`` equal ``after``, including a new key (a rename keeps the id).
 
         Children are synced by key: members by user, products by key, stages by key (a stage
         whose old key is in ``stage_renames`` is renamed in place), steps by key within the
         template (a step may change stage). Before a removed stage is deleted, its open
-        opportunities move to ``stage_moves[removed key]``. ``adopt`` marks the row managed.
+        opportunities move to ``stage_moves[removed key]``. ``adopt`` marks the row managed,
+        ``release`` unmanaged (the CRM's own again).
         """
         table = _table(kind)
         values = self._row(
             kind, after, self._ids(t.coverage_group, [after.get("defaultCoverageGroup")])
         )
-        if adopt:
-            values["managed"] = True
+        if adopt or release:
+            values["managed"] = adopt
         result = self._conn.execute(update(table).where(table.c.id == row_id).values(values))
         if result.rowcount != 1:
             raise StoreError(f"{kind} '{after['key']}' (id {row_id}) is not in the store")

@@ -396,9 +396,23 @@ def check_roundtrip_is_not_vacuous(url: str) -> None:
         summaries = [e.summary for e in store.history()]
     finally:
         store.close()
-    assert summaries[1] == {"create": 1, "update": 1, "rename": 3, "delete": 2, "adopt": 0}
+    assert summaries[1] == {
+        "create": 1,
+        "update": 1,
+        "rename": 3,
+        "delete": 2,
+        "adopt": 0,
+        "release": 0,
+    }
     # The snapshot's row ids let the rollback rename the three objects back.
-    assert summaries[2] == {"create": 2, "update": 1, "rename": 3, "delete": 1, "adopt": 0}
+    assert summaries[2] == {
+        "create": 2,
+        "update": 1,
+        "rename": 3,
+        "delete": 1,
+        "adopt": 0,
+        "release": 0,
+    }
 
 
 @pytest.mark.parametrize("which", ["a", "b"])
