@@ -24,12 +24,6 @@ class UsageError(OpconfError):
     """Bad arguments, a missing path, an unreadable project file."""
 
 
-class ConfigError(OpconfError):
-    """The configuration is invalid (plan/apply refuse it)."""
-
-    exit_code = exitcodes.PROBLEMS
-
-
 class StoreError(OpconfError):
     """The store cannot be used: unreachable, uninitialised, newer than this tool."""
 

@@ -17,7 +17,7 @@ from typing import Any, get_args
 from pydantic import BaseModel
 from ruamel.yaml.comments import CommentedMap
 
-from opconf.load.discover import discover, display_path
+from opconf.load.discover import discover, display_names
 from opconf.load.yamlread import read_text
 from opconf.models import MODELS
 from opconf.yamledit import CannotFormat, rewrite
@@ -70,8 +70,8 @@ def format_text(text: str) -> str:
 def format_paths(paths: Sequence[Path], check: bool = False) -> FmtResult:
     """Format every YAML file under ``paths``; write the changed ones unless ``check``."""
     changed, unchanged, failures = [], [], []
-    for path in discover(paths):
-        name = display_path(path)
+    files = discover(paths)
+    for path, name in display_names(files).items():
         try:
             old = _read(path)
             new = format_text(old)

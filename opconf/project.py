@@ -6,7 +6,6 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from opconf.errors import UsageError
 
@@ -41,7 +40,9 @@ def load_project(path: str | None = None) -> Project:
             raise UsageError(f"project file {path} not found")
         root = Path.cwd()
         return Project(root=root, config=root / "config")
-    data = _read(file)
+    from opconf.load.yamlread import read_mapping
+
+    data = read_mapping(file)
     root = file.resolve().parent
     unknown = sorted(set(data) - _KNOWN_FIELDS)
     if unknown:
@@ -65,16 +66,6 @@ def load_project(path: str | None = None) -> Project:
         prune=bool(data.get("prune", False)),
         file=file,
     )
-
-
-def _read(file: Path) -> dict[str, Any]:
-    from opconf.load.yamlread import read_file
-
-    result = read_file(file, str(file))
-    if result.diagnostics:
-        d = result.diagnostics[0]
-        raise UsageError(f"{d.file}:{d.line}:{d.column}: {d.message}")
-    return result.documents[0].data if result.documents else {}
 
 
 def expand(value: str, where: str) -> str:

@@ -12,6 +12,8 @@ from typing import Any
 
 from opconf.errors import UsageError
 
+_HINT = "re-create it with `opconf refs pull`"
+
 
 @dataclass(frozen=True)
 class References:
@@ -24,16 +26,9 @@ def load_references(path: Path) -> References | None:
     """The snapshot at ``path``, or None when there is none."""
     if not path.is_file():
         return None
-    from opconf.load.yamlread import read_file
+    from opconf.load.yamlread import read_mapping
 
-    result = read_file(path, str(path))
-    if result.diagnostics:
-        d = result.diagnostics[0]
-        raise UsageError(
-            f"{d.file}:{d.line}:{d.column}: {d.message}",
-            hint="re-create it with `opconf refs pull`",
-        )
-    data = result.documents[0].data if result.documents else {}
+    data = read_mapping(path, hint=_HINT)
     try:
         return References(
             users={u["login"]: bool(u.get("active", True)) for u in _list(data, "users")},
@@ -44,7 +39,7 @@ def load_references(path: Path) -> References | None:
         raise UsageError(
             f"{path}: malformed reference data: expected lists of mappings under users "
             "(login, active), coverageRoles (code, unique) and productTypes (code)",
-            hint="re-create it with `opconf refs pull`",
+            hint=_HINT,
         ) from None
 
 

@@ -19,30 +19,21 @@ if TYPE_CHECKING:
 
 def validate_config(config: Path) -> ValidationResult:
     """Validate the configuration; reference data is checked live by the plan instead."""
-    result = validate_paths([config], refs=None)
-    result.diagnostics = [d for d in result.diagnostics if d.code != "OPC290"]
-    return result
+    return validate_paths([config], refs=None, note_skipped_refs=False)
 
 
 def live_reference_errors(result: ValidationResult, state: StoreState) -> list[PlanError]:
     """Users, roles and product types checked against the store itself."""
     refs = References(state.users, state.roles, state.product_types)
     findings = list(refdata.check(result.index, refs))
-    return [
-        PlanError(d.code, d.message, file=d.file, line=d.line, column=d.column)
-        for d in locate(findings, result.sources)
-    ]
+    return [PlanError.of(d) for d in locate(findings, result.sources)]
 
 
 def plan_config(result: ValidationResult, store: Store, prune: bool) -> Plan:
     """The plan for a valid configuration against ``store`` (this empties ``result.index``)."""
     state = store.read_state()
     errors = live_reference_errors(result, state)
-    warnings = [
-        PlanError(d.code, d.message, file=d.file, line=d.line, column=d.column)
-        for d in result.diagnostics
-        if d.severity == "warning"
-    ]
+    warnings = [PlanError.of(d) for d in result.diagnostics if d.severity == "warning"]
     return build_plan(
         from_index(result.index),
         state,

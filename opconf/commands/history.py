@@ -18,7 +18,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     _, store = open_store(args)
-    store.check_ready()
     entries = sorted(store.history(), key=lambda e: e.revision, reverse=True)
     if args.format == "json":
         rows = [

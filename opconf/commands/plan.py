@@ -69,7 +69,6 @@ def run(args: argparse.Namespace) -> int:
         print_invalid(result)
         print("error: the configuration is invalid; nothing was planned", file=sys.stderr)
         return exitcodes.PROBLEMS
-    store.check_ready()
     prune = project.prune if args.prune is None else args.prune
     plan = plan_config(result, store, prune)
     sys.stdout.write(render(plan, args.format))

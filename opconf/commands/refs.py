@@ -55,7 +55,6 @@ def render(data: dict[str, list[dict[str, Any]]]) -> str:
 
 def run_pull(args: argparse.Namespace) -> int:
     project, store = open_store(args)
-    store.check_ready()
     refs = store.reference_data()
     out = args.out or project.refs_file
     text = render(refs.as_dict())

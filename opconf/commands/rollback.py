@@ -24,7 +24,6 @@ def run(args: argparse.Namespace) -> int:
     from opconf.workflow import plan_rollback
 
     _, store = open_store(args)
-    store.check_ready()
     plan = plan_rollback(store, args.revision)
     sys.stdout.write(render(plan, "text"))
     return execute(store, plan, args, ask=not args.auto_approve)

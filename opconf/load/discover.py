@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from opconf.errors import UsageError
@@ -42,9 +42,15 @@ def _walk(root: Path) -> list[Path]:
     return out
 
 
-def display_path(path: Path) -> str:
-    """The path as users see it: relative to the working directory when below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+def display_names(paths: Iterable[Path]) -> dict[Path, str]:
+    """How each file is named in output: relative to the working directory when below it.
+
+    Pure string work (no ``resolve()``): it runs once per file of a large configuration.
+    """
+    cwd = os.getcwd()
+    names = {}
+    for path in paths:
+        absolute = os.path.abspath(path)
+        relative = os.path.relpath(absolute, cwd)
+        names[path] = absolute if relative.startswith("..") else relative
+    return names

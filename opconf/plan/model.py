@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from opconf.diagnostics import Diagnostic
+
 # release: a managed object goes back to being the CRM's own (a rollback past its adopt).
 Action = Literal["create", "update", "rename", "delete", "adopt", "release"]
 ACTIONS: tuple[Action, ...] = ("create", "update", "rename", "delete", "adopt", "release")
@@ -69,6 +71,11 @@ class PlanError:
     file: str = ""
     line: int = 0
     column: int = 0
+
+    @classmethod
+    def of(cls, d: Diagnostic) -> PlanError:
+        """A validation diagnostic carried into the plan (live reference checks, warnings)."""
+        return cls(d.code, d.message, file=d.file, line=d.line, column=d.column)
 
 
 @dataclass(frozen=True)

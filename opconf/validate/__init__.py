@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from opconf.diagnostics import Diagnostic
-from opconf.load.discover import discover
+from opconf.load.discover import discover, display_names
 from opconf.load.locate import Locator
 from opconf.load.yamlread import Document, FileResult, read_file
 from opconf.references import References
@@ -73,24 +72,20 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def display_names(paths: Iterable[Path]) -> dict[Path, str]:
-    """How each file is named in output: relative to the working directory when below it."""
-    cwd = os.getcwd()
-    names = {}
-    for path in paths:
-        absolute = os.path.abspath(path)
-        relative = os.path.relpath(absolute, cwd)
-        names[path] = absolute if relative.startswith("..") else relative
-    return names
-
-
-def validate_paths(paths: Sequence[Path], refs: References | None) -> ValidationResult:
-    """Validate every YAML file under ``paths``; ``refs`` None skips the reference checks."""
+def validate_paths(
+    paths: Sequence[Path], refs: References | None, note_skipped_refs: bool = True
+) -> ValidationResult:
+    """Validate every YAML file under ``paths``; ``refs`` None skips the reference checks
+    (with an OPC290 note, unless ``note_skipped_refs`` is off: plan checks them live)."""
     files = discover(paths)
     names = display_names(files)
     with _gc_paused():
         results = [read_file(path, names[path]) for path in files]
-    return validate_results(results, len(files), refs, {names[p]: p for p in files})
+    sources = {names[p]: p for p in files}
+    result = validate_results(results, len(files), refs, sources)
+    if refs is None and note_skipped_refs:
+        result.diagnostics.append(REFS_SKIPPED)
+    return result
 
 
 def validate_results(
@@ -115,8 +110,6 @@ def validate_results(
                 result.index.add(kind, doc)
     findings.extend(rules.check(result.index, refs))
     result.diagnostics.extend(locate(findings, sources))
-    if refs is None:
-        result.diagnostics.append(REFS_SKIPPED)
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
 
