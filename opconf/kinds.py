@@ -11,3 +11,6 @@ SCHEMA_NAMES = {
     "CoverageGroup": "coverage-group",
     "OpportunityTemplate": "opportunity-template",
 }
+# Schema stems of opconf's own files, checked like documents (models: opconf/project_models.py).
+PROJECT_SCHEMA = "opconf-project"
+REFS_SCHEMA = "opconf-refs"

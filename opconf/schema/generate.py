@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from opconf.models import MODELS, SCHEMA_NAMES
+from opconf.project_models import FILE_MODELS
 from opconf.schema.plan_schema import plan_schema
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -38,12 +40,13 @@ class _Generator(GenerateJsonSchema):
 
 def document_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one document kind."""
-    body = MODELS[kind].model_json_schema(schema_generator=_Generator)
-    return {
-        "$schema": DRAFT,
-        "$id": f"{BASE_URI}{SCHEMA_NAMES[kind]}.schema.json",
-        **body,
-    }
+    return model_schema(MODELS[kind], SCHEMA_NAMES[kind])
+
+
+def model_schema(model: type[BaseModel], stem: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of ``model``, published as ``<stem>.schema.json``."""
+    body = model.model_json_schema(schema_generator=_Generator)
+    return {"$schema": DRAFT, "$id": f"{BASE_URI}{stem}.schema.json", **body}
 
 
 def any_document_schema() -> dict[str, Any]:
@@ -73,6 +76,8 @@ def expected_files() -> dict[str, str]:
     """File name → content of every generated schema."""
     files = {f"{SCHEMA_NAMES[k]}.schema.json": render(document_schema(k)) for k in MODELS}
     files["opconf.schema.json"] = render(any_document_schema())
+    # opconf's own files (opconf.yaml, opconf.refs.yaml), validated like documents.
+    files.update({f"{s}.schema.json": render(model_schema(m, s)) for s, m in FILE_MODELS.items()})
     files["plan.schema.json"] = render(
         {"$schema": DRAFT, "$id": f"{BASE_URI}plan.schema.json", **plan_schema()}
     )
