@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from opconf import __version__, exitcodes
-from opconf.errors import OpconfError
+from opconf.errors import InvalidFileError, OpconfError
 
 COMMANDS = (
     "validate",
@@ -95,6 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OpconfError as exc:
         if args.traceback:
             traceback.print_exception(exc)
+        if isinstance(exc, InvalidFileError):
+            from opconf.report.text import line
+
+            for d in exc.diagnostics:
+                print(line(d), file=sys.stderr)
         print(f"error: {exc.message}", file=sys.stderr)
         if exc.hint:
             print(f"hint: {exc.hint}", file=sys.stderr)

@@ -6,7 +6,10 @@ The CLI catches OpconfError, prints ``error: <message>`` plus an optional hint, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from opconf import exitcodes
+from opconf.diagnostics import Diagnostic
 
 
 class OpconfError(Exception):
@@ -22,6 +25,19 @@ class OpconfError(Exception):
 
 class UsageError(OpconfError):
     """Bad arguments, a missing path, an unreadable project file."""
+
+
+class InvalidFileError(UsageError):
+    """One of opconf's own files (``opconf.yaml``) has problems: all of them, located.
+
+    The CLI prints each diagnostic on its own line before the error line.
+    """
+
+    def __init__(
+        self, message: str, diagnostics: Sequence[Diagnostic], hint: str | None = None
+    ) -> None:
+        super().__init__(message, hint)
+        self.diagnostics = tuple(diagnostics)
 
 
 class StoreError(OpconfError):

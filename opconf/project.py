@@ -1,19 +1,32 @@
-"""The project file (``opconf.yaml``) and store selection (SPEC §1)."""
+"""The project file (``opconf.yaml``) and store selection (SPEC §1).
+
+The file is validated like a document (:mod:`opconf.filecheck`) against the schema generated
+from :class:`opconf.project_models.ProjectFile`: every problem is reported, located.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from opconf.errors import UsageError
+from opconf.diagnostics import Diagnostic, did_you_mean, plural
+from opconf.errors import InvalidFileError, UsageError
+from opconf.kinds import PROJECT_SCHEMA
+
+if TYPE_CHECKING:
+    from opconf.filecheck import CheckedFile
+    from opconf.load.yamlread import Document
+    from opconf.validate.finding import Finding
 
 PROJECT_FILE = "opconf.yaml"
 REFS_FILE = "opconf.refs.yaml"
 DEFAULT_STORE = "sqlite:///.opconf/store.db"
+STORE_VARIABLE = "OPCONF_STORE"
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_KNOWN_FIELDS = {"config", "targets", "defaultTarget", "prune"}
 
 
 @dataclass(frozen=True)
@@ -33,49 +46,75 @@ class Project:
 
 
 def load_project(path: str | None = None) -> Project:
-    """Read ``path`` (or ``./opconf.yaml`` when present); defaults otherwise."""
+    """Read ``path`` (or ``./opconf.yaml`` when present); defaults otherwise.
+
+    A project file with errors is an :class:`InvalidFileError` listing all of them.
+    """
+    project, problems = inspect_project(path)
+    errors = [d for d in problems if d.severity == "error"]
+    if errors:
+        raise InvalidFileError(
+            f"{errors[0].file} is invalid ({plural(len(errors), 'error')}); nothing was done",
+            problems,
+            hint="fix the lines above (`opconf validate` reports them too)",
+        )
+    return project
+
+
+def inspect_project(path: str | None = None) -> tuple[Project, tuple[Diagnostic, ...]]:
+    """The project and every problem of its file. A field with a problem keeps its default,
+    so ``validate`` can report the problems and still check the documents."""
     file = Path(path) if path else Path(PROJECT_FILE)
     if not file.is_file():
         if path:
             raise UsageError(f"project file {path} not found")
         root = Path.cwd()
-        return Project(root=root, config=root / "config")
-    from opconf.load.yamlread import read_mapping
+        return Project(root=root, config=root / "config"), ()
+    from opconf.filecheck import check_file
 
-    data = read_mapping(file)
+    checked = check_file(file, PROJECT_SCHEMA, _default_target_rule)
+    return _project(file, checked), checked.diagnostics
+
+
+def _project(file: Path, checked: CheckedFile) -> Project:
+    data = {name: value for name, value in checked.data.items() if checked.sound(name)}
     root = file.resolve().parent
-    unknown = sorted(set(data) - _KNOWN_FIELDS)
-    if unknown:
-        raise UsageError(
-            f"{file}: unknown field '{unknown[0]}'",
-            hint=f"known fields: {', '.join(sorted(_KNOWN_FIELDS))}",
-        )
-    targets = data.get("targets") or {}
-    if not isinstance(targets, dict) or not all(
-        isinstance(t, dict) and isinstance(t.get("store"), str) for t in targets.values()
-    ):
-        raise UsageError(f"{file}: targets must map names to {{store: URL}}")
-    default = data.get("defaultTarget")
-    if default is not None and default not in targets:
-        raise UsageError(f"{file}: defaultTarget '{default}' is not one of the targets")
     return Project(
         root=root,
-        config=root / str(data.get("config") or "config"),
-        targets={name: t["store"] for name, t in targets.items()},
-        default_target=default,
-        prune=bool(data.get("prune", False)),
+        config=root / data.get("config", "config"),
+        targets={name: target["store"] for name, target in data.get("targets", {}).items()},
+        default_target=data.get("defaultTarget"),
+        prune=data.get("prune", False),
         file=file,
     )
 
 
+def _default_target_rule(doc: Document) -> Iterator[Finding]:
+    """OPC280: ``defaultTarget`` names one of the targets (well-typed values only)."""
+    from opconf.validate.finding import Finding
+
+    default, targets = doc.data.get("defaultTarget"), doc.data.get("targets", {})
+    if isinstance(default, str) and isinstance(targets, dict) and default not in targets:
+        names = sorted(targets)
+        known = f" (targets: {', '.join(names)})" if names else " (no targets are defined)"
+        hint = did_you_mean(default, names) or known
+        message = f"defaultTarget '{default}' is not one of the targets{hint}"
+        yield Finding("OPC280", message, doc, ("defaultTarget",))
+
+
 def expand(value: str, where: str) -> str:
-    """Expand ``${VAR}`` from the environment; an unset variable is an error."""
+    """Expand ``${VAR}`` from the environment; an unset or empty variable is an error."""
 
     def sub(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name not in os.environ:
-            raise UsageError(f"{where}: environment variable {name} is not set")
-        return os.environ[name]
+        value = os.environ.get(name)
+        if value is None or not value.strip():
+            state = "is not set" if value is None else "is empty"
+            raise UsageError(
+                f"{where}: environment variable {name} {state}",
+                hint=f"set {name} to the store URL (in CI: check that the secret exists)",
+            )
+        return value
 
     return _VAR.sub(sub, value)
 
@@ -83,17 +122,25 @@ def expand(value: str, where: str) -> str:
 def resolve_store(project: Project, store: str | None, target: str | None) -> str:
     """The store URL, strongest first: --store, --target, OPCONF_STORE, defaultTarget, default.
 
-    A relative SQLite path is relative to the project's folder.
+    A relative SQLite path is relative to the project's folder. An empty ``--store`` or
+    ``OPCONF_STORE`` is an error, never a silent fall-back to the next source.
     """
-    if store:
+    if store is not None:
         url = store
-    elif target:
+        if not url.strip():
+            raise UsageError("--store is empty", hint="give a store URL, or leave out --store")
+    elif target is not None:
         if target not in project.targets:
             known = ", ".join(sorted(project.targets)) or "none defined"
             raise UsageError(f"unknown target '{target}'", hint=f"targets: {known}")
         url = expand(project.targets[target], f"target {target}")
-    elif os.environ.get("OPCONF_STORE"):
-        url = os.environ["OPCONF_STORE"]
+    elif STORE_VARIABLE in os.environ:
+        url = os.environ[STORE_VARIABLE]
+        if not url.strip():
+            raise UsageError(
+                f"environment variable {STORE_VARIABLE} is empty",
+                hint="set it to a store URL, or unset it to use the default target",
+            )
     elif project.default_target:
         url = expand(project.targets[project.default_target], f"target {project.default_target}")
     else:

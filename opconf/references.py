@@ -1,18 +1,17 @@
 """CRM reference data (users, coverage roles, product types) that documents point at.
 
-Validation reads it from the committed snapshot ``opconf.refs.yaml`` (offline, for CI);
-``plan`` reads it live from the store.
+Validation reads it from the committed snapshot ``opconf.refs.yaml`` (offline, for CI),
+checked like a document against the schema generated from
+:class:`opconf.project_models.ReferenceSnapshot`; ``plan`` reads it live from the store.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from opconf.errors import UsageError
-
-_HINT = "re-create it with `opconf refs pull`"
+from opconf.diagnostics import Diagnostic
+from opconf.kinds import REFS_SCHEMA
 
 
 @dataclass(frozen=True)
@@ -22,29 +21,23 @@ class References:
     product_types: frozenset[str]
 
 
-def load_references(path: Path) -> References | None:
-    """The snapshot at ``path``, or None when there is none."""
+def inspect_references(path: Path) -> tuple[References | None, tuple[Diagnostic, ...]]:
+    """The snapshot at ``path`` and its problems, located.
+
+    None when there is no snapshot, or when it has errors: a value whose meaning is unknown
+    (``active: "false"``) must not silently pass or fail a reference check.
+    """
     if not path.is_file():
-        return None
-    from opconf.load.yamlread import read_mapping
+        return None, ()
+    from opconf.filecheck import check_file
 
-    data = read_mapping(path, hint=_HINT)
-    try:
-        return References(
-            users={u["login"]: bool(u.get("active", True)) for u in _list(data, "users")},
-            roles={r["code"]: bool(r.get("unique", False)) for r in _list(data, "coverageRoles")},
-            product_types=frozenset(t["code"] for t in _list(data, "productTypes")),
-        )
-    except (KeyError, TypeError, AttributeError):
-        raise UsageError(
-            f"{path}: malformed reference data: expected lists of mappings under users "
-            "(login, active), coverageRoles (code, unique) and productTypes (code)",
-            hint=_HINT,
-        ) from None
-
-
-def _list(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
-    value = data.get(name) or []
-    if not isinstance(value, list):
-        raise TypeError(f"{name} must be a list")
-    return value
+    checked = check_file(path, REFS_SCHEMA)
+    if checked.errors:
+        return None, checked.diagnostics
+    data = checked.data
+    refs = References(
+        users={u["login"]: u.get("active", True) for u in data.get("users", [])},
+        roles={r["code"]: r.get("unique", False) for r in data.get("coverageRoles", [])},
+        product_types=frozenset(t["code"] for t in data.get("productTypes", [])),
+    )
+    return refs, checked.diagnostics

@@ -160,14 +160,16 @@ def test_missing_refs_file_is_a_usage_error(
     )
 
 
-def test_malformed_refs_file_is_a_usage_error(
+def test_malformed_refs_file_is_reported_like_a_document(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (project / "opconf.refs.yaml").write_text("users: {ajones: true}\n")
     code, out, err = run(capsys)
-    assert (code, out) == (exitcodes.USAGE, "")
-    assert err.startswith("error: ") and "opconf.refs.yaml" in err
-    assert err.endswith("hint: re-create it with `opconf refs pull`\n")
+    assert (code, err) == (exitcodes.PROBLEMS, "")
+    assert out.splitlines()[1:] == [
+        "opconf.refs.yaml:1:8: error OPC103 users must be a list, not a mapping (users)",
+        "1 error, 1 warning in 2 files (2 objects checked)",
+    ]
 
 
 def test_unknown_format_is_a_usage_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from opconf.diagnostics import Diagnostic
-from opconf.references import References, load_references
+from opconf.references import References, inspect_references
 from opconf.validate import ValidationResult, validate_paths
 
 REPO = Path(__file__).resolve().parent.parent
@@ -164,24 +164,13 @@ def test_step_assignees_are_checked_against_refs(config: Path) -> None:
     ]
 
 
-def test_refs_snapshot_loads(tmp_path: Path) -> None:
-    path = tmp_path / "refs.yaml"
-    path.write_text(
-        "users:\n  - {login: a, displayName: A, email: a@x, active: false}\n"
-        "  - {login: b, displayName: B, email: b@x, active: true}\n"
-        "coverageRoles: [{code: r, name: R, unique: true}]\nproductTypes: [{code: t, name: T}]\n"
-    )
-    assert load_references(path) == References(
-        users={"a": False, "b": True}, roles={"r": True}, product_types=frozenset({"t"})
-    )
-    assert load_references(tmp_path / "missing.yaml") is None
-
-
 def test_example_config_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
     if not (REPO / "config").is_dir():
         pytest.skip("no example config in this checkout")
     monkeypatch.chdir(REPO)
-    result = validate_paths([Path("config")], load_references(REPO / "opconf.refs.yaml"))
+    refs, problems = inspect_references(REPO / "opconf.refs.yaml")
+    assert problems == ()
+    result = validate_paths([Path("config")], refs)
     assert [d for d in result.diagnostics if d.severity != "info"] == []
     assert result.objects > 0
 

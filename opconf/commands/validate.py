@@ -24,17 +24,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from opconf.project import load_project
-    from opconf.references import load_references
+    from opconf.errors import UsageError
+    from opconf.project import inspect_project
+    from opconf.references import inspect_references
     from opconf.report import REPORTERS
-    from opconf.validate import validate_paths
+    from opconf.validate import ValidationResult, validate_paths
 
-    project = load_project(args.project)
-    refs = load_references(args.refs or project.refs_file)
-    if args.refs and refs is None:
-        from opconf.errors import UsageError
-
+    # The project file and the snapshot are reported like documents (CI annotates them too).
+    project, problems = inspect_project(args.project)
+    if args.refs and not args.refs.is_file():
         raise UsageError(f"reference data file {args.refs} does not exist")
-    result = validate_paths(args.paths or [project.config], refs)
+    refs, refs_problems = inspect_references(args.refs or project.refs_file)
+    paths = args.paths or [project.config]
+    if problems and not all(path.exists() for path in paths):
+        result = ValidationResult()  # a broken opconf.yaml hides where the documents are
+    else:
+        result = validate_paths(paths, refs, note_skipped_refs=not refs_problems)
+    result.include(problems + refs_problems)
     sys.stdout.write(REPORTERS[args.format](result, args.strict))
     return exitcodes.OK if result.valid(args.strict) else exitcodes.PROBLEMS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +49,11 @@ class ValidationResult:
 
     def count(self, severity: str) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
+
+    def include(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Add problems found beside the documents (opconf.yaml, the refs snapshot)."""
+        self.diagnostics.extend(diagnostics)
+        self.diagnostics.sort(key=Diagnostic.sort_key)
 
     def valid(self, strict: bool = False) -> bool:
         errors = self.count("error") + (self.count("warning") if strict else 0)

@@ -19,6 +19,7 @@ RULES: dict[str, str] = {
     "OPC009": "mapping key is not a plain string",
     "OPC010": "missing or unsupported apiVersion",
     "OPC011": "missing or unknown kind",
+    "OPC012": "more than one document in opconf.yaml or opconf.refs.yaml",
     # Layer 2: JSON Schema
     "OPC101": "missing required field",
     "OPC102": "unknown field",
@@ -57,6 +58,7 @@ RULES: dict[str, str] = {
     "OPC251": "inactive user",
     "OPC252": "unknown coverage role",
     "OPC253": "unknown product type",
+    "OPC280": "defaultTarget is not one of the targets",
     "OPC290": "reference checks skipped (no snapshot)",
 }
 
