@@ -7,6 +7,7 @@ duplicate mapping keys are errors, not "last one wins"; alias expansion has a bu
 
 from __future__ import annotations
 
+from decimal import Decimal
 from sys import intern
 from typing import Any
 
@@ -15,14 +16,15 @@ import yaml
 from opconf.diagnostics import Diagnostic
 from opconf.load.scalars import (
     CORE_SCALAR_TAGS,
-    FLOAT,
+    INT,
     MAP,
-    NUMBER_START,
     PLAIN,
     SEQ,
     STR,
+    numeric_problem,
     plain_scalar,
     short_tag,
+    shown_number,
 )
 
 MAX_DEPTH = 64
@@ -63,11 +65,8 @@ class Builder:
             tag = node.tag
             if tag is PLAIN or tag == PLAIN:
                 value = plain_scalar(node.value)
-                if value.__class__ is str and value[0] in NUMBER_START and FLOAT.fullmatch(value):
-                    message = (
-                        f"number {value} cannot be kept exactly (too many digits, or too large)"
-                    )
-                    self.problem("OPC106", message, node, path)
+                if value.__class__ is Decimal:
+                    self._check_numeric(value, node, path)
                 return value
             if tag == STR:
                 return intern(node.value)
@@ -130,9 +129,20 @@ class Builder:
             self.problem("OPC004", f"unsupported tag {short_tag(node.tag)}", node, path)
             return node.value
         value = plain_scalar(node.value)
-        if expected is float and type(value) is int:
-            value = float(value)  # !!float 1 is 1.0
+        if expected is Decimal and type(value) is int:
+            value = Decimal(value)  # !!float 1 is the number 1
+        if expected is int and type(value) is Decimal and INT.fullmatch(node.value):
+            expected = Decimal  # an integer past int()'s digit limit
         if type(value) is not expected:
             message = f"'{node.value}' is not a valid {short_tag(node.tag)} value"
             self.problem("OPC004", message, node, path)
+        elif isinstance(value, Decimal):
+            self._check_numeric(value, node, path)
         return value
+
+    def _check_numeric(self, value: Decimal, node: Any, path: tuple[Any, ...]) -> None:
+        """A number the store cannot hold exactly is refused here, not rounded later."""
+        why = numeric_problem(value)
+        if why is not None:
+            message = f"number {shown_number(node.value)} is out of range: {why}"
+            self.problem("OPC106", message, node, path)

@@ -3,11 +3,14 @@
 Plain scalars resolve by YAML 1.2 rules with JSON semantics: only ``true``/``false`` are
 booleans, only ``null``/``~``/empty are null, decimal integers and floats are numbers;
 ``yes``, ``NO``, ``on``, ``2024-01-01``, ``1_000``, ``0x1F`` stay strings.
+
+Numbers are exact: an integer is an ``int`` (a ``Decimal`` past Python's int-from-text digit
+limit), any other number a ``Decimal``, never a float. How large a number may be is the
+store's limit (:func:`numeric_problem`), checked by the builder.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from decimal import Decimal
 from sys import intern
@@ -22,13 +25,18 @@ SEQ = "tag:yaml.org,2002:seq"
 MAP = "tag:yaml.org,2002:map"
 CORE_SCALAR_TAGS = {
     "tag:yaml.org,2002:int": int,
-    "tag:yaml.org,2002:float": float,
+    "tag:yaml.org,2002:float": Decimal,
     "tag:yaml.org,2002:bool": bool,
     "tag:yaml.org,2002:null": type(None),
 }
-_INT = re.compile(r"[-+]?[0-9]+")
+INT = re.compile(r"[-+]?[0-9]+")
 FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 NUMBER_START = frozenset("-+.0123456789")
+# int("...") refuses more digits than this (CVE-2020-10735); longer integers stay Decimal.
+INT_DIGITS = 4300
+# What PostgreSQL's NUMERIC (the listPrice column) holds: digits before and after the point.
+NUMERIC_INTEGER_DIGITS = 131072
+NUMERIC_SCALE = 16383
 
 
 def short_tag(tag: str) -> str:
@@ -42,13 +50,10 @@ def plain_scalar(value: str) -> Any:
     if not value:
         return None
     if value[0] in NUMBER_START:
-        if _INT.fullmatch(value):
-            return int(value)
+        if INT.fullmatch(value):
+            return int(value) if len(value) <= INT_DIGITS else Decimal(value)
         if FLOAT.fullmatch(value):
-            number = float(value)
-            # JSON has no infinity (1e400), and a float keeps ~17 digits: a number that would
-            # not come back exactly stays the text it is, for the schema to report.
-            return number if math.isfinite(number) and _exact(number, value) else value
+            return Decimal(value)  # exact: 0.1 is 0.1, 1e400 is 1e400 (no float anywhere)
         return value
     if value == "true":
         return True
@@ -60,8 +65,27 @@ def plain_scalar(value: str) -> Any:
     return intern(value)
 
 
-def _exact(number: float, text: str) -> bool:
-    return Decimal(repr(number)) == Decimal(text)
+def numeric_problem(number: Decimal) -> str | None:
+    """Why ``number`` cannot be stored exactly (PostgreSQL NUMERIC's limits), or None."""
+    if not number:
+        return None
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # the reader makes no NaN or infinity
+    text = "".join(map(str, digits))
+    integer_digits = len(text) + exponent
+    scale = -exponent - (len(text) - len(text.rstrip("0")))  # 1.50 has one digit after
+    if integer_digits > NUMERIC_INTEGER_DIGITS:
+        return f"more than {NUMERIC_INTEGER_DIGITS} digits before the decimal point"
+    if scale > NUMERIC_SCALE:
+        return f"more than {NUMERIC_SCALE} digits after the decimal point"
+    return None
+
+
+def shown_number(text: str, limit: int = 40) -> str:
+    """A number as a message shows it: long ones cut in the middle, with their length."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:20]}…{text[-10:]} ({len(text)} characters)"
 
 
 class Composer(CParser):

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from opconf.diagnostics import did_you_mean
 from opconf.kinds import API_VERSION, KINDS, SCHEMA_NAMES
+from opconf.load.scalars import shown_number
 from opconf.load.yamlread import Document
 from opconf.validate.finding import Finding
 
@@ -47,9 +49,19 @@ def _fast(kind: str) -> Any:
 
 @cache
 def _reference(kind: str) -> Any:
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, validators
 
-    return Draft202012Validator(schema(kind))
+    # The reader gives 10.0 and 1e3 as exact Decimals: integers to JSON Schema (and to the
+    # Rust validator), as a float 10.0 is.
+    checker = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
+    validator = validators.extend(Draft202012Validator, type_checker=checker)
+    return validator(schema(kind))
+
+
+def _is_integer(checker: Any, value: Any) -> bool:
+    if isinstance(value, Decimal):
+        return value == value.to_integral_value()
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def check_envelope(doc: Document) -> Iterator[Finding]:
@@ -94,7 +106,7 @@ def _findings(doc: Document, error: Any) -> Iterator[Finding]:
     if error.validator in ("anyOf", "oneOf"):
         # The branches (owner, {role}, {user}) each fail in their own way; say what fits.
         expected = error.schema.get("description", "").rstrip(".")
-        shown = json.dumps(error.instance, ensure_ascii=False)
+        shown = _shown(error.instance)
         message = f"{_field(path)} must be {expected or 'one of the allowed forms'}; got {shown}"
         yield Finding("OPC104", message, doc, path)
         return
@@ -120,7 +132,7 @@ def _pattern_message(doc: Document, path: tuple[Any, ...]) -> str:
     value: Any = doc.data
     for part in path:
         value = value[part]
-    return f"{json.dumps(value, ensure_ascii=False)} is not a valid key: {KEY_RULE}"
+    return f"{_shown(value)} is not a valid key: {KEY_RULE}"
 
 
 def _field(path: tuple[Any, ...]) -> str:
@@ -131,10 +143,10 @@ def _field(path: tuple[Any, ...]) -> str:
 def _message(error: Any, path: tuple[Any, ...]) -> tuple[str, str]:
     """(code, message) for one python-jsonschema error."""
     v, value, spec, field = error.validator, error.instance, error.validator_value, _field(path)
-    shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, (dict, list)) else None
+    shown = _shown(value) if not isinstance(value, (dict, list)) else None
     if v == "type":
         got = _JSON_TYPES.get(_json_type(value), "something else")
-        scalar = isinstance(value, (str, int, float)) and not isinstance(value, bool)
+        scalar = isinstance(value, (str, int, Decimal)) and not isinstance(value, bool)
         detail = f" {shown}" if scalar else ""
         return "OPC103", f"{field} must be {_JSON_TYPES.get(spec, spec)}, not {got}{detail}"
     if v in ("enum", "const"):
@@ -158,12 +170,19 @@ def _message(error: Any, path: tuple[Any, ...]) -> tuple[str, str]:
     return "OPC109", f"{field}: {error.message}"
 
 
+def _shown(value: Any) -> str:
+    """A value as messages quote it: JSON, numbers exact and long ones shortened."""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return shown_number(str(value))
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _json_type(value: Any) -> str:
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
         return "integer"
-    if isinstance(value, float):
+    if isinstance(value, Decimal):
         return "number"
     if isinstance(value, str):
         return "string"
