@@ -18,6 +18,7 @@ from opconf.validate import rules
 from opconf.validate.finding import Finding
 from opconf.validate.index import Index
 from opconf.validate.schema_check import check_envelope, check_schema
+from opconf.validate.welltyped import well_typed, without_repeats
 
 REFS_SKIPPED = Diagnostic(
     "OPC290",
@@ -45,7 +46,7 @@ class ValidationResult:
     @property
     def objects(self) -> int:
         """Documents of a known kind (whether or not they passed the schema)."""
-        return sum(len(docs) for docs in self.index.by_kind.values()) + len(self.index.invalid)
+        return sum(len(docs) for docs in self.index.by_kind.values())
 
     def count(self, severity: str) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -103,12 +104,10 @@ def validate_results(
                 continue
             kind = doc.data["kind"]
             problems = check_schema(doc, kind)
-            if problems:
-                findings.extend(problems)
-                result.index.add_invalid(kind, doc)
-            else:
-                result.index.add(kind, doc)
-    findings.extend(rules.check(result.index, refs))
+            findings.extend(problems)
+            # The rules see every well-typed part of every document (one round, SPEC §3).
+            result.index.add(kind, well_typed(doc, problems))
+    findings.extend(without_repeats(rules.check(result.index, refs), findings))
     result.diagnostics.extend(locate(findings, sources))
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
