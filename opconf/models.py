@@ -28,9 +28,14 @@ Key = Annotated[
         "at most 64 characters. Immutable: rename with previousKeys.",
     ),
 ]
-Name = Annotated[str, Field(min_length=1, max_length=120, description="Display label.")]
-Text = Annotated[str, Field(min_length=1)]
-Code = Annotated[str, Field(min_length=1, max_length=64)]
+# PostgreSQL TEXT cannot hold U+0000 (the only character it refuses): validate does, located.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+Name = Annotated[
+    str,
+    Field(min_length=1, max_length=120, pattern=NO_NUL_PATTERN, description="Display label."),
+]
+Text = Annotated[str, Field(min_length=1, pattern=NO_NUL_PATTERN)]
+Code = Annotated[str, Field(min_length=1, max_length=64, pattern=NO_NUL_PATTERN)]
 PreviousKeys = Annotated[
     list[Key],
     Field(description="Keys this object had before: the plan renames it in place."),

@@ -94,7 +94,8 @@ def check_schema(doc: Document, kind: str) -> list[Finding]:
         for fast_error in _fast(kind).iter_errors(doc.data):
             path = tuple(fast_error.instance_path)
             if type(fast_error.kind).__name__ == "Pattern":
-                findings.append(Finding("OPC105", _pattern_message(doc, path), doc, path))
+                value = _value_at(doc.data, path)
+                findings.append(Finding("OPC105", _pattern_message(value, path), doc, path))
             else:
                 message = f"{_field(path)}: {fast_error.message}"
                 findings.append(Finding("OPC109", message, doc, path))
@@ -113,10 +114,13 @@ def _findings(doc: Document, error: Any) -> Iterator[Finding]:
     if error.validator == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
         for name in sorted(set(error.instance) - set(allowed)):
-            message = f"unknown field '{name}'{did_you_mean(name, allowed)}"
+            message = MERGE_KEY if name == "<<" else f"unknown field '{name}'"
+            message += did_you_mean(name, allowed)
             yield Finding("OPC102", message, doc, (*path, name), at_key=True)
         return
     if error.validator == "required":
+        if "<<" in error.instance:
+            return  # the merge key is the problem (reported once, as such)
         field = error.message.split("'")[1]
         yield Finding("OPC101", f"missing required field '{field}'", doc, path)
         return
@@ -124,15 +128,23 @@ def _findings(doc: Document, error: Any) -> Iterator[Finding]:
     yield Finding(code, message, doc, path)
 
 
+# YAML 1.2 (which opconf reads) has no merge keys: `<<` is just an unknown field name.
+MERGE_KEY = "merge keys ('<<') are not supported: write the fields out (an anchor and alias "
+MERGE_KEY += "of a whole value still work)"
 KEY_RULE = "lowercase letters, digits and _, starting with a letter, at most 64 characters"
 
 
-def _pattern_message(doc: Document, path: tuple[Any, ...]) -> str:
-    """The key pattern is the only pattern in the schemas."""
-    value: Any = doc.data
-    for part in path:
-        value = value[part]
+def _pattern_message(value: Any, path: tuple[Any, ...]) -> str:
+    """The schemas have two patterns: keys, and text without NUL (NO_NUL_PATTERN)."""
+    if isinstance(value, str) and "\x00" in value:
+        return f"{_field(path)} contains the character U+0000 (NUL), which the store cannot hold"
     return f"{_shown(value)} is not a valid key: {KEY_RULE}"
+
+
+def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
 
 
 def _field(path: tuple[Any, ...]) -> str:
@@ -155,7 +167,7 @@ def _message(error: Any, path: tuple[Any, ...]) -> tuple[str, str]:
         listed = ", ".join(str(o) for o in options)
         return "OPC104", f"{field} must be one of: {listed}; got {shown}{hint}"
     if v == "pattern":
-        return "OPC105", f"{shown} is not a valid key: {KEY_RULE}"
+        return "OPC105", _pattern_message(value, path)
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         sign = {"minimum": "≥", "maximum": "≤", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[v]
         return "OPC106", f"{field} must be {sign} {spec} (got {shown})"

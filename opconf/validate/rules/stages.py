@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from opconf.canonical import integer
 from opconf.load.yamlread import Document
 from opconf.validate.finding import Finding
 from opconf.validate.index import Index, enumerate_items, steps
@@ -83,7 +84,7 @@ def _pipeline(doc: Document) -> Iterator[Finding]:
 def _probabilities(doc: Document) -> Iterator[Finding]:
     previous: tuple[str, int] | None = None
     for i, stage in enumerate_items(doc, "stages"):
-        outcome, probability = _outcome(stage), stage.get("probability")
+        outcome, probability = _outcome(stage), integer(stage.get("probability"))  # 1e2 is 100
         if outcome is None or probability is None:
             continue
         path = ("stages", i, "probability")
