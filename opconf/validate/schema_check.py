@@ -185,7 +185,7 @@ def _message(error: Any, path: tuple[Any, ...]) -> tuple[str, str]:
 def _shown(value: Any) -> str:
     """A value as messages quote it: JSON, numbers exact and long ones shortened."""
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        return shown_number(str(value))
+        return shown_number(str(value).replace("E", "e"))  # 1e+5, as YAML is written
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
