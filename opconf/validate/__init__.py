@@ -6,10 +6,11 @@ import gc
 import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from opconf.diagnostics import Diagnostic
+from opconf.kinds import API_VERSION, KINDS
 from opconf.load.discover import discover, display_names
 from opconf.load.locate import Locator
 from opconf.load.yamlread import Document, FileResult, read_file
@@ -98,19 +99,29 @@ def validate_results(
         result.file_digests[name] = file_result.sha256
         result.diagnostics.extend(file_result.diagnostics)
         for doc in file_result.documents:
-            problems = list(check_envelope(doc))
-            if problems:
-                findings.extend(problems)
-                continue
-            kind = doc.data["kind"]
-            problems = check_schema(doc, kind)
-            findings.extend(problems)
-            # The rules see every well-typed part of every document (one round, SPEC §3).
-            result.index.add(kind, well_typed(doc, problems))
+            findings.extend(_check_document(doc, result.index))
     findings.extend(without_repeats(rules.check(result.index, refs), findings))
     result.diagnostics.extend(locate(findings, sources))
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
+
+
+def _check_document(doc: Document, index: Index) -> list[Finding]:
+    """Envelope and schema problems of one document, which joins ``index`` for the rules.
+
+    The rules see every well-typed part of every document (one round, SPEC §3). A document
+    that only lacks its apiVersion is checked as the one version there is; one of another
+    version, or of no known kind, is not checked further (its schema is unknown).
+    """
+    problems = list(check_envelope(doc))
+    kind = str(doc.data.get("kind"))
+    if problems:
+        if kind not in KINDS or "apiVersion" in doc.data:
+            return problems
+        doc = replace(doc, data={"apiVersion": API_VERSION, **doc.data})
+    problems.extend(check_schema(doc, kind))
+    index.add(kind, well_typed(doc, problems))
+    return problems
 
 
 def locate(findings: list[Finding], sources: dict[str, Path]) -> list[Diagnostic]:
