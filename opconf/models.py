@@ -43,7 +43,7 @@ PreviousKeys = Annotated[
 # The store's INTEGER columns (due_days) are 32-bit on PostgreSQL.
 MAX_INT32 = 2_147_483_647
 # Exact decimal in YAML/JSON (a number); the reader gives a Decimal, never a float. Its size is
-# bounded by what the store's NUMERIC holds (opconf.load.scalars.numeric_problem).
+# bounded by what the store's NUMERIC holds (opconf.validate.schema_check.numeric_problem).
 Price = Annotated[Decimal, WithJsonSchema({"type": "number", "minimum": 0}), Field(ge=0)]
 
 

@@ -111,25 +111,13 @@ def test_integers_of_any_length_never_crash() -> None:
     assert value("!!int " + "9" * 5000) == Decimal("9" * 5000)
 
 
-@pytest.mark.parametrize(
-    ("text", "why"),
-    [
-        ("1e131072", "more than 131072 digits before the decimal point"),
-        ("-1" + "0" * 131072, "more than 131072 digits before the decimal point"),
-        ("1e-16384", "more than 16383 digits after the decimal point"),
-        ("!!float 1e999999999", "more than 131072 digits before the decimal point"),
-    ],
-)
-def test_numbers_the_store_cannot_hold_are_refused(text: str, why: str) -> None:
-    [problem] = read_text(f"v: {text}\n", "t.yaml").diagnostics
-    assert (problem.code, problem.line, problem.column) == ("OPC106", 1, 4)
-    assert problem.message.endswith(f"is out of range: {why}")
-
-
-def test_the_largest_numbers_the_store_holds_are_read() -> None:
-    assert value("9" * 131072 + "." + "9" * 16383) == Decimal("9" * 131072 + "." + "9" * 16383)
-    assert value("1e-16383") == Decimal("1e-16383")
-    assert value("1.0" + "0" * 20000) == 1  # trailing zeros are no digits after the point
+def test_numbers_of_any_size_are_read_exactly() -> None:
+    """How large a price may be is the schema's business (the store's NUMERIC), not the
+    reader's: no size makes the reader round, crash or refuse."""
+    assert value("1e999999999") == Decimal("1e999999999")
+    assert value("-1e-999999999") == Decimal("-1e-999999999")
+    assert value("1" * 200000 + ".5") == Decimal("1" * 200000 + ".5")
+    assert value("!!float 1e999999999") == Decimal("1e999999999")
 
 
 @pytest.mark.parametrize("text", ["'true'", '"false"', "'null'", '"42"', "'1.5'", '""', "''"])
@@ -308,14 +296,6 @@ def test_special_floats_never_come_out_of_the_reader() -> None:
     """JSON has no infinity or NaN."""
     for text in (".inf", "-.inf", ".nan"):
         assert isinstance(value(text), str)
-
-
-def test_a_long_number_is_shortened_in_messages() -> None:
-    [problem] = read_text("v: " + "1" * 200000 + "\n", "t.yaml").diagnostics
-    assert problem.message == (
-        "number 11111111111111111111…1111111111 (200000 characters) is out of range: "
-        "more than 131072 digits before the decimal point"
-    )
 
 
 def test_float_tag_accepts_integer_notation() -> None:

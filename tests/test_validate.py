@@ -244,9 +244,38 @@ def test_a_price_beyond_a_float_is_valid_and_exact(config: Path) -> None:
     assert result.index.docs("Product")[0].data["listPrice"] == Decimal("1e400")
 
 
-def test_a_price_beyond_the_store_is_rejected(config: Path) -> None:
-    text = PRODUCT.format(key="p", name="P") + "listPrice: 1e131072\n"
-    assert [d.code for d in validate(config, {"p.yaml": text}).diagnostics] == ["OPC106"]
+@pytest.mark.parametrize(
+    ("price", "message"),
+    [
+        ("1e131072", "listPrice 1e+131072 is out of range: more than 131072 digits before"),
+        ("1e-16384", "listPrice 1e-16384 is out of range: more than 16383 digits after"),
+        (
+            "1" * 200000,
+            "listPrice 11111111111111111111…1111111111 (200000 characters) is out of range: "
+            "more than 131072 digits before",
+        ),
+    ],
+    ids=["large", "small", "long"],
+)
+def test_a_price_beyond_the_store_is_refused_and_still_counts(
+    config: Path, price: str, message: str
+) -> None:
+    """The store's NUMERIC holds 131072 digits before the point and 16383 after. The product
+    keeps its key: the template that sells it gets no 'unknown product'."""
+    text = PRODUCT.format(key="p", name="P") + f"listPrice: {price}\n"
+    template_ = template(extra="products: [p]\n")
+    [problem] = validate(config, {"p.yaml": text, "t.yaml": template_}).diagnostics
+    assert (problem.code, problem.line, problem.column) == ("OPC106", 6, 12)
+    assert problem.message == message + " the decimal point"
+
+
+def test_the_largest_prices_the_store_holds_are_valid(config: Path) -> None:
+    prices = ["9" * 131072 + "." + "9" * 16383, "1e-16383", "1.0" + "0" * 20000, "-0.0"]
+    files = {
+        f"p{i}.yaml": PRODUCT.format(key=f"p{i}", name=f"P{i}") + f"listPrice: {price}\n"
+        for i, price in enumerate(prices)
+    }
+    assert validate(config, files).diagnostics == []
 
 
 def test_a_file_named_twice_is_read_once(config: Path) -> None:

@@ -21,10 +21,8 @@ from opconf.load.scalars import (
     PLAIN,
     SEQ,
     STR,
-    numeric_problem,
     plain_scalar,
     short_tag,
-    shown_number,
 )
 
 MAX_DEPTH = 64
@@ -64,10 +62,7 @@ class Builder:
                 self._count_alias(node)
             tag = node.tag
             if tag is PLAIN or tag == PLAIN:
-                value = plain_scalar(node.value)
-                if value.__class__ is Decimal:
-                    self._check_numeric(value, node, path)
-                return value
+                return plain_scalar(node.value)
             if tag == STR:
                 return intern(node.value)
             return self._tagged_scalar(node, path)
@@ -136,13 +131,4 @@ class Builder:
         if type(value) is not expected:
             message = f"'{node.value}' is not a valid {short_tag(node.tag)} value"
             self.problem("OPC004", message, node, path)
-        elif isinstance(value, Decimal):
-            self._check_numeric(value, node, path)
         return value
-
-    def _check_numeric(self, value: Decimal, node: Any, path: tuple[Any, ...]) -> None:
-        """A number the store cannot hold exactly is refused here, not rounded later."""
-        why = numeric_problem(value)
-        if why is not None:
-            message = f"number {shown_number(node.value)} is out of range: {why}"
-            self.problem("OPC106", message, node, path)

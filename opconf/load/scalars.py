@@ -6,7 +6,7 @@ booleans, only ``null``/``~``/empty are null, decimal integers and floats are nu
 
 Numbers are exact: an integer is an ``int`` (a ``Decimal`` past Python's int-from-text digit
 limit), any other number a ``Decimal``, never a float. How large a number may be is the
-store's limit (:func:`numeric_problem`), checked by the builder.
+schema's business (the store's columns), not the reader's.
 """
 
 from __future__ import annotations
@@ -34,9 +34,6 @@ FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 NUMBER_START = frozenset("-+.0123456789")
 # int("...") refuses more digits than this (CVE-2020-10735); longer integers stay Decimal.
 INT_DIGITS = 4300
-# What PostgreSQL's NUMERIC (the listPrice column) holds: digits before and after the point.
-NUMERIC_INTEGER_DIGITS = 131072
-NUMERIC_SCALE = 16383
 
 
 def short_tag(tag: str) -> str:
@@ -63,29 +60,6 @@ def plain_scalar(value: str) -> Any:
         return None
     # Configurations repeat the same few thousand strings (types, codes, logins) many times.
     return intern(value)
-
-
-def numeric_problem(number: Decimal) -> str | None:
-    """Why ``number`` cannot be stored exactly (PostgreSQL NUMERIC's limits), or None."""
-    if not number:
-        return None
-    _, digits, exponent = number.as_tuple()
-    assert isinstance(exponent, int)  # the reader makes no NaN or infinity
-    text = "".join(map(str, digits))
-    integer_digits = len(text) + exponent
-    scale = -exponent - (len(text) - len(text.rstrip("0")))  # 1.50 has one digit after
-    if integer_digits > NUMERIC_INTEGER_DIGITS:
-        return f"more than {NUMERIC_INTEGER_DIGITS} digits before the decimal point"
-    if scale > NUMERIC_SCALE:
-        return f"more than {NUMERIC_SCALE} digits after the decimal point"
-    return None
-
-
-def shown_number(text: str, limit: int = 40) -> str:
-    """A number as a message shows it: long ones cut in the middle, with their length."""
-    if len(text) <= limit:
-        return text
-    return f"{text[:20]}…{text[-10:]} ({len(text)} characters)"
 
 
 class Composer(CParser):

@@ -16,9 +16,14 @@ from typing import Any
 
 from opconf.diagnostics import did_you_mean
 from opconf.kinds import API_VERSION, KINDS, SCHEMA_NAMES
-from opconf.load.scalars import shown_number
 from opconf.load.yamlread import Document
 from opconf.validate.finding import Finding
+
+# Fields stored in a NUMERIC column: exact at any precision up to what PostgreSQL's NUMERIC
+# holds (digits before and after the point), a bound JSON Schema cannot state.
+NUMERIC_FIELDS = {"Product": ("listPrice",)}
+NUMERIC_INTEGER_DIGITS = 131072
+NUMERIC_SCALE = 16383
 
 _JSON_TYPES = {
     "string": "a string",
@@ -83,8 +88,33 @@ def check_envelope(doc: Document) -> Iterator[Finding]:
 
 def check_schema(doc: Document, kind: str) -> list[Finding]:
     """Every schema violation of a document whose kind is known."""
-    if _fast(kind).is_valid(doc.data):
-        return []
+    findings = [] if _fast(kind).is_valid(doc.data) else _violations(doc, kind)
+    for field in NUMERIC_FIELDS.get(kind, ()):
+        value = doc.data.get(field)
+        reported = any(f.path == (field,) for f in findings)
+        if isinstance(value, Decimal) and not reported and (why := numeric_problem(value)):
+            message = f"{field} {_shown(value)} is out of range: {why}"
+            findings.append(Finding("OPC106", message, doc, (field,)))
+    return findings
+
+
+def numeric_problem(number: Decimal) -> str | None:
+    """Why ``number`` cannot be stored exactly (PostgreSQL NUMERIC's limits), or None."""
+    if not number:
+        return None
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # the reader makes no NaN or infinity
+    text = "".join(map(str, digits))
+    integer_digits = len(text) + exponent
+    scale = -exponent - (len(text) - len(text.rstrip("0")))  # 1.50 has one digit after
+    if integer_digits > NUMERIC_INTEGER_DIGITS:
+        return f"more than {NUMERIC_INTEGER_DIGITS} digits before the decimal point"
+    if scale > NUMERIC_SCALE:
+        return f"more than {NUMERIC_SCALE} digits after the decimal point"
+    return None
+
+
+def _violations(doc: Document, kind: str) -> list[Finding]:
     findings: list[Finding] = []
     for error in _reference(kind).iter_errors(doc.data):
         findings.extend(_findings(doc, error))
@@ -185,7 +215,7 @@ def _message(error: Any, path: tuple[Any, ...]) -> tuple[str, str]:
 def _shown(value: Any) -> str:
     """A value as messages quote it: JSON, numbers exact and long ones shortened."""
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        return shown_number(str(value).replace("E", "e"))  # 1e+5, as YAML is written
+        return _shortened(str(value).replace("E", "e"))  # 1e+5, as YAML is written
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
@@ -203,3 +233,10 @@ def _json_type(value: Any) -> str:
     if isinstance(value, dict):
         return "object"
     return "null"
+
+
+def _shortened(text: str, limit: int = 40) -> str:
+    """A number as a message shows it: long ones cut in the middle, with their length."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:20]}…{text[-10:]} ({len(text)} characters)"
