@@ -31,12 +31,24 @@ Obj = dict[str, Any]
 
 
 def decimal_text(value: Any) -> str | None:
-    """An exact, normalised decimal string: 1250.50 → "1250.5", 1e3 → "1000"."""
+    """An exact, normalised decimal string: 1250.50 → "1250.5", 1e3 → "1000".
+
+    Exact at any precision: no decimal context (28 digits) rounds anything on the way.
+    """
     if value is None:
         return None
-    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
-    text = format(number.normalize(), "f")
+    if isinstance(value, float):
+        value = repr(value)
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def integer(value: Any) -> int | None:
+    """An integer field's value: the reader gives 10.0 or 1e3 as an exact Decimal."""
+    return None if value is None else int(value)
 
 
 def product(doc: Obj) -> Obj:
@@ -70,7 +82,7 @@ def step(doc: Obj) -> Obj:
         "name": doc["name"],
         "type": doc["type"],
         "required": doc.get("required", False),
-        "dueDays": doc.get("dueDays"),
+        "dueDays": integer(doc.get("dueDays")),
         "assignee": assignee if isinstance(assignee, str) else dict(assignee),
     }
 
@@ -79,7 +91,7 @@ def stage(doc: Obj) -> Obj:
     return {
         "key": doc["key"],
         "name": doc["name"],
-        "probability": doc["probability"],
+        "probability": integer(doc["probability"]),
         "outcome": doc.get("outcome", "open"),
         "guidance": doc.get("guidance"),
         "steps": [step(s) for s in doc.get("steps", ())],

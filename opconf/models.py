@@ -7,6 +7,7 @@ canonical field order used by ``fmt`` and ``export``.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
@@ -27,15 +28,23 @@ Key = Annotated[
         "at most 64 characters. Immutable: rename with previousKeys.",
     ),
 ]
-Name = Annotated[str, Field(min_length=1, max_length=120, description="Display label.")]
-Text = Annotated[str, Field(min_length=1)]
-Code = Annotated[str, Field(min_length=1, max_length=64)]
+# PostgreSQL TEXT cannot hold U+0000 (the only character it refuses): validate does, located.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+Name = Annotated[
+    str,
+    Field(min_length=1, max_length=120, pattern=NO_NUL_PATTERN, description="Display label."),
+]
+Text = Annotated[str, Field(min_length=1, pattern=NO_NUL_PATTERN)]
+Code = Annotated[str, Field(min_length=1, max_length=64, pattern=NO_NUL_PATTERN)]
 PreviousKeys = Annotated[
     list[Key],
     Field(description="Keys this object had before: the plan renames it in place."),
 ]
-# Exact decimal in YAML/JSON (a number); opconf keeps it as a Decimal internally.
-Price = Annotated[float, WithJsonSchema({"type": "number", "minimum": 0}), Field(ge=0)]
+# The store's INTEGER columns (due_days) are 32-bit on PostgreSQL.
+MAX_INT32 = 2_147_483_647
+# Exact decimal in YAML/JSON (a number); the reader gives a Decimal, never a float. Its size is
+# bounded by what the store's NUMERIC holds (opconf.validate.schema_check.numeric_problem).
+Price = Annotated[Decimal, WithJsonSchema({"type": "number", "minimum": 0}), Field(ge=0)]
 
 
 class _Strict(BaseModel):
@@ -96,7 +105,9 @@ class Step(_Strict):
     name: Name
     type: Literal["task", "document", "call", "meeting"]
     required: bool = False
-    dueDays: int | None = Field(default=None, ge=0, description="Days allowed, from stage entry.")
+    dueDays: int | None = Field(
+        default=None, ge=0, le=MAX_INT32, description="Days allowed, from stage entry."
+    )
     assignee: Assignee = Field(default="owner", description="owner, {role: CODE} or {user: LOGIN}.")
 
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -502,20 +503,33 @@ def test_a_failed_apply_writes_nothing(env: h.Env) -> None:
     assert env.dump() == before
 
 
-def test_a_price_that_cannot_be_kept_exact_is_refused(env: h.Env) -> None:
-    """Decimals are exact: a number with more digits than a float keeps is an error, not a
-    silently rounded price."""
+@pytest.mark.parametrize(
+    "price",
+    [
+        "12345678901234567.25",  # 19 significant digits: more than a float keeps
+        "123456789012345678901234567890",  # 30 digits: more than the 28 of a decimal context
+        "1234567890123456789012345678.99",
+        "0.000000000000000000000000000001",  # a tiny scale
+        "1.5e-25",
+        "123456789012345678901234567890.000000000000000000000000000001",
+    ],
+)
+def test_prices_are_exact_end_to_end_at_any_precision(env: h.Env, price: str) -> None:
+    """Reader → plan JSON → store → read back → plan empty, with no digit lost anywhere."""
     (env.root / "config").mkdir()
     (env.root / "config" / "p.yaml").write_text(
         "apiVersion: opconf/v1\nkind: Product\nkey: jumbo\nname: Jumbo\ntype: deposit\n"
-        "listPrice: 12345678901234567.25\n",
+        f"listPrice: {price}\n",
         encoding="utf-8",
     )
-    before = env.dump()
-    code, _, err = env.run("apply", "--auto-approve")
-    assert code == 1
-    assert "OPC106 number 12345678901234567.25 cannot be kept exactly" in err
-    assert env.dump() == before
+    exact = format(Decimal(price), "f")
+    exact = exact.rstrip("0").rstrip(".") if "." in exact else exact
+    plan = json.loads(env.ok("plan", "--format", "json"))
+    assert plan["changes"][0]["after"]["listPrice"] == exact  # a string: JSON numbers are floats
+    env.ok("apply", "--auto-approve")
+    [(stored,)] = h.sql(env.url, "SELECT list_price FROM product WHERE key = 'jumbo'")
+    assert Decimal(str(stored)) == Decimal(price)
+    assert env.ok("plan").strip().endswith(NO_CHANGES)
 
 
 def test_a_code_taken_in_the_crm_after_the_plan_fails_the_apply_cleanly(env: h.Env) -> None:

@@ -7,6 +7,7 @@ bug turns its test into a failure, so the marker gets removed).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -130,11 +131,53 @@ def test_schema_invalid_documents_still_resolve_references(config: Path) -> None
     assert [d.code for d in result.diagnostics] == ["OPC106"]
 
 
-def test_semantic_rules_skip_schema_invalid_documents(config: Path) -> None:
+def test_semantic_rules_run_on_the_well_typed_part(config: Path) -> None:
+    """A bad step type does not hide a pipeline without a won stage (one round, SPEC §3)."""
     bad = TEMPLATE.format(step="{key: call, name: Call, type: fax}", extra="").replace(
         "outcome: won", "outcome: open"
     )
-    assert [d.code for d in validate(config, {"t.yaml": bad}).diagnostics] == ["OPC104"]
+    assert [d.code for d in validate(config, {"t.yaml": bad}).diagnostics] == [
+        "OPC222",
+        "OPC104",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (("probability: 100, outcome: won", "probability: 150, outcome: won"), "OPC106"),
+        (("outcome: won", "outcome: wonn"), "OPC104"),
+        (("probability: 0, outcome: lost", "probability: '0', outcome: lost"), "OPC103"),
+        (("key: qualify", "key: Qualify"), "OPC105"),
+    ],
+    ids=["won-150", "unknown-outcome", "string-probability", "bad-stage-key"],
+)
+def test_a_node_the_schema_reports_is_not_reported_again_by_a_rule(
+    config: Path, change: tuple[str, str], code: str
+) -> None:
+    """Schema and rule on the same node: one diagnostic (a won stage of 150 is not also
+    'not 100'; an unknown outcome does not also make 'no won stage')."""
+    bad = TEMPLATE.format(step="{key: call, name: Call, type: call}", extra="").replace(*change)
+    assert [d.code for d in validate(config, {"t.yaml": bad}).diagnostics] == [code]
+
+
+def test_a_bad_key_twice_is_two_key_errors_not_a_duplicate(config: Path) -> None:
+    text = PRODUCT.format(key="Bad-Key", name="P")
+    result = validate(config, {"a.yaml": text, "b.yaml": text.replace("name: P", "name: Q")})
+    assert [d.code for d in result.diagnostics] == ["OPC105", "OPC105"]
+
+
+def test_an_empty_stage_list_is_one_error(config: Path) -> None:
+    text = TEMPLATE.split("stages:")[0].format(extra="") + "stages: []\n"
+    assert [d.code for d in validate(config, {"t.yaml": text}).diagnostics] == ["OPC108"]
+
+
+def test_ill_typed_lists_and_items_are_skipped_by_the_rules(config: Path) -> None:
+    text = TEMPLATE.format(step="7", extra="products: oops\n")
+    group = "apiVersion: opconf/v1\nkind: CoverageGroup\nkey: g\nname: G\n"
+    group += "members: [1, {role: advisor}]\n"
+    result = validate(config, {"t.yaml": text, "g.yaml": group})
+    assert [d.code for d in result.diagnostics] == ["OPC103", "OPC101", "OPC103", "OPC103"]
 
 
 def test_duplicate_keys_in_one_file_name_the_other_document(config: Path) -> None:
@@ -183,9 +226,45 @@ def test_key_with_trailing_newline_is_rejected(config: Path) -> None:
     assert [d.code for d in validate(config, {"p.yaml": text}).diagnostics] == ["OPC105"]
 
 
-def test_infinite_price_is_rejected(config: Path) -> None:
+def test_a_price_beyond_a_float_is_valid_and_exact(config: Path) -> None:
     text = PRODUCT.format(key="p", name="P") + "listPrice: 1e400\n"
-    assert not validate(config, {"p.yaml": text}).valid()
+    result = validate(config, {"p.yaml": text})
+    assert result.diagnostics == []
+    assert result.index.docs("Product")[0].data["listPrice"] == Decimal("1e400")
+
+
+@pytest.mark.parametrize(
+    ("price", "message"),
+    [
+        ("1e131072", "listPrice 1e+131072 is out of range: more than 131072 digits before"),
+        ("1e-16384", "listPrice 1e-16384 is out of range: more than 16383 digits after"),
+        (
+            "1" * 200000,
+            "listPrice 11111111111111111111…1111111111 (200000 characters) is out of range: "
+            "more than 131072 digits before",
+        ),
+    ],
+    ids=["large", "small", "long"],
+)
+def test_a_price_beyond_the_store_is_refused_and_still_counts(
+    config: Path, price: str, message: str
+) -> None:
+    """The store's NUMERIC holds 131072 digits before the point and 16383 after. The product
+    keeps its key: the template that sells it gets no 'unknown product'."""
+    text = PRODUCT.format(key="p", name="P") + f"listPrice: {price}\n"
+    template_ = template(extra="products: [p]\n")
+    [problem] = validate(config, {"p.yaml": text, "t.yaml": template_}).diagnostics
+    assert (problem.code, problem.line, problem.column) == ("OPC106", 6, 12)
+    assert problem.message == message + " the decimal point"
+
+
+def test_the_largest_prices_the_store_holds_are_valid(config: Path) -> None:
+    prices = ["9" * 131072 + "." + "9" * 16383, "1e-16383", "1.0" + "0" * 20000, "-0.0"]
+    files = {
+        f"p{i}.yaml": PRODUCT.format(key=f"p{i}", name=f"P{i}") + f"listPrice: {price}\n"
+        for i, price in enumerate(prices)
+    }
+    assert validate(config, files).diagnostics == []
 
 
 def test_a_file_named_twice_is_read_once(config: Path) -> None:

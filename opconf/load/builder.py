@@ -7,6 +7,7 @@ duplicate mapping keys are errors, not "last one wins"; alias expansion has a bu
 
 from __future__ import annotations
 
+from decimal import Decimal
 from sys import intern
 from typing import Any
 
@@ -15,9 +16,8 @@ import yaml
 from opconf.diagnostics import Diagnostic
 from opconf.load.scalars import (
     CORE_SCALAR_TAGS,
-    FLOAT,
+    INT,
     MAP,
-    NUMBER_START,
     PLAIN,
     SEQ,
     STR,
@@ -62,13 +62,7 @@ class Builder:
                 self._count_alias(node)
             tag = node.tag
             if tag is PLAIN or tag == PLAIN:
-                value = plain_scalar(node.value)
-                if value.__class__ is str and value[0] in NUMBER_START and FLOAT.fullmatch(value):
-                    message = (
-                        f"number {value} cannot be kept exactly (too many digits, or too large)"
-                    )
-                    self.problem("OPC106", message, node, path)
-                return value
+                return plain_scalar(node.value)
             if tag == STR:
                 return intern(node.value)
             return self._tagged_scalar(node, path)
@@ -130,8 +124,10 @@ class Builder:
             self.problem("OPC004", f"unsupported tag {short_tag(node.tag)}", node, path)
             return node.value
         value = plain_scalar(node.value)
-        if expected is float and type(value) is int:
-            value = float(value)  # !!float 1 is 1.0
+        if expected is Decimal and type(value) is int:
+            value = Decimal(value)  # !!float 1 is the number 1
+        if expected is int and type(value) is Decimal and INT.fullmatch(node.value):
+            expected = Decimal  # an integer past int()'s digit limit
         if type(value) is not expected:
             message = f"'{node.value}' is not a valid {short_tag(node.tag)} value"
             self.problem("OPC004", message, node, path)

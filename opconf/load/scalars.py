@@ -3,11 +3,14 @@
 Plain scalars resolve by YAML 1.2 rules with JSON semantics: only ``true``/``false`` are
 booleans, only ``null``/``~``/empty are null, decimal integers and floats are numbers;
 ``yes``, ``NO``, ``on``, ``2024-01-01``, ``1_000``, ``0x1F`` stay strings.
+
+Numbers are exact: an integer is an ``int`` (a ``Decimal`` past Python's int-from-text digit
+limit), any other number a ``Decimal``, never a float. How large a number may be is the
+schema's business (the store's columns), not the reader's.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from decimal import Decimal
 from sys import intern
@@ -22,13 +25,15 @@ SEQ = "tag:yaml.org,2002:seq"
 MAP = "tag:yaml.org,2002:map"
 CORE_SCALAR_TAGS = {
     "tag:yaml.org,2002:int": int,
-    "tag:yaml.org,2002:float": float,
+    "tag:yaml.org,2002:float": Decimal,
     "tag:yaml.org,2002:bool": bool,
     "tag:yaml.org,2002:null": type(None),
 }
-_INT = re.compile(r"[-+]?[0-9]+")
+INT = re.compile(r"[-+]?[0-9]+")
 FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 NUMBER_START = frozenset("-+.0123456789")
+# int("...") refuses more digits than this (CVE-2020-10735); longer integers stay Decimal.
+INT_DIGITS = 4300
 
 
 def short_tag(tag: str) -> str:
@@ -42,13 +47,10 @@ def plain_scalar(value: str) -> Any:
     if not value:
         return None
     if value[0] in NUMBER_START:
-        if _INT.fullmatch(value):
-            return int(value)
+        if INT.fullmatch(value):
+            return int(value) if len(value) <= INT_DIGITS else Decimal(value)
         if FLOAT.fullmatch(value):
-            number = float(value)
-            # JSON has no infinity (1e400), and a float keeps ~17 digits: a number that would
-            # not come back exactly stays the text it is, for the schema to report.
-            return number if math.isfinite(number) and _exact(number, value) else value
+            return Decimal(value)  # exact: 0.1 is 0.1, 1e400 is 1e400 (no float anywhere)
         return value
     if value == "true":
         return True
@@ -58,10 +60,6 @@ def plain_scalar(value: str) -> Any:
         return None
     # Configurations repeat the same few thousand strings (types, codes, logins) many times.
     return intern(value)
-
-
-def _exact(number: float, text: str) -> bool:
-    return Decimal(repr(number)) == Decimal(text)
 
 
 class Composer(CParser):

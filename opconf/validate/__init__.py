@@ -6,10 +6,11 @@ import gc
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from opconf.diagnostics import Diagnostic
+from opconf.kinds import API_VERSION, KINDS
 from opconf.load.discover import discover, display_names
 from opconf.load.locate import Locator
 from opconf.load.yamlread import Document, FileResult, read_file
@@ -18,6 +19,7 @@ from opconf.validate import rules
 from opconf.validate.finding import Finding
 from opconf.validate.index import Index
 from opconf.validate.schema_check import check_envelope, check_schema
+from opconf.validate.welltyped import well_typed, without_repeats
 
 REFS_SKIPPED = Diagnostic(
     "OPC290",
@@ -45,7 +47,7 @@ class ValidationResult:
     @property
     def objects(self) -> int:
         """Documents of a known kind (whether or not they passed the schema)."""
-        return sum(len(docs) for docs in self.index.by_kind.values()) + len(self.index.invalid)
+        return sum(len(docs) for docs in self.index.by_kind.values())
 
     def count(self, severity: str) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -102,21 +104,29 @@ def validate_results(
         result.file_digests[name] = file_result.sha256
         result.diagnostics.extend(file_result.diagnostics)
         for doc in file_result.documents:
-            problems = list(check_envelope(doc))
-            if problems:
-                findings.extend(problems)
-                continue
-            kind = doc.data["kind"]
-            problems = check_schema(doc, kind)
-            if problems:
-                findings.extend(problems)
-                result.index.add_invalid(kind, doc)
-            else:
-                result.index.add(kind, doc)
-    findings.extend(rules.check(result.index, refs))
+            findings.extend(_check_document(doc, result.index))
+    findings.extend(without_repeats(rules.check(result.index, refs), findings))
     result.diagnostics.extend(locate(findings, sources))
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
+
+
+def _check_document(doc: Document, index: Index) -> list[Finding]:
+    """Envelope and schema problems of one document, which joins ``index`` for the rules.
+
+    The rules see every well-typed part of every document (one round, SPEC §3). A document
+    that only lacks its apiVersion is checked as the one version there is; one of another
+    version, or of no known kind, is not checked further (its schema is unknown).
+    """
+    problems = list(check_envelope(doc))
+    kind = str(doc.data.get("kind"))
+    if problems:
+        if kind not in KINDS or "apiVersion" in doc.data:
+            return problems
+        doc = replace(doc, data={"apiVersion": API_VERSION, **doc.data})
+    problems.extend(check_schema(doc, kind))
+    index.add(kind, well_typed(doc, problems))
+    return problems
 
 
 def locate(findings: list[Finding], sources: dict[str, Path]) -> list[Diagnostic]:

@@ -1,4 +1,9 @@
-"""The schema-valid documents, indexed for the cross-document rules."""
+"""The documents of a known kind, indexed for the cross-document rules.
+
+A document with schema errors is here too, with its ill-typed nodes as ``None``
+(:mod:`~opconf.validate.welltyped`): the rules skip what is ``None``, and by-key holds every
+document whose key is well-typed, so references to it are not reported as unknown.
+"""
 
 from __future__ import annotations
 
@@ -16,18 +21,11 @@ class Index:
 
     by_kind: dict[str, list[Document]] = field(default_factory=lambda: defaultdict(list))
     by_key: dict[str, dict[str, Document]] = field(default_factory=lambda: defaultdict(dict))
-    # Documents of a known kind that failed the schema: not checked by the rules, but their
-    # keys still exist, so references to them are not reported as unknown.
-    invalid: list[Document] = field(default_factory=list)
 
     def add(self, kind: str, doc: Document) -> None:
         self.by_kind[kind].append(doc)
-        self.by_key[kind].setdefault(doc.data["key"], doc)
-
-    def add_invalid(self, kind: str, doc: Document) -> None:
-        self.invalid.append(doc)
         key = doc.data.get("key")
-        if isinstance(key, str):
+        if key is not None:
             self.by_key[kind].setdefault(key, doc)
 
     def docs(self, kind: str) -> list[Document]:
@@ -37,16 +35,17 @@ class Index:
         return self.by_key.get(kind, {})
 
 
-def enumerate_items(doc: Document, *path: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(index, item) of a list field such as ``stages`` or ``members``."""
-    value: Any = doc.data
-    for part in path:
-        value = value.get(part) or []
-    yield from enumerate(value)
+def enumerate_items(doc: Document, field: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(index, item) of a list of mappings such as ``stages`` or ``members``; an ill-typed
+    list or item (None) is skipped."""
+    for i, item in enumerate(doc.data.get(field) or ()):
+        if item is not None:
+            yield i, item
 
 
 def steps(doc: Document) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
-    """(path, step) for every step of a template, in order."""
-    for i, stage in enumerate(doc.data["stages"]):
+    """(path, step) for every well-typed step of a template, in order."""
+    for i, stage in enumerate_items(doc, "stages"):
         for j, step in enumerate(stage.get("steps") or ()):
-            yield ("stages", i, "steps", j), step
+            if step is not None:
+                yield ("stages", i, "steps", j), step

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -17,6 +18,12 @@ from opconf.diagnostics import did_you_mean
 from opconf.kinds import API_VERSION, KINDS, SCHEMA_NAMES
 from opconf.load.yamlread import Document
 from opconf.validate.finding import Finding
+
+# Fields stored in a NUMERIC column: exact at any precision up to what PostgreSQL's NUMERIC
+# holds (digits before and after the point), a bound JSON Schema cannot state.
+NUMERIC_FIELDS = {"Product": ("listPrice",)}
+NUMERIC_INTEGER_DIGITS = 131072
+NUMERIC_SCALE = 16383
 
 _JSON_TYPES = {
     "string": "a string",
@@ -48,9 +55,19 @@ def _fast(kind: str) -> Any:
 
 @cache
 def _reference(kind: str) -> Any:
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, validators
 
-    return Draft202012Validator(schema(kind))
+    # The reader gives 10.0 and 1e3 as exact Decimals: integers to JSON Schema (and to the
+    # Rust validator), as a float 10.0 is.
+    checker = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
+    validator = validators.extend(Draft202012Validator, type_checker=checker)
+    return validator(schema(kind))
+
+
+def _is_integer(checker: Any, value: Any) -> bool:
+    if isinstance(value, Decimal):
+        return value == value.to_integral_value()
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def check_envelope(doc: Document) -> Iterator[Finding]:
@@ -72,8 +89,33 @@ def check_envelope(doc: Document) -> Iterator[Finding]:
 
 def check_schema(doc: Document, kind: str) -> list[Finding]:
     """Every schema violation of a document whose kind is known."""
-    if _fast(kind).is_valid(doc.data):
-        return []
+    findings = [] if _fast(kind).is_valid(doc.data) else _violations(doc, kind)
+    for field in NUMERIC_FIELDS.get(kind, ()):
+        value = doc.data.get(field)
+        reported = any(f.path == (field,) for f in findings)
+        if isinstance(value, Decimal) and not reported and (why := numeric_problem(value)):
+            message = f"{field} {_shown(value)} is out of range: {why}"
+            findings.append(Finding("OPC106", message, doc, (field,)))
+    return findings
+
+
+def numeric_problem(number: Decimal) -> str | None:
+    """Why ``number`` cannot be stored exactly (PostgreSQL NUMERIC's limits), or None."""
+    if not number:
+        return None
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # the reader makes no NaN or infinity
+    text = "".join(map(str, digits))
+    integer_digits = len(text) + exponent
+    scale = -exponent - (len(text) - len(text.rstrip("0")))  # 1.50 has one digit after
+    if integer_digits > NUMERIC_INTEGER_DIGITS:
+        return f"more than {NUMERIC_INTEGER_DIGITS} digits before the decimal point"
+    if scale > NUMERIC_SCALE:
+        return f"more than {NUMERIC_SCALE} digits after the decimal point"
+    return None
+
+
+def _violations(doc: Document, kind: str) -> list[Finding]:
     findings: list[Finding] = []
     for error in _reference(kind).iter_errors(doc.data):
         findings.extend(_findings(doc, error))
@@ -83,7 +125,8 @@ def check_schema(doc: Document, kind: str) -> list[Finding]:
         for fast_error in _fast(kind).iter_errors(doc.data):
             path = tuple(fast_error.instance_path)
             if type(fast_error.kind).__name__ == "Pattern":
-                findings.append(Finding("OPC105", _pattern_message(doc, path), doc, path))
+                value = _value_at(doc.data, path)
+                findings.append(Finding("OPC105", _pattern_message(value, path), doc, path))
             else:
                 message = f"{_field(path)}: {fast_error.message}"
                 findings.append(Finding("OPC109", message, doc, path))
@@ -95,17 +138,20 @@ def _findings(doc: Document, error: Any) -> Iterator[Finding]:
     if error.validator in ("anyOf", "oneOf"):
         # The branches (owner, {role}, {user}) each fail in their own way; say what fits.
         expected = error.schema.get("description", "").rstrip(".")
-        shown = json.dumps(error.instance, ensure_ascii=False)
+        shown = _shown(error.instance)
         message = f"{_field(path)} must be {expected or 'one of the allowed forms'}; got {shown}"
         yield Finding("OPC104", message, doc, path)
         return
     if error.validator == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
         for name in sorted(set(error.instance) - set(allowed)):
-            message = f"unknown field '{name}'{did_you_mean(name, allowed)}"
+            message = MERGE_KEY if name == "<<" else f"unknown field '{name}'"
+            message += did_you_mean(name, allowed)
             yield Finding("OPC102", message, doc, (*path, name), at_key=True)
         return
     if error.validator == "required":
+        if "<<" in error.instance:
+            return  # the merge key is the problem (reported once, as such)
         field = error.message.split("'")[1]
         yield Finding("OPC101", f"missing required field '{field}'", doc, path)
         return
@@ -113,15 +159,23 @@ def _findings(doc: Document, error: Any) -> Iterator[Finding]:
     yield Finding(code, message, doc, path)
 
 
+# YAML 1.2 (which opconf reads) has no merge keys: `<<` is just an unknown field name.
+MERGE_KEY = "merge keys ('<<') are not supported: write the fields out (an anchor and alias "
+MERGE_KEY += "of a whole value still work)"
 KEY_RULE = "lowercase letters, digits and _, starting with a letter, at most 64 characters"
 
 
-def _pattern_message(doc: Document, path: tuple[Any, ...]) -> str:
-    """The key pattern is the only pattern in the schemas."""
-    value: Any = doc.data
+def _pattern_message(value: Any, path: tuple[Any, ...]) -> str:
+    """The schemas have two patterns: keys, and text without NUL (NO_NUL_PATTERN)."""
+    if isinstance(value, str) and "\x00" in value:
+        return f"{_field(path)} contains the character U+0000 (NUL), which the store cannot hold"
+    return f"{_shown(value)} is not a valid key: {KEY_RULE}"
+
+
+def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
     for part in path:
-        value = value[part]
-    return f"{json.dumps(value, ensure_ascii=False)} is not a valid key: {KEY_RULE}"
+        data = data[part]
+    return data
 
 
 def _field(path: tuple[Any, ...]) -> str:
@@ -132,10 +186,10 @@ def _field(path: tuple[Any, ...]) -> str:
 def _message(error: Any, path: tuple[Any, ...]) -> tuple[str, str]:
     """(code, message) for one python-jsonschema error."""
     v, value, spec, field = error.validator, error.instance, error.validator_value, _field(path)
-    shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, (dict, list)) else None
+    shown = _shown(value) if not isinstance(value, (dict, list)) else None
     if v == "type":
         got = _JSON_TYPES.get(_json_type(value), "something else")
-        scalar = isinstance(value, (str, int, float)) and not isinstance(value, bool)
+        scalar = isinstance(value, (str, int, Decimal)) and not isinstance(value, bool)
         detail = f" {shown}" if scalar else ""
         return "OPC103", f"{field} must be {_JSON_TYPES.get(spec, spec)}, not {got}{detail}"
     if v in ("enum", "const"):
@@ -144,7 +198,7 @@ def _message(error: Any, path: tuple[Any, ...]) -> tuple[str, str]:
         listed = ", ".join(str(o) for o in options)
         return "OPC104", f"{field} must be one of: {listed}; got {shown}{hint}"
     if v == "pattern":
-        return "OPC105", f"{shown} is not a valid key: {KEY_RULE}"
+        return "OPC105", _pattern_message(value, path)
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         sign = {"minimum": "≥", "maximum": "≤", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[v]
         return "OPC106", f"{field} must be {sign} {spec} (got {shown})"
@@ -159,12 +213,19 @@ def _message(error: Any, path: tuple[Any, ...]) -> tuple[str, str]:
     return "OPC109", f"{field}: {error.message}"
 
 
+def _shown(value: Any) -> str:
+    """A value as messages quote it: JSON, numbers exact and long ones shortened."""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return _shortened(str(value).replace("E", "e"))  # 1e+5, as YAML is written
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _json_type(value: Any) -> str:
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
         return "integer"
-    if isinstance(value, float):
+    if isinstance(value, Decimal):
         return "number"
     if isinstance(value, str):
         return "string"
@@ -173,3 +234,10 @@ def _json_type(value: Any) -> str:
     if isinstance(value, dict):
         return "object"
     return "null"
+
+
+def _shortened(text: str, limit: int = 40) -> str:
+    """A number as a message shows it: long ones cut in the middle, with their length."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:20]}…{text[-10:]} ({len(text)} characters)"

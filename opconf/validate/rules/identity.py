@@ -44,6 +44,8 @@ def _previous_keys(kind: str, docs: list[Document], index: Index) -> Iterator[Fi
     for doc in docs:
         for i, old in enumerate(doc.data.get("previousKeys") or ()):
             path = ("previousKeys", i)
+            if old is None:
+                continue
             if old in live:
                 message = f"previous key '{old}' is still the key of a {kind} ({_where(live[old])})"
                 yield Finding("OPC230", message, doc, path)

@@ -1,4 +1,4 @@
-"""A user is at most once in a coverage group."""
+"""A user is at most once in a coverage group (an ill-typed user, None, is skipped)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ def check(index: Index) -> Iterator[Finding]:
     for doc in index.docs("CoverageGroup"):
         seen: dict[str, int] = {}
         for i, member in enumerate_items(doc, "members"):
-            user = member["user"]
+            user = member.get("user")
+            if user is None:
+                continue
             if user in seen:
                 message = f"user '{user}' is already a member (members[{seen[user]}])"
                 yield Finding("OPC240", message, doc, ("members", i, "user"))

@@ -18,8 +18,8 @@ from opconf.validate.index import Index, enumerate_items, steps
 
 def check(index: Index, refs: References) -> Iterator[Finding]:
     for doc in index.docs("Product"):
-        kind = doc.data["type"]
-        if kind not in refs.product_types:
+        kind = doc.data.get("type")
+        if kind is not None and kind not in refs.product_types:
             hint = did_you_mean(kind, refs.product_types)
             yield Finding("OPC253", f"unknown product type '{kind}'{hint}", doc, ("type",))
     for doc in index.docs("CoverageGroup"):
@@ -34,14 +34,14 @@ def check(index: Index, refs: References) -> Iterator[Finding]:
 def _members(doc: Document, refs: References) -> Iterator[Finding]:
     holders: dict[str, str] = {}
     for i, member in enumerate_items(doc, "members"):
-        yield from _user(doc, ("members", i, "user"), member["user"], refs)
-        role = member["role"]
+        user, role = member.get("user"), member.get("role")
+        yield from _user(doc, ("members", i, "user"), user, refs)
         yield from _role(doc, ("members", i, "role"), role, refs)
-        if refs.roles.get(role):
-            if role in holders and holders[role] != member["user"]:
+        if user is not None and role is not None and refs.roles.get(role):
+            if role in holders and holders[role] != user:
                 message = f"role '{role}' is unique and already held by '{holders[role]}'"
                 yield Finding("OPC241", message, doc, ("members", i, "role"))
-            holders.setdefault(role, member["user"])
+            holders.setdefault(role, user)
 
 
 def _assignee(
@@ -53,7 +53,11 @@ def _assignee(
         yield from _role(doc, (*path, "role"), assignee["role"], refs)
 
 
-def _user(doc: Document, path: tuple[Any, ...], login: str, refs: References) -> Iterator[Finding]:
+def _user(
+    doc: Document, path: tuple[Any, ...], login: str | None, refs: References
+) -> Iterator[Finding]:
+    if login is None:
+        return
     active = refs.users.get(login)
     if active is None:
         message = f"unknown user '{login}'{did_you_mean(login, refs.users)}"
@@ -62,7 +66,9 @@ def _user(doc: Document, path: tuple[Any, ...], login: str, refs: References) ->
         yield Finding("OPC251", f"user '{login}' is inactive in the CRM", doc, path)
 
 
-def _role(doc: Document, path: tuple[Any, ...], role: str, refs: References) -> Iterator[Finding]:
-    if role not in refs.roles:
+def _role(
+    doc: Document, path: tuple[Any, ...], role: str | None, refs: References
+) -> Iterator[Finding]:
+    if role is not None and role not in refs.roles:
         message = f"unknown coverage role '{role}'{did_you_mean(role, refs.roles)}"
         yield Finding("OPC252", message, doc, path)

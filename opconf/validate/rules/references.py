@@ -22,6 +22,8 @@ def check(index: Index) -> Iterator[Finding]:
         seen: set[str] = set()
         for i, key in enumerate(data.get("products") or ()):
             path = ("products", i)
+            if key is None:
+                continue
             if key in seen:
                 yield Finding("OPC213", f"product '{key}' is listed twice", doc, path)
             seen.add(key)
