@@ -120,7 +120,8 @@ def _parse(path: Path, text: str) -> dict[str, Any]:
         data = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         where = f"{path}:{exc.lineno}:{exc.colno}"
-        cut = " (the file ends early: truncated?)" if not text.rstrip().endswith("}") else ""
+        body = text.strip()
+        cut = " (the file ends early: truncated?)" if body[:1] == "{" != body[-1:] else ""
         raise PlanRefused(
             f"{where}: not an opconf plan: invalid JSON: {visible(exc.msg)}{cut}", hint=SAVE_HINT
         ) from None
@@ -176,6 +177,9 @@ def _schema_message(error: Any) -> str:
             _TYPES.get(t) or str(t) for t in (wanted if isinstance(wanted, list) else [wanted])
         ]
         return f"{where} must be {' or '.join(names)}, not {got}"
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"{where} has an unknown field {visible(repr(unknown[0]))}"
     if error.validator == "required":
         return f"{where} lacks the field {visible(error.message.split(' ')[0])}"
     return f"{where}: {visible(error.message)}"
