@@ -74,7 +74,8 @@ def _shape(change: Change, rows: dict[str, str]) -> str:
 
 def _object(kind: str, after: Obj) -> Iterator[tuple[tuple[Any, ...], str]]:
     """(path, message) for each problem of one object the plan would write."""
-    doc = Document("plan", 0, 1, 1, as_document(kind, after))
+    floats: list[float] = []  # canonical objects hold none (prices are decimal strings)
+    doc = Document("plan", 0, 1, 1, as_document(kind, after, floats))
     problems = check_schema(doc, kind)
     if not problems:
         index = Index()
@@ -85,14 +86,18 @@ def _object(kind: str, after: Obj) -> Iterator[tuple[tuple[Any, ...], str]]:
     if problems:
         return
     expected = canonical(kind, doc.data)
+    if after == expected and not floats:  # the usual case, decided at C speed (after the
+        return  # schema, == can only confuse an integer with a float: there is none)
     path = _first_difference(after, expected, ())
-    if path is not None:
+    path = _first_float(after, ()) if path is None else path
+    if path is not None:  # else only the order of fields differs, which means nothing
         yield path, _not_canonical(after, expected, path)
 
 
-def as_document(kind: str, after: Obj) -> Obj:
-    """The document that an object in canonical form comes from (defaults left in place)."""
-    doc: Obj = {"apiVersion": API_VERSION, "kind": kind, **_present(after)}
+def as_document(kind: str, after: Obj, floats: list[float]) -> Obj:
+    """The document that an object in canonical form comes from (defaults left in place);
+    the floats met on the way are added to ``floats``."""
+    doc: Obj = {"apiVersion": API_VERSION, "kind": kind, **_present(after, floats)}
     price = doc.get("listPrice")
     if isinstance(price, str):
         try:
@@ -106,12 +111,15 @@ def as_document(kind: str, after: Obj) -> Obj:
     return doc
 
 
-def _present(value: Any) -> Any:
+def _present(value: Any, floats: list[float]) -> Any:
     """``value`` without the ``None`` fields of its mappings (absent optionals)."""
-    if isinstance(value, dict):
-        return {k: _present(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_present(v) for v in value]
+    kind = type(value)
+    if kind is dict:
+        return {k: _present(v, floats) for k, v in value.items() if v is not None}
+    if kind is list:
+        return [_present(v, floats) for v in value]
+    if kind is float:
+        floats.append(value)
     return value
 
 
@@ -138,9 +146,23 @@ def _first_difference(actual: Any, expected: Any, path: tuple[Any, ...]) -> tupl
     return None if same else path
 
 
+def _first_float(value: Any, path: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The path of the first float in ``value`` (an integer written ``100.0``), if any."""
+    if type(value) is float:
+        return path
+    if not isinstance(value, (dict, list)):
+        return None
+    for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+        found = _first_float(item, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
 def _not_canonical(after: Obj, expected: Obj, path: tuple[Any, ...]) -> str:
-    values = []
-    for value in (after, expected):
+    values: list[Any] = []
+    for obj in (after, expected):
+        value: Any = obj
         for part in path:
             value = value.get(part, _MISSING) if isinstance(value, dict) else value[part]
         values.append(value)
@@ -150,6 +172,8 @@ def _not_canonical(after: Obj, expected: Obj, path: tuple[Any, ...]) -> str:
         return f"lacks the field {field}"
     if wanted is _MISSING:
         return f"has an unknown field {field}"
+    if type(wanted) is float and wanted.is_integer():
+        wanted = int(wanted)
     shown, canon = (visible(json.dumps(v, ensure_ascii=False)[:60]) for v in (actual, wanted))
     return f"{field} is {shown}, not in the form opconf writes ({canon})"
 

@@ -117,6 +117,11 @@ FORGERIES: dict[str, tuple[Edit, str]] = {
         _set("after", value=None),
         "plan.json:53:5: Product savings: create has no object to write",
     ),
+    "price as a number": (
+        _set("after", "listPrice", value=12.5),
+        "plan.json:70:22: Product savings: listPrice is 12.5, not in the form opconf writes "
+        '("12.5")',
+    ),
     "summary": (
         lambda data: data["summary"].update(create=7),
         "plan.json: the plan is inconsistent: its summary or flags do not match its changes",
@@ -147,18 +152,32 @@ def test_a_forged_template_must_pass_the_document_rules(env: h.Env) -> None:
     )
 
 
+def test_a_forged_integer_written_as_a_float_is_refused(env: h.Env) -> None:
+    path = _saved(env)
+
+    def float_probability(data: dict[str, Any]) -> None:
+        [template] = [c for c in data["changes"] if c["kind"] == "OpportunityTemplate"]
+        template["after"]["stages"][0]["probability"] = 10.0
+
+    _edit(path, float_probability, resign=True)
+    _refused(
+        env,
+        exitcodes.PROBLEMS,
+        "error: plan.json:199:28: OpportunityTemplate account_opening: stages[0].probability "
+        "is 10.0, not in the form opconf writes (10)\n" + EDITED,
+    )
+
+
 def test_a_truncated_plan_is_refused(env: h.Env) -> None:
     path = _saved(env)
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text[: len(text) // 2], encoding="utf-8")
-    result = env.run("show", "plan.json")
-    assert result.code == exitcodes.PROBLEMS
-    assert result.err.startswith("error: plan.json:")
-    assert result.err.endswith(
-        "not an opconf plan: invalid JSON: Unterminated string starting at "
-        "(the file ends early: truncated?)\n" + NOT_A_PLAN
-    ) or result.err.endswith("(the file ends early: truncated?)\n" + NOT_A_PLAN)
-    _refused(env, exitcodes.PROBLEMS, result.err)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:40]) + '    "na', encoding="utf-8")  # cut off mid-write
+    _refused(
+        env,
+        exitcodes.PROBLEMS,
+        "error: plan.json:41:5: not an opconf plan: invalid JSON: Expecting ',' delimiter "
+        "(the file ends early: truncated?)\n" + NOT_A_PLAN,
+    )
 
 
 @pytest.mark.parametrize(
