@@ -5,7 +5,8 @@ digest can be recomputed. So each change must agree with its action and its base
 writes an object that was absent, an update one that existed), and every object it would write
 must pass the same document schema and per-document rules that ``validate`` applies, and be
 in the canonical form opconf itself writes (prices as exact decimals, members sorted, every
-field present).
+field present). A *release* (rollback past an adopt) is the exception: it writes back the CRM's
+own object as it was, which no document rule ever governed.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def check_changes(plan: Plan) -> Iterator[PlanProblem]:
         shape = _shape(change, plan.base.rows)
         if shape:
             yield PlanProblem(where, f"{name}: {change.action} {shape}")
-        elif change.after is not None:
+        elif change.after is not None and change.action != "release":
             for path, message in _object(change.kind, change.after):
                 yield PlanProblem((*where, "after", *path), f"{name}: {message}")
 
