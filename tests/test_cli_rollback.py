@@ -82,3 +82,27 @@ def test_the_revision_records_the_commit_of_the_config_repository(env: h.Env) ->
     env.ok("apply", "--auto-approve", project="crm-config/opconf.yaml")
     entries = json.loads(env.ok("history", "--format", "json"))
     assert [e["git_commit"] for e in entries] == [head]
+
+
+def test_a_saved_rollback_releases_a_crm_object_the_document_rules_never_governed(
+    env: h.Env,
+) -> None:
+    """The CRM's UI allows a 130-character name; adopting it renamed it; rolling back past
+    the adopt writes the long name back, through a saved plan like any other."""
+    long_name = "N" * 130
+    h.sql(
+        env.url,
+        "INSERT INTO product (key, name, type, active, managed) "
+        "VALUES ('legacy', :name, 'deposit', true, false)",
+        name=long_name,
+    )
+    env.write([h.product("checking")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("checking"), h.product("legacy", name="Legacy")])
+    env.ok("apply", "--auto-approve")
+    env.ok("rollback", "1", "--out", "back.json")
+    applied = env.ok("apply", "back.json")
+    assert applied.endswith("Apply complete: 1 released (revision 3).\n")
+    assert h.sql(env.url, "SELECT name, managed FROM product WHERE key = 'legacy'") == [
+        (long_name, False)
+    ]
