@@ -238,3 +238,17 @@ def test_saving_leaves_no_temporary_file_and_fails_in_one_line(env: h.Env) -> No
         exitcodes.USAGE,
         "error: cannot write the plan to nowhere/plan.json: No such file or directory\n",
     )
+
+
+def test_an_error_message_never_carries_raw_control_characters(env: h.Env) -> None:
+    """A forged base row names a key holding ESC: the stale-plan error shows it escaped."""
+    path = _saved(env)
+    _edit(path, lambda data: data["base"]["rows"].update({"Product/gh\x1b[2Jost": "x"}), True)
+    before = env.dump()
+    result = env.run("apply", "plan.json")
+    assert result.code == exitcodes.STORE
+    assert result.err.startswith(
+        "error: the plan is stale: the store moved since it was made (Product gh\\x1b[2Jost "
+        "changed)\n"
+    )
+    assert env.dump() == before
