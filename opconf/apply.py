@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from opconf.canonical import KIND_ORDER
 from opconf.errors import PlanRefused, StalePlanError
-from opconf.plan import digest, row_digest
+from opconf.plan import row_digest
 from opconf.plan.model import Change, Plan
 from opconf.store.model import Holder, StoreState
 
@@ -70,8 +70,13 @@ def apply_plan(
     allow_destructive: bool = False,
     lock_timeout: float = 0.0,
     progress: Progress | None = None,
+    config: Path | None = None,
 ) -> ApplyResult:
-    """Apply ``plan`` exactly, all or nothing; records a new revision when anything changed."""
+    """Apply ``plan`` exactly, all or nothing; records a new revision when anything changed.
+
+    ``config`` is the configuration's folder: the revision records the git commit checked
+    out there (the working directory may be anywhere).
+    """
     refuse_unsafe(plan, allow_destructive)
     if not plan.changes:
         return ApplyResult(plan.base.revision, plan.summary(), changed=False)
@@ -89,19 +94,12 @@ def apply_plan(
         revision = writer.record(
             actor=holder.actor,
             host=holder.host,
-            git_commit=git_commit(Path.cwd()),
-            plan_digest=plan_digest(plan),
+            git_commit=git_commit(config) if config is not None else None,
+            plan_digest=plan.digest,
             summary=plan.summary(),
             snapshot=snapshot_after(writer.state, plan.changes, created, writer.stage_ids()),
         )
     return ApplyResult(revision, plan.summary(), changed=True)
-
-
-def plan_digest(plan: Plan) -> str:
-    """Identifies a plan: what it was made from (config and store rows) and what it does."""
-    changes = [[c.action, c.kind, c.key, c.old_key] for c in plan.changes]
-    base = plan.base
-    return digest([base.config_digest, base.revision, base.rows, changes, plan.prune])
 
 
 def _moving_codes(plan: Plan, state: StoreState) -> list[int]:

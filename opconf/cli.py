@@ -19,6 +19,7 @@ from typing import NoReturn
 
 from opconf import __version__, exitcodes
 from opconf.errors import InvalidFileError, OpconfError
+from opconf.visible import visible
 
 COMMANDS = (
     "validate",
@@ -100,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             for d in exc.diagnostics:
                 print(line(d), file=sys.stderr)
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(f"error: {visible(exc.message)}", file=sys.stderr)  # messages carry user data
         if exc.hint:
             print(f"hint: {exc.hint}", file=sys.stderr)
         return exc.exit_code

@@ -103,9 +103,9 @@ def test_show_refuses_what_is_not_a_plan(env: h.Env) -> None:
     (env.root / "other.json").write_text('{"format_version": "0.1"}', encoding="utf-8")
     other = env.run("show", "other.json")
     assert (other.code, other.err) == (
-        exitcodes.USAGE,
-        "error: other.json is not an opconf plan (format_version 1.0)\n"
-        "hint: save one with `opconf plan --out FILE`\n",
+        exitcodes.PROBLEMS,
+        'error: other.json: plan format_version "0.1" is not supported (this opconf reads 1.0)\n'
+        "hint: plan again with this version of opconf\n",
     )
 
 
@@ -170,8 +170,9 @@ def test_markdown_summary_banner_and_folded_details(env: h.Env) -> None:
     env.write([*h.small_config(), h.product("old_fee")])
     env.ok("apply", "--auto-approve")
     env.write([*h.small_config(" v2"), h.product("savings")])
-    markdown = env.ok("plan", "--format", "markdown")
+    markdown = env.ok("plan", "--format", "markdown", "--out", "plan.json")
     store = h.redact(env.url)
+    digest = json.loads((env.root / "plan.json").read_text(encoding="utf-8"))["digest"]
     assert markdown == (
         "### opconf plan — Plan: 1 to create, 3 to update, 0 to rename, 1 to delete.\n"
         "\n"
@@ -185,6 +186,7 @@ def test_markdown_summary_banner_and_folded_details(env: h.Env) -> None:
         "> **Destructive:** `Product old_fee`. Applying needs `--allow-destructive`.\n"
         "\n"
         f"Store `{store}` at revision 1.\n"
+        f"Plan digest: `{digest}`\n"
         "\n"
         "<details><summary>Changes</summary>\n"
         "\n"
@@ -207,9 +209,11 @@ def test_markdown_summary_banner_and_folded_details(env: h.Env) -> None:
 def test_markdown_without_changes_is_one_line_and_the_store(env: h.Env) -> None:
     env.write(h.small_config())
     env.ok("apply", "--auto-approve")
-    markdown = env.ok("plan", "--format", "markdown")
+    markdown = env.ok("plan", "--format", "markdown", "--out", "plan.json")
+    digest = json.loads((env.root / "plan.json").read_text(encoding="utf-8"))["digest"]
     assert markdown == (
         f"### opconf plan — {NO_CHANGES}\n\nStore `{h.redact(env.url)}` at revision 1.\n"
+        f"Plan digest: `{digest}`\n"
     )
     assert "<details>" not in markdown and "[!WARNING]" not in markdown
 
@@ -439,4 +443,7 @@ def test_plan_shows_validation_warnings(env: h.Env) -> None:
         ]
     )
     out = env.ok("plan")
-    assert "Warnings:\n  OPC212 active template sells inactive product 'retired'" in out
+    assert (
+        "Warnings:\n  config/templates/sells_retired.yaml:20:3: "
+        "OPC212 active template sells inactive product 'retired'\n"
+    ) in out

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from opconf import exitcodes
 from opconf.project import Project, load_project, resolve_store
 
 if TYPE_CHECKING:
+    from opconf.apply import ApplyResult, Progress
+    from opconf.plan.model import Plan
     from opconf.store import Store
+    from opconf.validate import ValidationResult
 
 
+# The renderers of opconf.plan.render, named here so that building the parser does not
+# import the plan package (and the store behind it).
+PLAN_FORMATS = ("text", "json", "markdown")
 PAST = {
     "create": "created",
     "update": "updated",
@@ -47,3 +55,92 @@ def confirm(question: str) -> bool:
 
 def interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def add_apply_options(p: argparse.ArgumentParser) -> None:
+    """The options of the commands that apply a plan (apply, rollback)."""
+    p.add_argument("--auto-approve", action="store_true", help="do not ask for confirmation")
+    p.add_argument(
+        "--allow-destructive", action="store_true", help="allow deleting objects, stages, steps"
+    )
+    p.add_argument(
+        "--lock-timeout",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another apply to finish (default: 0)",
+    )
+    p.add_argument("--actor", help="who applies (default: $OPCONF_ACTOR, else the OS user)")
+
+
+def add_output_options(p: argparse.ArgumentParser, out_help: str) -> None:
+    """``--format`` and ``--out`` of the commands that make a plan (plan, rollback)."""
+    p.add_argument("--format", choices=PLAN_FORMATS, default="text", help="output format")
+    p.add_argument("--out", metavar="FILE", type=Path, help=out_help)
+
+
+def show_plan(plan: Plan, fmt: str, out: Path | None) -> None:
+    """Print ``plan`` in ``fmt``; save it to ``out`` (saying so after a text plan)."""
+    from opconf.plan.render import render
+    from opconf.plan.saved import save
+
+    sys.stdout.write(render(plan, fmt))
+    if out:
+        save(plan, out)
+        if fmt == "text":
+            print(f"\nSaved the plan to {out}; apply exactly it with `opconf apply {out}`.")
+
+
+def print_invalid(result: ValidationResult) -> None:
+    """Validation diagnostics on stderr, then the summary: plan refuses invalid config."""
+    from opconf.report import text
+
+    for d in result.diagnostics:
+        print(text.line(d), file=sys.stderr)
+    print(text.summary(result), file=sys.stderr)
+
+
+def execute(
+    store: Store,
+    plan: Plan,
+    args: argparse.Namespace,
+    *,
+    ask: bool,
+    config: Path,
+    progress: Progress | None = None,
+) -> int:
+    """Confirm when asked to, apply, print the summary line.
+
+    ``config`` is the project's config folder: the revision records its git commit.
+    """
+    from opconf.apply import apply_plan, refuse_unsafe
+    from opconf.errors import PlanRefused
+    from opconf.store.model import Holder
+
+    if not plan.changes:
+        return exitcodes.PROBLEMS if plan.errors else exitcodes.OK
+    refuse_unsafe(plan, args.allow_destructive)
+    if ask:
+        if not interactive():
+            raise PlanRefused(
+                "no terminal to confirm on", hint="pass --auto-approve, or apply a saved plan"
+            )
+        if not confirm("\nApply these changes?"):
+            print("Apply cancelled; nothing was changed.")
+            return exitcodes.PROBLEMS
+    result = apply_plan(
+        store,
+        plan,
+        holder=Holder.local(args.actor),
+        allow_destructive=args.allow_destructive,
+        lock_timeout=args.lock_timeout,
+        progress=progress,
+        config=config,
+    )
+    print(f"\n{complete_line(result)}")
+    return exitcodes.OK
+
+
+def complete_line(result: ApplyResult) -> str:
+    parts = [f"{n} {PAST[action]}" for action, n in result.summary.items() if n]
+    return f"Apply complete: {', '.join(parts) or 'nothing changed'} (revision {result.revision})."

@@ -1,29 +1,47 @@
-"""``opconf rollback REV``: plan the store back to a revision's snapshot, then apply it."""
+"""``opconf rollback REV``: plan the store back to a revision's snapshot, then apply it.
+
+With ``--out FILE`` the plan is saved for review instead (``opconf apply FILE`` applies it).
+"""
 
 from __future__ import annotations
 
 import argparse
-import sys
 
-from opconf.commands._common import add_store_options, open_store
+from opconf import exitcodes
+from opconf.commands._common import (
+    add_apply_options,
+    add_output_options,
+    add_store_options,
+    execute,
+    open_store,
+    show_plan,
+)
+
+# Revisions are stored as 64-bit integers and start at 1.
+MAX_REVISION = 2**63 - 1
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from opconf.commands.apply import add_apply_options
-
     p = sub.add_parser("rollback", help="return the store to an earlier revision")
     p.add_argument("revision", type=int, metavar="REV")
+    add_output_options(p, "save the plan instead of applying it (then `opconf apply FILE`)")
     add_apply_options(p)
     add_store_options(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from opconf.commands.apply import execute
-    from opconf.commands.plan import render
+    from opconf.errors import UsageError
     from opconf.workflow import plan_rollback
 
-    _, store = open_store(args)
+    if not 1 <= args.revision <= MAX_REVISION:
+        raise UsageError(
+            f"revision {args.revision} is not in the history",
+            hint="revisions are numbered from 1; see `opconf history`",
+        )
+    project, store = open_store(args)
     plan = plan_rollback(store, args.revision)
-    sys.stdout.write(render(plan, "text"))
-    return execute(store, plan, args, ask=not args.auto_approve)
+    show_plan(plan, args.format, args.out)
+    if args.out:
+        return exitcodes.PROBLEMS if plan.errors else exitcodes.OK
+    return execute(store, plan, args, ask=not args.auto_approve, config=project.config)

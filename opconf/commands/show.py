@@ -1,4 +1,4 @@
-"""``opconf show FILE``: render a saved plan."""
+"""``opconf show FILE``: render a saved plan (checked like one that is applied)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,19 @@ import sys
 from pathlib import Path
 
 from opconf import exitcodes
+from opconf.commands._common import PLAN_FORMATS
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("show", help="render a saved plan")
     p.add_argument("planfile", type=Path, metavar="FILE")
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--format", choices=PLAN_FORMATS, default="text")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from opconf.commands.apply import load_plan
-    from opconf.commands.plan import render
+    from opconf.plan import saved
+    from opconf.plan.render import render
 
-    sys.stdout.write(render(load_plan(args.planfile), args.format))
+    sys.stdout.write(render(saved.load(args.planfile), args.format))
     return exitcodes.OK

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
 
 from opconf import __version__
 from opconf.plan import safety
 from opconf.plan.diff import Desired, compute
 from opconf.plan.model import Base, Obj, Plan, PlanError
+from opconf.plan.model import digest as digest  # the digest of plans, rows and snapshots
 from opconf.store.model import StoredObject, StoreState
-
-
-def digest(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def row_digest(obj: StoredObject | None) -> str:

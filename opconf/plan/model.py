@@ -6,7 +6,10 @@ JSON (``schemas/plan.schema.json``), applied by :mod:`opconf.apply`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from opconf.diagnostics import Diagnostic
@@ -110,7 +113,24 @@ class Plan:
     def destructive(self) -> list[Change]:
         return [c for c in self.changes if c.destructive]
 
+    @cached_property
+    def digest(self) -> str:
+        """The content digest: of everything the saved plan holds but the digest itself.
+
+        Printed by every renderer and recorded in the history, so what was reviewed can be
+        matched with what is applied; a saved plan whose content does not match is refused.
+        """
+        return digest(self.content())
+
     def to_dict(self) -> Obj:
+        """The JSON form (``schemas/plan.schema.json``), digest included."""
+        content = self.content()
+        if "digest" not in self.__dict__:  # serialise once: fill the cached_property's slot
+            self.__dict__["digest"] = digest(content)
+        return {"format_version": FORMAT_VERSION, "digest": self.digest, **content}
+
+    def content(self) -> Obj:
+        """The JSON form without the digest: what the digest is computed over."""
         return {
             "format_version": FORMAT_VERSION,
             "summary": self.summary(),
@@ -134,6 +154,12 @@ class Plan:
             prune=bool(data.get("prune", False)),
             unchanged=int(data.get("unchanged", 0)),
         )
+
+
+def digest(value: Any) -> str:
+    """``sha256:…`` of ``value`` as canonical JSON (sorted keys, no spaces, UTF-8)."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def _change_dict(change: Change) -> Obj:

@@ -7,8 +7,9 @@ is summarised.
 from __future__ import annotations
 
 from opconf.diagnostics import plural
-from opconf.plan.model import Plan
+from opconf.plan.model import Plan, PlanError
 from opconf.plan.render_text import change_lines, summary_line
+from opconf.visible import visible
 
 BUDGET = 65_536
 _RESERVE = 2_000  # room for the closing lines and the overflow note
@@ -23,9 +24,14 @@ def render(plan: Plan, budget: int = BUDGET) -> str:
         head += _table(plan)
     if plan.errors:
         head += ["> [!CAUTION]", "> **This plan cannot be applied:**"]
-        head += [f"> - `{e.code}` {e.message}" for e in plan.errors[:_MAX_ERRORS]]
+        head += [f"> - {_problem(e)}" for e in plan.errors[:_MAX_ERRORS]]
         if len(plan.errors) > _MAX_ERRORS:
             head.append(f"> - … and {len(plan.errors) - _MAX_ERRORS} more errors")
+        head.append("")
+    if plan.warnings:
+        head += ["**Warnings:**"] + [f"- {_problem(w)}" for w in plan.warnings[:_MAX_ERRORS]]
+        if len(plan.warnings) > _MAX_ERRORS:
+            head.append(f"- … and {len(plan.warnings) - _MAX_ERRORS} more warnings")
         head.append("")
     if plan.destructive:
         keys = ", ".join(f"`{c.kind} {c.key}`" for c in plan.destructive[:10])
@@ -38,8 +44,14 @@ def render(plan: Plan, budget: int = BUDGET) -> str:
     head.append(f"Store `{plan.base.store}` at revision {plan.base.revision}.")
     if plan.unmanaged:
         head.append(f"{plural(len(plan.unmanaged), 'unmanaged object')} left alone.")
-    text = "\n".join(head) + "\n"
+    head.append(f"Plan digest: `{plan.digest}`")
+    text = "\n".join(visible(line) for line in head) + "\n"
     return text + _details(plan, budget - len(text)) if plan.changes else text
+
+
+def _problem(e: PlanError) -> str:
+    where = f"`{e.file}:{e.line}:{e.column}` " if e.file else ""
+    return f"{where}`{e.code}` {e.message}"
 
 
 def _table(plan: Plan) -> list[str]:

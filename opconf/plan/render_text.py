@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from opconf.diagnostics import plural
 from opconf.plan.details import summarise
-from opconf.plan.model import Change, Detail, Plan
+from opconf.plan.model import Change, Detail, Plan, PlanError
+from opconf.visible import visible
 
 SYMBOL = {"create": "+", "update": "~", "adopt": "~", "release": "~", "rename": "→", "delete": "-"}
 _DETAIL_SYMBOL = {"set": "~", "add": "+", "remove": "-", "move": "→", "rename": "→"}
@@ -109,7 +110,7 @@ def change_lines(change: Change) -> list[str]:
         for old, new in change.stage_moves.items()
         if (n := held.get(f"stages[{old}]", 0))
     ]
-    return lines
+    return [visible(line) for line in lines]
 
 
 def summary_line(plan: Plan) -> str:
@@ -131,23 +132,28 @@ def render(plan: Plan) -> str:
         changes += [f"  {line}" for line in change_lines(change)]
     if plan.unchanged and plan.changes:
         changes.append(f"  ({plural(plan.unchanged, 'unchanged object')} not shown)")
-    sections = [[f"Store: {plan.base.store} (revision {plan.base.revision})"], changes]
+    head = [f"Store: {plan.base.store} (revision {plan.base.revision})", digest_line(plan)]
+    sections = [head, changes]
     if plan.unmanaged:
         names = ", ".join(f"{k} {key}" for k, key in plan.unmanaged)
         sections.append([f"Unmanaged, left alone (--prune would delete them): {names}"])
     if plan.warnings:
-        sections.append(["Warnings:"] + [f"  {w.code} {w.message}" for w in plan.warnings])
+        sections.append(["Warnings:"] + [f"  {problem(w)}" for w in plan.warnings])
     if plan.errors:
         sections.append(["Errors (nothing can be applied):"])
-        sections[-1] += [
-            f"  {_where(e.file, e.line, e.column)}{e.code} {e.message}" for e in plan.errors
-        ]
+        sections[-1] += [f"  {problem(e)}" for e in plan.errors]
     if plan.destructive:
         n = plural(len(plan.destructive), "change is", "changes are")
         sections.append([f"{n} destructive: apply needs --allow-destructive."])
     sections.append([summary_line(plan)])
-    return "\n\n".join("\n".join(s) for s in sections if s) + "\n"
+    return "\n\n".join("\n".join(visible(line) for line in s) for s in sections if s) + "\n"
 
 
-def _where(file: str, line: int, column: int) -> str:
-    return f"{file}:{line}:{column}: " if file else ""
+def digest_line(plan: Plan) -> str:
+    return f"Plan digest: {plan.digest}"
+
+
+def problem(e: PlanError) -> str:
+    """``file:line:column: CODE message`` (the place only when there is one)."""
+    where = f"{e.file}:{e.line}:{e.column}: " if e.file else ""
+    return f"{where}{e.code} {e.message}"

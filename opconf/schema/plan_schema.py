@@ -1,94 +1,98 @@
-"""The JSON Schema of saved plans and ``plan --format json`` (format_version 1.0)."""
+"""The JSON Schema of saved plans and ``plan --format json``, generated from the plan model.
+
+The changes, details, errors and base are the dataclasses of :mod:`opconf.plan.model`
+themselves (pydantic reads their fields); only the envelope that ``Plan.to_dict`` writes
+around them (format version, digest, summary, unmanaged objects) is described here. Every
+field the writer writes is required, and no other field is allowed.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
 
-from opconf.plan.model import ACTIONS, FORMAT_VERSION
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, create_model
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
 
-_STR = {"type": "string"}
-_INT = {"type": "integer", "minimum": 0}
-_OBJ_OR_NULL = {"type": ["object", "null"]}
-_KINDS = {"enum": ["Product", "CoverageGroup", "OpportunityTemplate"]}
+from opconf.kinds import KINDS
+from opconf.plan.model import ACTIONS, FORMAT_VERSION, Base, Change, PlanError
+
+Kind = Annotated[str, WithJsonSchema({"enum": list(KINDS)})]
+Digest = Annotated[str, Field(pattern=r"^sha256:[0-9a-f]{64}$")]
+
+# What the dataclasses' annotations do not say: Plan.to_dict writes ``destructive`` beside
+# a change's fields, and a change is about one of the document kinds.
+_REFINED: dict[type, dict[str, Any]] = {
+    Change: {
+        "kind": {"enum": list(KINDS)},
+        "destructive": {"type": "boolean", "description": "deletes something"},
+    },
+}
 
 
-def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": required if required is not None else list(properties),
-        "additionalProperties": False,
-    }
+class _Generator(GenerateJsonSchema):
+    """Pydantic's generator, for a format that is written whole: all fields required."""
+
+    def dataclass_schema(self, schema: core_schema.DataclassSchema) -> JsonSchemaValue:
+        result = super().dataclass_schema(schema)
+        result["properties"].update(_REFINED.get(schema["cls"], {}))
+        return self._closed(result)
+
+    def model_schema(self, schema: core_schema.ModelSchema) -> JsonSchemaValue:
+        return self._closed(super().model_schema(schema))
+
+    def _closed(self, result: JsonSchemaValue) -> JsonSchemaValue:
+        """Every field required, no other allowed; every number in a plan is a count."""
+        result["required"] = list(result.get("properties", {}))
+        result["additionalProperties"] = False
+        for prop in result.get("properties", {}).values():
+            prop.pop("default", None)
+            if prop.get("type") == "integer":
+                prop["minimum"] = 0
+        return result
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
 
 
-_DETAIL = _object(
-    {
-        "op": {"enum": ["set", "add", "remove", "move", "rename"]},
-        "path": {**_STR, "description": "e.g. name, members[jdoe], stages[qualify].probability"},
-        "old": {"description": "value before (any JSON)"},
-        "new": {"description": "value after (any JSON)"},
-        "destructive": {"type": "boolean"},
-        "impact": {**_INT, "description": "open opportunities affected"},
-    }
+class _Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+Summary = create_model(  # type: ignore[call-overload]
+    "Summary",
+    __base__=_Closed,
+    __doc__="How many changes of each action.",
+    **{action: (int, ...) for action in ACTIONS},
 )
-_CHANGE = _object(
-    {
-        "action": {"enum": list(ACTIONS)},
-        "kind": _KINDS,
-        "key": _STR,
-        "old_key": {"type": ["string", "null"], "description": "rename: the key in the store"},
-        "destructive": {"type": "boolean"},
-        "impact": {**_INT, "description": "open opportunities on this template or product"},
-        "details": {"type": "array", "items": _DETAIL},
-        "stage_renames": {"type": "object", "additionalProperties": _STR},
-        "stage_moves": {
-            "type": "object",
-            "additionalProperties": _STR,
-            "description": "removed stage → stage that takes its open opportunities",
-        },
-        "before": {**_OBJ_OR_NULL, "description": "canonical store state (null for create)"},
-        "after": {**_OBJ_OR_NULL, "description": "canonical desired state (null for delete)"},
-    }
-)
-_ERROR = _object(
-    {
-        "code": _STR,
-        "message": _STR,
-        "kind": _STR,
-        "key": _STR,
-        "file": _STR,
-        "line": _INT,
-        "column": _INT,
-    }
-)
-_BASE = _object(
-    {
-        "revision": {**_INT, "description": "store revision the plan was computed against"},
-        "store": {**_STR, "description": "store URL, credentials redacted"},
-        "rows": {
-            "type": "object",
-            "additionalProperties": _STR,
-            "description": "Kind/key → digest of every store row the plan touches",
-        },
-        "config_digest": _STR,
-        "tool_version": _STR,
-        "created_at": {**_STR, "format": "date-time"},
-    }
-)
+
+
+class Unmanaged(_Closed):
+    """A store object the configuration does not name: left alone unless pruning."""
+
+    kind: Kind
+    key: str
+
+
+class SavedPlan(_Closed):
+    """An opconf plan: what apply would change, and the store state it was computed against."""
+
+    format_version: Literal["1.0"]
+    digest: Digest = Field(description="sha256 of the plan's canonical JSON without this field")
+    summary: Summary
+    changes: list[Change]
+    errors: list[PlanError] = Field(description="why the plan cannot be applied")
+    warnings: list[PlanError]
+    unmanaged: list[Unmanaged]
+    prune: bool = Field(description="unmanaged objects are deleted")
+    unchanged: int = Field(description="configured objects that already match the store")
+    base: Base
+
+
+assert get_args(SavedPlan.model_fields["format_version"].annotation) == (FORMAT_VERSION,)
 
 
 def plan_schema() -> dict[str, Any]:
-    body = _object(
-        {
-            "format_version": {"const": FORMAT_VERSION},
-            "summary": _object({a: _INT for a in ACTIONS}),
-            "changes": {"type": "array", "items": _CHANGE},
-            "errors": {"type": "array", "items": _ERROR},
-            "warnings": {"type": "array", "items": _ERROR},
-            "unmanaged": {"type": "array", "items": _object({"kind": _KINDS, "key": _STR})},
-            "prune": {"type": "boolean"},
-            "unchanged": _INT,
-            "base": _BASE,
-        }
-    )
-    return {"title": "opconf plan", **body}
+    """The plan's JSON Schema body (``$schema`` and ``$id`` are added by the caller)."""
+    body = SavedPlan.model_json_schema(schema_generator=_Generator)
+    return {**body, "title": "opconf plan"}

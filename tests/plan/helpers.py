@@ -7,6 +7,7 @@ never through opconf's own reader, so that a test compares what is really in the
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -118,7 +119,9 @@ def opconf_process(cwd: Path, *args: str, **popen: Any) -> subprocess.Popen[str]
 
 
 def normalise(output: str, url: str) -> str:
-    """Output with the (redacted) store URL replaced by ``<store>``."""
+    """Output with the (redacted) store URL replaced by ``<store>`` and the plan's digest (it
+    covers the plan's time) by ``sha256:<digest>``."""
+    output = re.sub(r"(?<=Plan digest: )sha256:[0-9a-f]{64}", "sha256:<digest>", output)
     return output.replace(redact(url), "<store>")
 
 

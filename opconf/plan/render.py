@@ -1,0 +1,27 @@
+"""Rendering a plan by format name: ``text`` (the default), ``json``, ``markdown``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from opconf.plan import render_markdown, render_text
+from opconf.plan.model import Plan
+from opconf.visible import json_visible
+
+
+def plan_json(plan: Plan) -> str:
+    """The JSON form, as printed by ``--format json`` and saved by ``--out``."""
+    return json_visible(json.dumps(plan.to_dict(), indent=2, ensure_ascii=False)) + "\n"
+
+
+RENDERERS: dict[str, Callable[[Plan], str]] = {
+    "text": render_text.render,
+    "json": plan_json,
+    "markdown": render_markdown.render,
+}
+
+
+def render(plan: Plan, fmt: str) -> str:
+    """``plan`` in the format named ``fmt`` (a key of :data:`RENDERERS`)."""
+    return RENDERERS[fmt](plan)

@@ -1,0 +1,254 @@
+"""Saved plans are untrusted input (opconf/plan/saved.py, trust.py): through the real CLI, on
+both backends — an edited, truncated or forged plan is refused with one located line, and the
+store is left exactly as it was."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from opconf import exitcodes
+from opconf.plan.model import digest
+
+try:
+    from plan import helpers as h
+except ImportError:  # tests/ is a package
+    from tests.plan import helpers as h  # type: ignore[no-redef]
+
+Edit = Callable[[dict[str, Any]], None]
+EDITED = "hint: a saved plan is applied exactly as it was reviewed: plan again, do not edit it\n"
+NOT_A_PLAN = "hint: save a plan with `opconf plan --out FILE`\n"
+
+
+def _saved(env: h.Env) -> Path:
+    """The small config applied; a saved plan that creates a priced product, updates three."""
+    env.write(h.small_config())
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("savings", listPrice=12.5), *h.small_config(" v2")])
+    env.ok("plan", "--out", "plan.json")
+    return env.root / "plan.json"
+
+
+def _edit(path: Path, edit: Edit, resign: bool = False) -> None:
+    """Change the saved plan; ``resign`` recomputes its digest (a forger can, too)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    edit(data)
+    if resign:
+        data["digest"] = digest({k: v for k, v in data.items() if k != "digest"})
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _created(data: dict[str, Any]) -> dict[str, Any]:
+    [change] = [c for c in data["changes"] if c["key"] == "savings"]
+    assert change["action"] == "create"
+    return change
+
+
+def _set(*path: Any, value: Any) -> Edit:
+    def edit(data: dict[str, Any]) -> None:
+        target = _created(data)
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = value
+
+    return edit
+
+
+def _refused(env: h.Env, code: int, err: str) -> None:
+    """``apply`` and ``show`` refuse the plan with exactly ``err``; nothing was written."""
+    before = (env.dump(), h.revision(env.url))
+    for argv in (["apply", "plan.json", "--allow-destructive"], ["show", "plan.json"]):
+        result = env.run(*argv)
+        assert (result.code, result.err) == (code, err), argv
+    assert (env.dump(), h.revision(env.url)) == before
+
+
+CHANGED = "error: plan.json: the plan was changed after it was saved (its digest does not match)\n"
+EDITS: dict[str, Edit] = {
+    "tampered name": _set("after", "name", value="Savings \x1b[31mfree"),
+    "price written 1e3": _set("after", "listPrice", value="1e3"),
+    "edited digest": lambda data: data.update(digest="sha256:" + "0" * 64),
+}
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_an_edited_plan_is_refused_and_nothing_written(env: h.Env, name: str) -> None:
+    _edit(_saved(env), EDITS[name])
+    _refused(env, exitcodes.PROBLEMS, CHANGED + EDITED)
+
+
+# Edits whose digest was recomputed: the content itself is checked.
+FORGERIES: dict[str, tuple[Edit, str]] = {
+    "unknown action": (
+        _set("action", value="explode"),
+        "plan.json:54:17: changes[1].action must be one of: create, update, rename, delete, "
+        'adopt, release; got "explode"',
+    ),
+    "wrong-typed field": (
+        _set("impact", value="many"),
+        'plan.json:59:17: changes[1].impact must be an integer, not "many"',
+    ),
+    "unknown field": (
+        _set("sneaky", value=True),
+        "plan.json:53:5: changes[1] has an unknown field 'sneaky'",
+    ),
+    "price 1e3": (
+        _set("after", "listPrice", value="1e3"),
+        'plan.json:70:22: Product savings: listPrice is "1e3", not in the form opconf writes '
+        '("1000")',
+    ),
+    "negative price": (
+        _set("after", "listPrice", value="-5"),
+        "plan.json:70:22: Product savings: OPC106 listPrice must be ≥ 0 (got -5)",
+    ),
+    "empty name": (
+        _set("after", "name", value=""),
+        "plan.json:66:17: Product savings: OPC107 name must not be empty",
+    ),
+    "missing field": (
+        lambda data: _created(data)["after"].pop("active"),
+        "plan.json:64:16: Product savings: lacks the field active",
+    ),
+    "create without object": (
+        _set("after", value=None),
+        "plan.json:53:5: Product savings: create has no object to write",
+    ),
+    "price as a number": (
+        _set("after", "listPrice", value=12.5),
+        "plan.json:70:22: Product savings: listPrice is 12.5, not in the form opconf writes "
+        '("12.5")',
+    ),
+    "summary": (
+        lambda data: data["summary"].update(create=7),
+        "plan.json: the plan is inconsistent: its summary or flags do not match its changes",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(FORGERIES))
+def test_a_forged_plan_is_refused_and_nothing_written(env: h.Env, name: str) -> None:
+    edit, message = FORGERIES[name]
+    _edit(_saved(env), edit, resign=True)
+    _refused(env, exitcodes.PROBLEMS, f"error: {message}\n" + EDITED)
+
+
+def test_a_forged_template_must_pass_the_document_rules(env: h.Env) -> None:
+    path = _saved(env)
+
+    def first_stage_won(data: dict[str, Any]) -> None:
+        [template] = [c for c in data["changes"] if c["kind"] == "OpportunityTemplate"]
+        template["after"]["stages"][0]["outcome"] = "won"
+
+    _edit(path, first_stage_won, resign=True)
+    _refused(
+        env,
+        exitcodes.PROBLEMS,
+        "error: plan.json:200:24: OpportunityTemplate account_opening: OPC225 the first "
+        "stage 'qualify' must be open, not won\n" + EDITED,
+    )
+
+
+def test_a_forged_integer_written_as_a_float_is_refused(env: h.Env) -> None:
+    path = _saved(env)
+
+    def float_probability(data: dict[str, Any]) -> None:
+        [template] = [c for c in data["changes"] if c["kind"] == "OpportunityTemplate"]
+        template["after"]["stages"][0]["probability"] = 10.0
+
+    _edit(path, float_probability, resign=True)
+    _refused(
+        env,
+        exitcodes.PROBLEMS,
+        "error: plan.json:199:28: OpportunityTemplate account_opening: stages[0].probability "
+        "is 10.0, not in the form opconf writes (10)\n" + EDITED,
+    )
+
+
+def test_a_truncated_plan_is_refused(env: h.Env) -> None:
+    path = _saved(env)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:40]) + '    "na', encoding="utf-8")  # cut off mid-write
+    _refused(
+        env,
+        exitcodes.PROBLEMS,
+        "error: plan.json:41:5: not an opconf plan: invalid JSON: Expecting ',' delimiter "
+        "(the file ends early: truncated?)\n" + NOT_A_PLAN,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "err"),
+    [
+        ("hello\n", "error: plan.json:1:1: not an opconf plan: invalid JSON: Expecting value\n"),
+        ("[1, 2]\n", "error: plan.json: not an opconf plan (no format_version)\n"),
+        (
+            '{"format_version": "1.0", "a": 1, "a": 2}',
+            'error: plan.json: not an opconf plan: duplicate key "a"\n',
+        ),
+        (
+            '{"format_version": NaN}',
+            "error: plan.json: not an opconf plan: NaN is not a JSON number\n",
+        ),
+        (b"\xff\xfe{}", "error: plan.json: not an opconf plan: not UTF-8 (byte 1)\n"),
+    ],
+    ids=["not JSON", "not an object", "duplicate key", "NaN", "not UTF-8"],
+)
+def test_what_is_not_a_plan_is_refused(env: h.Env, text: str | bytes, err: str) -> None:
+    env.write(h.small_config())
+    env.ok("apply", "--auto-approve")
+    path = env.root / "plan.json"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    _refused(env, exitcodes.PROBLEMS, err + NOT_A_PLAN)
+
+
+def test_a_plan_from_another_format_version_is_refused(env: h.Env) -> None:
+    path = _saved(env)
+    _edit(path, lambda data: data.update(format_version="2.0"), resign=True)
+    _refused(
+        env,
+        exitcodes.PROBLEMS,
+        'error: plan.json: plan format_version "2.0" is not supported (this opconf reads 1.0)\n'
+        "hint: plan again with this version of opconf\n",
+    )
+
+
+def test_an_untouched_plan_loads_with_its_digest(env: h.Env) -> None:
+    path = _saved(env)
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["digest"] == digest({k: v for k, v in saved.items() if k != "digest"})
+    shown = env.ok("show", "plan.json")
+    assert shown.splitlines()[1] == f"Plan digest: {saved['digest']}"
+    markdown = env.ok("show", "plan.json", "--format", "markdown")
+    assert f"Plan digest: `{saved['digest']}`" in markdown
+    env.ok("apply", "plan.json")
+    [entry, _] = json.loads(env.ok("history", "--format", "json"))
+    assert entry["plan_digest"] == saved["digest"]  # the history names the plan applied
+
+
+def test_saving_leaves_no_temporary_file_and_fails_in_one_line(env: h.Env) -> None:
+    env.write(h.small_config())
+    env.ok("plan", "--out", "plan.json")
+    assert sorted(p.name for p in env.root.iterdir()) == ["config", "plan.json"]
+    missing = env.run("plan", "--out", "nowhere/plan.json")
+    assert (missing.code, missing.err) == (
+        exitcodes.USAGE,
+        "error: cannot write the plan to nowhere/plan.json: No such file or directory\n",
+    )
+
+
+def test_an_error_message_never_carries_raw_control_characters(env: h.Env) -> None:
+    """A forged base row names a key holding ESC: the stale-plan error shows it escaped."""
+    path = _saved(env)
+    _edit(path, lambda data: data["base"]["rows"].update({"Product/gh\x1b[2Jost": "x"}), True)
+    before = env.dump()
+    result = env.run("apply", "plan.json")
+    assert result.code == exitcodes.STORE
+    assert result.err.startswith(
+        "error: the plan is stale: the store moved since it was made (Product gh\\x1b[2Jost "
+        "changed)\n"
+    )
+    assert env.dump() == before

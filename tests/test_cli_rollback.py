@@ -1,0 +1,108 @@
+"""``opconf rollback`` as a planning command (``--format``, ``--out``), its revision argument,
+and the git commit a revision records (the config's repository, not the working directory)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from opconf import exitcodes
+from opconf.canonical import canonical
+
+try:
+    from plan import helpers as h
+except ImportError:  # tests/ is a package
+    from tests.plan import helpers as h  # type: ignore[no-redef]
+
+
+def _two_revisions(env: h.Env) -> None:
+    env.write(h.small_config())
+    env.ok("apply", "--auto-approve")
+    env.write([*h.small_config(" v2"), h.product("savings")])
+    env.ok("apply", "--auto-approve")
+
+
+def test_rollback_out_saves_the_plan_instead_of_applying_it(env: h.Env) -> None:
+    _two_revisions(env)
+    before = env.dump()
+    saved = env.ok("rollback", "1", "--out", "back.json")
+    note = "\nSaved the plan to back.json; apply exactly it with `opconf apply back.json`.\n"
+    assert saved == env.ok("show", "back.json") + note
+    assert saved.endswith("Plan: 0 to create, 3 to update, 0 to rename, 1 to delete.\n" + note)
+    assert env.dump() == before  # nothing applied yet
+    applied = env.ok("apply", "back.json", "--allow-destructive")
+    assert applied.endswith("Apply complete: 3 updated, 1 deleted (revision 3).\n")
+    assert env.state() == {(d["kind"], d["key"]): canonical(d["kind"], d) for d in h.small_config()}
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown"])
+def test_rollback_renders_its_plan_in_any_format(env: h.Env, fmt: str) -> None:
+    _two_revisions(env)
+    before = env.dump()
+    out = env.ok("rollback", "1", "--format", fmt, "--out", "back.json")
+    assert out == env.ok("show", "back.json", "--format", fmt)
+    if fmt == "json":
+        assert json.loads(out)["summary"]["delete"] == 1
+    else:
+        assert out.startswith("### opconf plan — Plan: 0 to create, 3 to update")
+    assert env.dump() == before
+
+
+@pytest.mark.parametrize("revision", ["0", "-1", "99999999999999999999"])
+def test_rollback_to_an_impossible_revision_is_one_line(env: h.Env, revision: str) -> None:
+    _two_revisions(env)
+    before = env.dump()
+    result = env.run("rollback", revision, "--auto-approve")
+    assert (result.code, result.err) == (
+        exitcodes.USAGE,
+        f"error: revision {revision} is not in the history\n"
+        "hint: revisions are numbered from 1; see `opconf history`\n",
+    )
+    assert env.dump() == before
+
+
+def _git(folder: Path, *args: str) -> str:
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args]
+    return subprocess.run(git, cwd=folder, capture_output=True, text=True, check=True).stdout
+
+
+def test_the_revision_records_the_commit_of_the_config_repository(env: h.Env) -> None:
+    """The deploy job runs from elsewhere (here: a folder that is no git work tree)."""
+    repo = env.root / "crm-config"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    h.write_config(repo / "config", h.small_config())
+    (repo / "opconf.yaml").write_text("config: config/\n", encoding="utf-8")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "config")
+    head = _git(repo, "rev-parse", "HEAD").strip()
+    env.ok("apply", "--auto-approve", project="crm-config/opconf.yaml")
+    entries = json.loads(env.ok("history", "--format", "json"))
+    assert [e["git_commit"] for e in entries] == [head]
+
+
+def test_a_saved_rollback_releases_a_crm_object_the_document_rules_never_governed(
+    env: h.Env,
+) -> None:
+    """The CRM's UI allows a 130-character name; adopting it renamed it; rolling back past
+    the adopt writes the long name back, through a saved plan like any other."""
+    long_name = "N" * 130
+    h.sql(
+        env.url,
+        "INSERT INTO product (key, name, type, active, managed) "
+        "VALUES ('legacy', :name, 'deposit', true, false)",
+        name=long_name,
+    )
+    env.write([h.product("checking")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("checking"), h.product("legacy", name="Legacy")])
+    env.ok("apply", "--auto-approve")
+    env.ok("rollback", "1", "--out", "back.json")
+    applied = env.ok("apply", "back.json")
+    assert applied.endswith("Apply complete: 1 released (revision 3).\n")
+    assert h.sql(env.url, "SELECT name, managed FROM product WHERE key = 'legacy'") == [
+        (long_name, False)
+    ]
