@@ -19,6 +19,7 @@ from opconf.store.connect import connect, db_errors, ensure_parent, make_engine,
 from opconf.store.lock import lock_postgresql, lock_sqlite, remove_sidecar
 from opconf.store.model import HistoryEntry, Holder, RefData, StoreState
 from opconf.store.schema import INIT_HINT, Meta, check_schema, init_schema, read_meta
+from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT, set_timeouts, timeout_error
 from opconf.store.url import Backend, backend_of, redact
 from opconf.store.write import Writer
 
@@ -60,7 +61,8 @@ class Store:
         Returns a one-line summary. Refuses a store whose schema is newer than this opconf.
         """
         ensure_parent(self._url)
-        with self._locked(Holder.local(action="init"), lock_timeout, create=True) as conn:
+        holder = Holder.local(action="init")
+        with self._locked(holder, lock_timeout, DEFAULT_STATEMENT_TIMEOUT, create=True) as conn:
             message = init_schema(conn)
             if demo:
                 data = demo_data.load(demo_file or demo_data.DEMO_FILE)
@@ -129,14 +131,22 @@ class Store:
     # --- writing --------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def writer(self, holder: Holder, lock_timeout: float = 0.0) -> Iterator[Writer]:
+    def writer(
+        self,
+        holder: Holder,
+        lock_timeout: float = 0.0,
+        *,
+        statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT,
+    ) -> Iterator[Writer]:
         """One transaction holding the store's exclusive write lock.
 
         Waits up to ``lock_timeout`` seconds for the lock, then raises ``LockError`` naming
-        the holder. Commits when the block ends normally; any exception rolls everything
-        back (a database error becomes a ``StoreError``).
+        the holder. On PostgreSQL no statement runs, or waits for a row another session
+        holds, longer than ``statement_timeout`` seconds (0: the database's own settings).
+        Commits when the block ends normally; any exception rolls everything back (a
+        database error becomes a ``StoreError``).
         """
-        with self._locked(holder, lock_timeout) as conn:
+        with self._locked(holder, lock_timeout, statement_timeout) as conn:
             meta = check_schema(conn, self.display_url)
             yield Writer(conn, read.read_state(conn, meta.revision))
 
@@ -165,7 +175,9 @@ class Store:
                 yield conn, check_schema(conn, self.display_url)
 
     @contextlib.contextmanager
-    def _locked(self, holder: Holder, timeout: float, create: bool = False) -> Iterator[Connection]:
+    def _locked(
+        self, holder: Holder, timeout: float, statement_timeout: float, create: bool = False
+    ) -> Iterator[Connection]:
         if not create:
             self._require_file()
         with (
@@ -176,15 +188,19 @@ class Store:
                 lock_sqlite(conn, holder, timeout, self._file)
             else:
                 conn.begin()
+                set_timeouts(conn, statement_timeout)
                 lock_postgresql(conn, holder, timeout)
             try:
                 yield conn
                 remove_sidecar(self._file)  # while the lock is still held
                 conn.commit()
-            except BaseException:
+            except BaseException as exc:
                 remove_sidecar(self._file)
                 with contextlib.suppress(SQLAlchemyError):  # a lost connection is rolled back
                     conn.rollback()
+                blocked = timeout_error(exc, conn, self._url, statement_timeout)
+                if blocked is not None:
+                    raise blocked from None
                 raise
 
     def _initialised(self) -> bool:
