@@ -63,10 +63,10 @@ class Store:
         ensure_parent(self._url)
         holder = Holder.local(action="init")
         with self._locked(holder, lock_timeout, DEFAULT_STATEMENT_TIMEOUT, create=True) as conn:
-            message = init_schema(conn)
+            message = init_schema(conn, self.display_url)
             if demo:
                 data = demo_data.load(demo_file or demo_data.DEMO_FILE)
-                writer = Writer(conn, read.read_state(conn, _meta(conn).revision))
+                writer = Writer(conn, read.read_state(conn, _meta(conn, self.display_url).revision))
                 message += f"; demo data: {demo_data.seed(conn, writer, data)}"
         return message
 
@@ -211,11 +211,11 @@ class Store:
             connect(self._get_engine(), self._url) as conn,
             conn.begin(),
         ):
-            return read_meta(conn) is not None
+            return read_meta(conn, self.display_url) is not None
 
 
-def _meta(conn: Connection) -> Meta:
-    meta = read_meta(conn)
+def _meta(conn: Connection, where: str) -> Meta:
+    meta = read_meta(conn, where)
     assert meta is not None  # init_schema just wrote it
     return meta
 
