@@ -23,6 +23,7 @@ from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT, set_timeouts, timeo
 from opconf.store.url import Backend, backend_of, redact
 from opconf.store.write import Writer
 
+MAX_REVISION = 2**31 - 1  # opconf_history.revision is an INTEGER (32 bits on PostgreSQL)
 _ROLLED_BACK = "nothing was written: the transaction was rolled back"
 _READ_HINT = "check the store URL, and that the database is an opconf store"
 
@@ -124,6 +125,8 @@ class Store:
         """
         h = tables.opconf_history.c
         with self._reading() as (conn, _):
+            if not 0 < revision <= MAX_REVISION:  # beyond the column: a driver error
+                return None
             query = select(h.snapshot).where(h.revision == revision)
             text = conn.execute(query).scalar()
         return None if text is None else dict(json.loads(text))

@@ -258,3 +258,14 @@ def test_store_init_on_version_0_is_one_line(
         "error: store schema v0 is not a version opconf knows (v1 is the first)\n"
         f"hint: {DAMAGED}\n",
     )
+
+
+@pytest.mark.parametrize("revision", [0, -1, 2**31, 99999999999999999999, -(2**70)])
+def test_snapshot_of_any_integer(store: Store, holder: Holder, revision: int) -> None:
+    store.init()
+    with store.writer(holder) as writer:
+        writer.record(
+            actor="a", host="h", git_commit=None, plan_digest="d", summary={}, snapshot={}
+        )
+    assert store.snapshot(revision) is None
+    assert store.snapshot(1) == {}
