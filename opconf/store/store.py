@@ -15,7 +15,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from opconf.errors import StoreError
 from opconf.store import demo as demo_data
 from opconf.store import read, tables
-from opconf.store.connect import connect, db_errors, ensure_parent, make_engine, sqlite_file
+from opconf.store.connect import (
+    connect,
+    db_errors,
+    ensure_parent,
+    make_engine,
+    sqlite_file,
+    sqlite_file_exists,
+)
 from opconf.store.lock import lock_postgresql, lock_sqlite, remove_sidecar
 from opconf.store.model import HistoryEntry, Holder, RefData, StoreState
 from opconf.store.schema import INIT_HINT, Meta, check_schema, init_schema, read_meta
@@ -162,7 +169,7 @@ class Store:
 
     def _require_file(self) -> None:
         """Refuse a missing SQLite file rather than create an empty one by connecting."""
-        if self._file is not None and not Path(self._file).is_file():
+        if not sqlite_file_exists(self._url):
             raise StoreError(f"store at {self.display_url} is not initialised", hint=INIT_HINT)
 
     @contextlib.contextmanager
@@ -207,7 +214,7 @@ class Store:
                 raise
 
     def _initialised(self) -> bool:
-        if self._file is not None and not Path(self._file).is_file():
+        if not sqlite_file_exists(self._url):
             return False
         with (
             db_errors(self._url, "reading the store", hint=_READ_HINT),
