@@ -68,12 +68,12 @@ class Store:
 
         Returns a one-line summary. Refuses a store whose schema is newer than this opconf.
         """
+        data = demo_data.load(demo_file or demo_data.DEMO_FILE) if demo else None
         ensure_parent(self._url)
         holder = Holder.local(action="init")
         with self._locked(holder, lock_timeout, DEFAULT_STATEMENT_TIMEOUT, create=True) as conn:
             message = init_schema(conn, self.display_url)
-            if demo:
-                data = demo_data.load(demo_file or demo_data.DEMO_FILE)
+            if data is not None:
                 writer = Writer(conn, read.read_state(conn, _meta(conn, self.display_url).revision))
                 message += f"; demo data: {demo_data.seed(conn, writer, data)}"
         return message

@@ -9,7 +9,7 @@ from store_helpers import DEMO, sql
 
 from opconf import exitcodes
 from opconf.cli import main
-from opconf.errors import StoreError
+from opconf.errors import OpconfError, StoreError
 from opconf.store import Holder, Store, schema
 from opconf.store.demo import DEMO_FILE
 from opconf.store.schema import FIRST_VERSION, MIGRATIONS
@@ -269,3 +269,31 @@ def test_snapshot_of_any_integer(store: Store, holder: Holder, revision: int) ->
         )
     assert store.snapshot(revision) is None
     assert store.snapshot(1) == {}
+
+
+def test_demo_data_is_read_like_every_opconf_yaml_file(store: Store, tmp_path: Path) -> None:
+    """YAML 1.2 with JSON semantics, not PyYAML's YAML 1.1: ``yes`` is a name, not true."""
+    demo = tmp_path / "demo.yaml"
+    demo.write_text(
+        "users:\n  - {login: yes, displayName: 0x10, email: 2024-01-01, active: true}\n"
+        "coverageRoles:\n  - {code: on, name: No, unique: false}\n",
+        encoding="utf-8",
+    )
+    store.init(demo=True, demo_file=demo)
+    refs = store.reference_data()
+    assert refs.users == [
+        {"login": "yes", "displayName": "0x10", "email": "2024-01-01", "active": True}
+    ]
+    assert refs.coverageRoles == [{"code": "on", "name": "No", "unique": False}]
+
+
+def test_demo_data_with_a_duplicate_key_is_a_located_error(store: Store, tmp_path: Path) -> None:
+    demo = tmp_path / "demo.yaml"
+    demo.write_text("users: []\nusers: []\n", encoding="utf-8")
+    with pytest.raises(OpconfError) as caught:
+        store.init(demo=True, demo_file=demo)
+    assert caught.value.message.startswith(f"{demo}:2:1: ")
+    assert "duplicate" in caught.value.message
+    assert caught.value.hint == "the demo data file must be valid opconf YAML"
+    with pytest.raises(StoreError, match="is not initialised"):  # nothing was written
+        store.check_ready()
