@@ -32,6 +32,10 @@ _SECRET_PARAMS = frozenset({"password", "sslpassword"})
 # A query value that is itself a libpq connection string or URL with a password in it.
 _EMBEDDED_SECRET = re.compile(r"password\s*=|://[^/?#]*:[^/?#]*@", re.IGNORECASE)
 _SECRET_QUERY = re.compile(r"([?&](?:password|sslpassword)=)([^&#]*)", re.IGNORECASE)
+# What a driver message may echo of a DSN: ``password=…`` (libpq's key=value form, the value
+# possibly quoted) or a whole URL with its user information.
+_ECHOED_PASSWORD = re.compile(r"((?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s'\"]+)", re.I)
+_ECHOED_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"]+")
 _URL_HINT = "use sqlite:///path/to/store.db or postgresql://user@host/database"
 MASK = "***"
 
@@ -114,10 +118,12 @@ def _query(parsed: URL) -> list[tuple[str, str]]:
 
 
 def scrub(text: str, url: str) -> str:
-    """``text`` with every secret of ``url`` (raw and percent-decoded) replaced by ``***``."""
+    """``text`` with every secret of ``url`` (raw and percent-decoded) replaced by ``***``,
+    and any connection string or URL the driver echoed (a DSN) redacted."""
     for secret in secrets(url):
         text = text.replace(secret, MASK)
-    return text
+    text = _ECHOED_URL.sub(lambda m: redact(m.group()), text)
+    return _ECHOED_PASSWORD.sub(rf"\g<1>{MASK}", text)
 
 
 def backend_of(url: str) -> Backend:

@@ -149,3 +149,15 @@ def test_sqlite_missing_folder_reads_as_not_initialised(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path}/missing/store.db")
     assert _error(store).message == f"store at {store.display_url} is not initialised"
     assert not (tmp_path / "missing").exists()
+
+
+def test_unreachable_server_with_an_unencoded_password(capsys: pytest.CaptureFixture[str]) -> None:
+    port = pg.free_port()
+    url = f"postgresql://app:s3cr/et#?x@127.0.0.1:{port}/crm"
+    capsys.readouterr()
+    assert main(["history", "--store", url]) == exitcodes.STORE
+    assert capsys.readouterr() == (
+        "",
+        f"error: cannot connect to postgresql://app:***@127.0.0.1:{port}/crm: Connection refused\n"
+        "hint: check that the database server is running and the URL's host and port\n",
+    )

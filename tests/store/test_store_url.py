@@ -109,3 +109,16 @@ def test_malformed_url_is_refused_without_its_password() -> None:
 def test_secret_query_values_are_hidden() -> None:
     url = "postgresql://db/crm?dbname=host%3Dh+password%3Dhunter2&sslpassword=k3y"
     assert redact(url) == "postgresql://db/crm?dbname=***&sslpassword=***"
+
+
+def test_scrub_redacts_an_echoed_dsn() -> None:
+    """A driver may echo the connection string it was given: its password never shows."""
+    url = "postgresql://app:other@db/crm"
+    echoed = (
+        "invalid connection string host=db password=s3cr/et user=app;"
+        " password='a b' then postgresql://app:hunter2@db/crm?sslpassword=k3y"
+    )
+    assert scrub(echoed, url) == (
+        "invalid connection string host=db password=*** user=app;"
+        " password=*** then postgresql://app:***@db/crm?sslpassword=***"
+    )
