@@ -54,18 +54,20 @@ def timeout_error(
     """
     orig = getattr(exc, "orig", None) if isinstance(exc, DBAPIError) else None
     state = getattr(orig, "sqlstate", None)
-    if state not in (_LOCK_NOT_AVAILABLE, _QUERY_CANCELED):
-        return None
+    cancelled_by_timeout = state == _QUERY_CANCELED and "statement timeout" in str(orig)
+    if state != _LOCK_NOT_AVAILABLE and not cancelled_by_timeout:
+        return None  # another failure, or a cancel request: reported as it is
     diag = getattr(orig, "diag", None)
     context = str(getattr(diag, "context", None) or "")
     what = _blocker(conn, context)
     waited = f"{seconds:g} s" if seconds > 0 else "the database's timeout"
     if what is None and state == _QUERY_CANCELED:
         return StoreError(
-            f"writing the store failed on {redact(url)}: a statement ran longer than"
-            f" the statement timeout ({waited})",
+            f"writing the store failed on {redact(url)}: a statement did not finish within"
+            f" the statement timeout ({waited}): it ran that long, or waited for a table"
+            " another session holds locked",
             hint="nothing was written: the transaction was rolled back;"
-            " raise --statement-timeout (0: no limit)",
+            " retry, or raise --statement-timeout (0: no limit)",
         )
     return StoreError(
         f"writing the store failed on {redact(url)}: {what or 'a table'} is locked by"

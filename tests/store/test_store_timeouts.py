@@ -80,6 +80,12 @@ def test_a_reference_to_a_locked_row_is_bounded_too(seeded: Store, store_url: st
     assert seeded.read_state() == before
 
 
+UNFINISHED = (
+    "a statement did not finish within the statement timeout (0.2 s): it ran that long,"
+    " or waited for a table another session holds locked"
+)
+
+
 def test_a_long_statement_is_cancelled(seeded: Store) -> None:
     before = seeded.read_state()
     with (
@@ -89,10 +95,24 @@ def test_a_long_statement_is_cancelled(seeded: Store) -> None:
         writer.create("Product", product("bonds"))
         writer._conn.execute(text("SELECT pg_sleep(5)"))  # a statement that runs long
     assert caught.value.message == (
-        f"writing the store failed on {seeded.display_url}: a statement ran longer than the"
-        " statement timeout (0.2 s)"
+        f"writing the store failed on {seeded.display_url}: {UNFINISHED}"
     )
-    assert caught.value.hint == f"{ROLLED_BACK} raise --statement-timeout (0: no limit)"
+    assert caught.value.hint == f"{ROLLED_BACK} retry, or raise --statement-timeout (0: no limit)"
+    assert seeded.read_state() == before
+
+
+def test_a_table_locked_by_the_crm_is_bounded_too(seeded: Store, store_url: str) -> None:
+    """A whole table locked (the CRM's DDL, say): the apply's first read of it gives up."""
+    before = seeded.read_state()
+    with (
+        crm_holds(store_url, "LOCK TABLE product IN ACCESS EXCLUSIVE MODE"),
+        pytest.raises(StoreError) as caught,
+        seeded.writer(HOLDER, statement_timeout=0.2),
+    ):
+        pass
+    assert caught.value.message == (
+        f"writing the store failed on {seeded.display_url}: {UNFINISHED}"
+    )
     assert seeded.read_state() == before
 
 
