@@ -104,6 +104,8 @@ def _hint(why: str) -> str | None:
         return "check the user name and password of the store URL"
     if "does not exist" in lowered and "database" in lowered:
         return "create the database first: opconf creates tables, not databases"
+    if "statement timeout" in lowered or "lock timeout" in lowered:
+        return "another session may hold a table locked (DDL, say): retry when it has finished"
     if any(word in lowered for word in ("refused", "timeout", "timed out", "resolve", "translate")):
         return "check that the database server is running and the URL's host and port"
     if "not a database" in lowered:

@@ -182,6 +182,8 @@ class Store:
             if self.backend == "postgresql":  # every table from one snapshot
                 conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
+                if self.backend == "postgresql":  # a table locked by DDL: never wait for ever
+                    set_timeouts(conn, DEFAULT_STATEMENT_TIMEOUT)
                 yield conn, check_schema(conn, self.display_url)
 
     @contextlib.contextmanager

@@ -13,6 +13,7 @@ from store_helpers import HOLDER, product, template
 from opconf import exitcodes
 from opconf.errors import StoreError
 from opconf.store import Store
+from opconf.store import store as store_module
 from opconf.store.url import driver_url
 
 try:
@@ -131,3 +132,22 @@ def test_apply_fails_in_one_line_exit_65(env: h.Env) -> None:
         " or raise --statement-timeout\n",
     )
     assert env.dump() == before
+
+
+def test_a_read_gives_up_on_a_locked_table(
+    seeded: Store, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Readers (plan, history) are bounded by the default statement timeout too."""
+    monkeypatch.setattr(store_module, "DEFAULT_STATEMENT_TIMEOUT", 0.2)
+    with (
+        crm_holds(store_url, "LOCK TABLE product IN ACCESS EXCLUSIVE MODE"),
+        pytest.raises(StoreError) as caught,
+    ):
+        seeded.read_state()
+    assert caught.value.message == (
+        f"reading the store failed on {seeded.display_url}:"
+        " canceling statement due to statement timeout"
+    )
+    assert caught.value.hint == (
+        "another session may hold a table locked (DDL, say): retry when it has finished"
+    )
