@@ -13,6 +13,7 @@ from opconf.errors import PlanRefused, StalePlanError
 from opconf.plan import row_digest
 from opconf.plan.model import Change, Plan
 from opconf.store.model import Holder, StoreState
+from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT
 
 if TYPE_CHECKING:
     from opconf.store import Store
@@ -71,6 +72,7 @@ def apply_plan(
     lock_timeout: float = 0.0,
     progress: Progress | None = None,
     config: Path | None = None,
+    statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT,
 ) -> ApplyResult:
     """Apply ``plan`` exactly, all or nothing; records a new revision when anything changed.
 
@@ -80,7 +82,7 @@ def apply_plan(
     refuse_unsafe(plan, allow_destructive)
     if not plan.changes:
         return ApplyResult(plan.base.revision, plan.summary(), changed=False)
-    with store.writer(holder, lock_timeout) as writer:
+    with store.writer(holder, lock_timeout, statement_timeout=statement_timeout) as writer:
         check_fresh(plan, writer.state)
         writer.release_product_codes(_moving_codes(plan, writer.state))
         done = 0

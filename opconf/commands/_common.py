@@ -71,6 +71,14 @@ def add_apply_options(p: argparse.ArgumentParser) -> None:
         help="wait this long for another apply to finish (default: 0)",
     )
     p.add_argument("--actor", help="who applies (default: $OPCONF_ACTOR, else the OS user)")
+    p.add_argument(
+        "--statement-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="PostgreSQL: give up when a statement runs, or waits for a row another session"
+        " locked, this long (default: 60; 0: the database's own settings)",
+    )
 
 
 def add_output_options(p: argparse.ArgumentParser, out_help: str) -> None:
@@ -136,6 +144,7 @@ def execute(
         lock_timeout=args.lock_timeout,
         progress=progress,
         config=config,
+        statement_timeout=args.statement_timeout,
     )
     print(f"\n{complete_line(result)}")
     return exitcodes.OK

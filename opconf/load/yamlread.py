@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from opconf.diagnostics import Diagnostic
+from opconf.errors import UsageError
 from opconf.load.builder import MAX_DEPTH, Builder, Fatal
 from opconf.load.scalars import Composer
 
@@ -143,3 +144,14 @@ def read_file(path: Path, display: str) -> FileResult:
     result = read_text(text, display)
     result.sha256 = hashlib.sha256(raw).hexdigest()
     return result
+
+
+def read_mapping(path: Path, hint: str | None = None) -> dict[str, Any]:
+    """A one-document YAML file of opconf's own data (the demo seed) as a mapping; its first
+    problem, located, is a usage error."""
+    result = read_file(path, str(path))
+    if result.diagnostics:
+        d = result.diagnostics[0]
+        raise UsageError(f"{d.file}:{d.line}:{d.column}: {d.message}", hint=hint)
+    data: dict[str, Any] = result.documents[0].data if result.documents else {}
+    return data

@@ -8,7 +8,10 @@ SQLite: pysqlite is told not to manage transactions (``isolation_level = None``)
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -101,6 +104,8 @@ def _hint(why: str) -> str | None:
         return "check the user name and password of the store URL"
     if "does not exist" in lowered and "database" in lowered:
         return "create the database first: opconf creates tables, not databases"
+    if "statement timeout" in lowered or "lock timeout" in lowered:
+        return "another session may hold a table locked (DDL, say): retry when it has finished"
     if any(word in lowered for word in ("refused", "timeout", "timed out", "resolve", "translate")):
         return "check that the database server is running and the URL's host and port"
     if "not a database" in lowered:
@@ -112,8 +117,39 @@ def _hint(why: str) -> str | None:
     return None
 
 
+def sqlite_file_exists(url: str) -> bool:
+    """Whether the SQLite store file exists; a StoreError when its path cannot be a store
+    file (a folder, a name over the file system's limit, a file where a folder should be)."""
+    db = sqlite_file(url)
+    if db is None:
+        return True
+    try:
+        mode = os.stat(db).st_mode
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        code = exc.errno if isinstance(exc, OSError) else None
+        hint = _PATH_HINTS.get(code or 0, "check the store URL's file path")
+        raise StoreError(f"cannot use the store file of {redact(url)}: {why}", hint=hint) from None
+    if stat.S_ISDIR(mode):
+        raise StoreError(
+            f"store URL {redact(url)} names a folder, not a database file",
+            hint="name a file in it, e.g. sqlite:///path/to/folder/store.db",
+        )
+    return True
+
+
+_PATH_HINTS = {
+    errno.ENAMETOOLONG: "shorten the store URL's file path (at most 255 bytes per name)",
+    errno.ENOTDIR: "a folder in the store URL's file path is a file: check the path",
+    errno.EACCES: "check the permissions of the store file and its folders",
+}
+
+
 def ensure_parent(url: str) -> None:
-    """Create the folder of a SQLite store file."""
+    """Create the folder of a SQLite store file (after checking the file's path)."""
+    sqlite_file_exists(url)
     db = sqlite_file(url)
     if db is not None:
         try:

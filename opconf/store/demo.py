@@ -13,11 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import Connection, Table, select
 
 from opconf.canonical import canonical, decimal_text
 from opconf.errors import StoreError
+from opconf.load.yamlread import read_mapping
 from opconf.store import tables as t
 from opconf.store.model import Obj
 from opconf.store.write import Writer
@@ -31,14 +31,9 @@ _OBJECTS = (
 
 
 def load(path: Path) -> Obj:
-    """The demo file as plain data."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise StoreError(f"cannot read demo data {path}: {exc}") from None
-    if not isinstance(data, dict):
-        raise StoreError(f"demo data {path} is not a mapping")
-    return data
+    """The demo file as plain data, read like every YAML file of opconf's (YAML 1.2 with JSON
+    semantics: ``yes`` and ``0x10`` stay strings; duplicate keys are located errors)."""
+    return read_mapping(path, hint="the demo data file must be valid opconf YAML")
 
 
 def seed(conn: Connection, writer: Writer, data: Obj) -> str:

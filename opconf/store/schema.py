@@ -5,12 +5,15 @@ empty store (keeping CRM tables that already exist) or runs the migrations from 
 to ``SCHEMA_VERSION``, in the same transaction. To add a migration: bump ``SCHEMA_VERSION`` in
 tables.py, change the tables there, and register ``MIGRATIONS[old] = function`` that brings a
 store from ``old`` to ``old + 1`` (see docs/store.md).
+
+Bookkeeping changed by hand (no meta row, a version that is not a number or not one opconf
+ever wrote, tables dropped) is refused with one line saying what is wrong, never a crash.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, inspect, select
 
@@ -20,8 +23,10 @@ from opconf.store.tables import SCHEMA_VERSION
 
 # MIGRATIONS[n] upgrades a store from schema version n to n + 1.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+FIRST_VERSION = 1  # the layout the first opconf wrote
 
 INIT_HINT = "run `opconf store init`"
+DAMAGED_HINT = "opconf_meta was changed outside opconf: restore it from a backup (docs/store.md)"
 
 
 class Meta(NamedTuple):
@@ -29,27 +34,43 @@ class Meta(NamedTuple):
     revision: int
 
 
-def read_meta(conn: Connection) -> Meta | None:
-    """The store's schema version and revision; None when opconf never initialised it."""
-    if not inspect(conn).has_table(t.opconf_meta.name):
+def read_meta(conn: Connection, where: str, tables: set[str] | None = None) -> Meta | None:
+    """The store's schema version and revision; None when opconf never initialised it.
+
+    ``tables``: the database's table names, when the caller has them already.
+    """
+    if t.opconf_meta.name not in (table_names(conn) if tables is None else tables):
         return None
     meta = t.opconf_meta.c
-    row = conn.execute(select(meta.schema_version, meta.revision)).first()
-    return None if row is None else Meta(row.schema_version, row.revision)
+    rows = conn.execute(select(meta.schema_version, meta.revision)).all()
+    if len(rows) != 1:
+        count = f"{len(rows)} rows" if rows else "no row"
+        raise StoreError(f"store at {where} has {count} in opconf_meta", hint=DAMAGED_HINT)
+    version, revision = rows[0]
+    for name, value in (("schema_version", version), ("revision", revision)):
+        if not _is_int(value):
+            raise StoreError(
+                f"store at {where} has {name} {value!r} in opconf_meta, not an integer",
+                hint=DAMAGED_HINT,
+            )
+    _refuse_unknown(version)
+    return Meta(version, revision)
 
 
-def init_schema(conn: Connection) -> str:
+def init_schema(conn: Connection, where: str) -> str:
     """Create or upgrade the tables; returns a one-line summary."""
-    meta = read_meta(conn)
+    meta = read_meta(conn, where)
     if meta is None:
         t.metadata.create_all(conn)  # checkfirst: existing CRM tables are kept as they are
-        conn.execute(t.opconf_meta.delete())
         values = {"id": 1, "schema_version": SCHEMA_VERSION, "revision": 0}
         conn.execute(t.opconf_meta.insert().values(values))
         return f"Initialised store schema v{SCHEMA_VERSION}"
     _refuse_newer(meta.schema_version)
     if meta.schema_version == SCHEMA_VERSION:
-        return f"Store schema v{SCHEMA_VERSION} is up to date"
+        missing = missing_tables(table_names(conn))
+        t.metadata.create_all(conn)  # checkfirst: only what is missing
+        done = f"; created the missing tables {', '.join(missing)}" if missing else ""
+        return f"Store schema v{SCHEMA_VERSION} is up to date{done}"
     for version in range(meta.schema_version, SCHEMA_VERSION):
         MIGRATIONS[version](conn)
     conn.execute(t.opconf_meta.update().values(schema_version=SCHEMA_VERSION))
@@ -58,7 +79,8 @@ def init_schema(conn: Connection) -> str:
 
 def check_schema(conn: Connection, where: str) -> Meta:
     """The store's meta row, or a StoreError when this opconf cannot use the store as it is."""
-    meta = read_meta(conn)
+    tables = table_names(conn)
+    meta = read_meta(conn, where, tables)
     if meta is None:
         raise StoreError(f"store at {where} is not initialised", hint=INIT_HINT)
     _refuse_newer(meta.schema_version)
@@ -67,7 +89,35 @@ def check_schema(conn: Connection, where: str) -> Meta:
             f"store schema v{meta.schema_version} is older than this opconf (v{SCHEMA_VERSION})",
             hint="run `opconf store init` to upgrade it",
         )
+    missing = missing_tables(tables)
+    if missing:
+        raise StoreError(
+            f"store at {where} lacks the tables {', '.join(missing)}",
+            hint="run `opconf store init` to create them",
+        )
     return meta
+
+
+def table_names(conn: Connection) -> set[str]:
+    return set(inspect(conn).get_table_names())
+
+
+def missing_tables(present: set[str]) -> list[str]:
+    """The store's tables (opconf's and the CRM's) that are not among ``present``."""
+    return sorted(name for name in t.metadata.tables if name not in present)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _refuse_unknown(version: int) -> None:
+    if version < FIRST_VERSION:
+        raise StoreError(
+            f"store schema v{version} is not a version opconf knows"
+            f" (v{FIRST_VERSION} is the first)",
+            hint=DAMAGED_HINT,
+        )
 
 
 def _refuse_newer(version: int) -> None:

@@ -15,13 +15,22 @@ from sqlalchemy.exc import SQLAlchemyError
 from opconf.errors import StoreError
 from opconf.store import demo as demo_data
 from opconf.store import read, tables
-from opconf.store.connect import connect, db_errors, ensure_parent, make_engine, sqlite_file
+from opconf.store.connect import (
+    connect,
+    db_errors,
+    ensure_parent,
+    make_engine,
+    sqlite_file,
+    sqlite_file_exists,
+)
 from opconf.store.lock import lock_postgresql, lock_sqlite, remove_sidecar
 from opconf.store.model import HistoryEntry, Holder, RefData, StoreState
 from opconf.store.schema import INIT_HINT, Meta, check_schema, init_schema, read_meta
+from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT, set_timeouts, timeout_error
 from opconf.store.url import Backend, backend_of, redact
 from opconf.store.write import Writer
 
+MAX_REVISION = 2**31 - 1  # opconf_history.revision is an INTEGER (32 bits on PostgreSQL)
 _ROLLED_BACK = "nothing was written: the transaction was rolled back"
 _READ_HINT = "check the store URL, and that the database is an opconf store"
 
@@ -59,12 +68,13 @@ class Store:
 
         Returns a one-line summary. Refuses a store whose schema is newer than this opconf.
         """
+        data = demo_data.load(demo_file or demo_data.DEMO_FILE) if demo else None
         ensure_parent(self._url)
-        with self._locked(Holder.local(action="init"), lock_timeout, create=True) as conn:
-            message = init_schema(conn)
-            if demo:
-                data = demo_data.load(demo_file or demo_data.DEMO_FILE)
-                writer = Writer(conn, read.read_state(conn, _meta(conn).revision))
+        holder = Holder.local(action="init")
+        with self._locked(holder, lock_timeout, DEFAULT_STATEMENT_TIMEOUT, create=True) as conn:
+            message = init_schema(conn, self.display_url)
+            if data is not None:
+                writer = Writer(conn, read.read_state(conn, _meta(conn, self.display_url).revision))
                 message += f"; demo data: {demo_data.seed(conn, writer, data)}"
         return message
 
@@ -122,6 +132,8 @@ class Store:
         """
         h = tables.opconf_history.c
         with self._reading() as (conn, _):
+            if not 0 < revision <= MAX_REVISION:  # beyond the column: a driver error
+                return None
             query = select(h.snapshot).where(h.revision == revision)
             text = conn.execute(query).scalar()
         return None if text is None else dict(json.loads(text))
@@ -129,14 +141,22 @@ class Store:
     # --- writing --------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def writer(self, holder: Holder, lock_timeout: float = 0.0) -> Iterator[Writer]:
+    def writer(
+        self,
+        holder: Holder,
+        lock_timeout: float = 0.0,
+        *,
+        statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT,
+    ) -> Iterator[Writer]:
         """One transaction holding the store's exclusive write lock.
 
         Waits up to ``lock_timeout`` seconds for the lock, then raises ``LockError`` naming
-        the holder. Commits when the block ends normally; any exception rolls everything
-        back (a database error becomes a ``StoreError``).
+        the holder. On PostgreSQL no statement runs, or waits for a row another session
+        holds, longer than ``statement_timeout`` seconds (0: the database's own settings).
+        Commits when the block ends normally; any exception rolls everything back (a
+        database error becomes a ``StoreError``).
         """
-        with self._locked(holder, lock_timeout) as conn:
+        with self._locked(holder, lock_timeout, statement_timeout) as conn:
             meta = check_schema(conn, self.display_url)
             yield Writer(conn, read.read_state(conn, meta.revision))
 
@@ -149,7 +169,7 @@ class Store:
 
     def _require_file(self) -> None:
         """Refuse a missing SQLite file rather than create an empty one by connecting."""
-        if self._file is not None and not Path(self._file).is_file():
+        if not sqlite_file_exists(self._url):
             raise StoreError(f"store at {self.display_url} is not initialised", hint=INIT_HINT)
 
     @contextlib.contextmanager
@@ -162,10 +182,14 @@ class Store:
             if self.backend == "postgresql":  # every table from one snapshot
                 conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
+                if self.backend == "postgresql":  # a table locked by DDL: never wait for ever
+                    set_timeouts(conn, DEFAULT_STATEMENT_TIMEOUT)
                 yield conn, check_schema(conn, self.display_url)
 
     @contextlib.contextmanager
-    def _locked(self, holder: Holder, timeout: float, create: bool = False) -> Iterator[Connection]:
+    def _locked(
+        self, holder: Holder, timeout: float, statement_timeout: float, create: bool = False
+    ) -> Iterator[Connection]:
         if not create:
             self._require_file()
         with (
@@ -176,30 +200,34 @@ class Store:
                 lock_sqlite(conn, holder, timeout, self._file)
             else:
                 conn.begin()
+                set_timeouts(conn, statement_timeout)
                 lock_postgresql(conn, holder, timeout)
             try:
                 yield conn
                 remove_sidecar(self._file)  # while the lock is still held
                 conn.commit()
-            except BaseException:
+            except BaseException as exc:
                 remove_sidecar(self._file)
                 with contextlib.suppress(SQLAlchemyError):  # a lost connection is rolled back
                     conn.rollback()
+                blocked = timeout_error(exc, conn, self._url, statement_timeout)
+                if blocked is not None:
+                    raise blocked from None
                 raise
 
     def _initialised(self) -> bool:
-        if self._file is not None and not Path(self._file).is_file():
+        if not sqlite_file_exists(self._url):
             return False
         with (
             db_errors(self._url, "reading the store", hint=_READ_HINT),
             connect(self._get_engine(), self._url) as conn,
             conn.begin(),
         ):
-            return read_meta(conn) is not None
+            return read_meta(conn, self.display_url) is not None
 
 
-def _meta(conn: Connection) -> Meta:
-    meta = read_meta(conn)
+def _meta(conn: Connection, where: str) -> Meta:
+    meta = read_meta(conn, where)
     assert meta is not None  # init_schema just wrote it
     return meta
 

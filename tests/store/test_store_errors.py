@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from store_helpers import HOLDER, product
 
+from opconf import exitcodes
+from opconf.cli import main
 from opconf.errors import StoreError
 from opconf.store import Store
 
@@ -90,3 +93,71 @@ def _terminate_appliers(cluster: pg.Cluster) -> None:
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE application_name LIKE 'opconf apply %'"
         )
+
+
+# --- SQLite paths that cannot hold a store: one line each, for every command -----------------
+
+LONG = "x" * 300
+PRODUCT = "apiVersion: opconf/v1\nkind: Product\nkey: checking\nname: Checking\ntype: deposit\n"
+PATH_CASES = {
+    "a name over 255 bytes": (
+        f"{LONG}.db",
+        "cannot use the store file of {url}: File name too long",
+        "shorten the store URL's file path (at most 255 bytes per name)",
+    ),
+    "into a folder whose name is too long": (
+        f"{LONG}/store.db",
+        "cannot use the store file of {url}: File name too long",
+        "shorten the store URL's file path (at most 255 bytes per name)",
+    ),
+    "a folder": (
+        "folder",
+        "store URL {url} names a folder, not a database file",
+        "name a file in it, e.g. sqlite:///path/to/folder/store.db",
+    ),
+    "under a file": (
+        "file/store.db",
+        "cannot use the store file of {url}: Not a directory",
+        "a folder in the store URL's file path is a file: check the path",
+    ),
+}
+
+
+@pytest.mark.parametrize("command", [["store", "init"], ["history"], ["plan"]])
+@pytest.mark.parametrize("case", PATH_CASES)
+def test_sqlite_path_that_cannot_be_a_store(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    case: str,
+) -> None:
+    path, message, hint = PATH_CASES[case]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "p.yaml").write_text(PRODUCT, encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "file").write_text("")
+    url = f"sqlite:///{tmp_path}/{path}"
+    capsys.readouterr()
+    assert main([*command, "--store", url]) == exitcodes.STORE
+    assert capsys.readouterr() == ("", f"error: {message.format(url=url)}\nhint: {hint}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config", "file", "folder"]
+
+
+def test_sqlite_missing_folder_reads_as_not_initialised(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path}/missing/store.db")
+    assert _error(store).message == f"store at {store.display_url} is not initialised"
+    assert not (tmp_path / "missing").exists()
+
+
+def test_unreachable_server_with_an_unencoded_password(capsys: pytest.CaptureFixture[str]) -> None:
+    port = pg.free_port()
+    url = f"postgresql://app:s3cr/et#?x@127.0.0.1:{port}/crm"
+    capsys.readouterr()
+    assert main(["history", "--store", url]) == exitcodes.STORE
+    assert capsys.readouterr() == (
+        "",
+        f"error: cannot connect to postgresql://app:***@127.0.0.1:{port}/crm: Connection refused\n"
+        "hint: check that the database server is running and the URL's host and port\n",
+    )

@@ -7,9 +7,12 @@ from pathlib import Path
 import pytest
 from store_helpers import DEMO, sql
 
-from opconf.errors import StoreError
-from opconf.store import Holder, Store
+from opconf import exitcodes
+from opconf.cli import main
+from opconf.errors import OpconfError, StoreError
+from opconf.store import Holder, Store, schema
 from opconf.store.demo import DEMO_FILE
+from opconf.store.schema import FIRST_VERSION, MIGRATIONS
 from opconf.store.tables import SCHEMA_VERSION
 
 
@@ -37,11 +40,22 @@ def test_newer_schema_is_refused(store: Store, store_url: str) -> None:
         assert (caught.value.message, caught.value.hint) == (message, "upgrade opconf")
 
 
-def test_older_schema_needs_init(store: Store, store_url: str) -> None:
+def test_older_schema_needs_init(
+    store: Store, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As if this opconf wrote v2: a v1 store is refused until init runs the migration."""
     store.init()
-    sql(store_url, "UPDATE opconf_meta SET schema_version = 0")
-    with pytest.raises(StoreError, match=r"store schema v0 is older than this opconf \(v1\)"):
+    migrated: list[int] = []
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(schema.MIGRATIONS, 1, lambda conn: migrated.append(1))
+    with pytest.raises(StoreError) as caught:
         store.check_ready()
+    assert caught.value.message == "store schema v1 is older than this opconf (v2)"
+    assert caught.value.hint == "run `opconf store init` to upgrade it"
+    assert store.init() == "Upgraded store schema v1 to v2"
+    assert migrated == [1]
+    store.check_ready()
+    assert sql(store_url, "SELECT schema_version FROM opconf_meta") == [(2,)]
 
 
 def test_uninitialised_store_is_refused(store: Store) -> None:
@@ -146,3 +160,140 @@ def test_in_memory_sqlite_store(holder: Holder) -> None:
         assert ("Product", "savings") in writer.state.objects
     assert store.read_state().users["alice"] is True
     store.close()
+
+
+# --- bookkeeping changed outside opconf: one line each, never a crash -------------------------
+
+DAMAGED = "opconf_meta was changed outside opconf: restore it from a backup (docs/store.md)"
+
+
+def _damage(url: str, *statements: str) -> None:
+    for statement in statements:
+        sql(url, statement)
+
+
+def _refused_everywhere(store: Store, message: str, hint: str = DAMAGED) -> None:
+    for call in (store.init, store.check_ready, store.read_state, store.history):
+        with pytest.raises(StoreError) as caught:
+            call()
+        assert (caught.value.message, caught.value.hint) == (message, hint), call
+
+
+@pytest.mark.parametrize("version", [0, -3])
+def test_a_version_opconf_never_wrote(store: Store, store_url: str, version: int) -> None:
+    store.init()
+    _damage(store_url, f"UPDATE opconf_meta SET schema_version = {version}")
+    _refused_everywhere(
+        store, f"store schema v{version} is not a version opconf knows (v1 is the first)"
+    )
+
+
+def test_no_meta_row(store: Store, store_url: str, holder: Holder) -> None:
+    store.init()
+    with store.writer(holder) as writer:
+        writer.record(
+            actor="a", host="h", git_commit=None, plan_digest="d", summary={}, snapshot={}
+        )
+    _damage(store_url, "DELETE FROM opconf_meta")
+    # Initialising again would restart the revisions at 0 under a history that has revision 1.
+    _refused_everywhere(store, f"store at {store.display_url} has no row in opconf_meta")
+
+
+@pytest.mark.parametrize(("column", "value"), [("schema_version", "'abc'"), ("revision", "'x1'")])
+def test_a_value_that_is_not_an_integer(
+    store: Store, store_url: str, column: str, value: str
+) -> None:
+    store.init()
+    if store.backend == "postgresql":  # its INTEGER column cannot hold it: make it TEXT
+        _damage(store_url, f"ALTER TABLE opconf_meta ALTER COLUMN {column} TYPE TEXT")
+    _damage(store_url, f"UPDATE opconf_meta SET {column} = {value}")
+    shown = value.strip("'")
+    _refused_everywhere(
+        store, f"store at {store.display_url} has {column} '{shown}' in opconf_meta, not an integer"
+    )
+
+
+def test_a_meta_table_that_is_not_opconfs(store: Store, store_url: str) -> None:
+    store.init()
+    _damage(store_url, "DROP TABLE opconf_meta", "CREATE TABLE opconf_meta (id INTEGER)")
+    for call in (store.init, store.check_ready):
+        with pytest.raises(StoreError) as caught:
+            call()
+        assert "\n" not in caught.value.message
+        assert caught.value.message.endswith("opconf_meta.schema_version does not exist") or (
+            caught.value.message.endswith("no such column: opconf_meta.schema_version")
+        )
+
+
+def test_a_dropped_table_is_named_and_init_recreates_it(store: Store, store_url: str) -> None:
+    store.init()
+    _damage(store_url, "DROP TABLE opconf_history")
+    message = f"store at {store.display_url} lacks the tables opconf_history"
+    for call in (store.check_ready, store.history):
+        with pytest.raises(StoreError) as caught:
+            call()
+        assert (caught.value.message, caught.value.hint) == (
+            message,
+            "run `opconf store init` to create them",
+        )
+    assert store.init() == (
+        "Store schema v1 is up to date; created the missing tables opconf_history"
+    )
+    assert store.history() == []
+
+
+def test_every_version_before_this_one_has_a_migration() -> None:
+    assert sorted(MIGRATIONS) == list(range(FIRST_VERSION, SCHEMA_VERSION))
+
+
+def test_store_init_on_version_0_is_one_line(
+    store: Store, store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store.init()
+    _damage(store_url, "UPDATE opconf_meta SET schema_version = 0")
+    capsys.readouterr()
+    assert main(["store", "init", "--store", store_url]) == exitcodes.STORE
+    assert capsys.readouterr() == (
+        "",
+        "error: store schema v0 is not a version opconf knows (v1 is the first)\n"
+        f"hint: {DAMAGED}\n",
+    )
+
+
+@pytest.mark.parametrize("revision", [0, -1, 2**31, 99999999999999999999, -(2**70)])
+def test_snapshot_of_any_integer(store: Store, holder: Holder, revision: int) -> None:
+    store.init()
+    with store.writer(holder) as writer:
+        writer.record(
+            actor="a", host="h", git_commit=None, plan_digest="d", summary={}, snapshot={}
+        )
+    assert store.snapshot(revision) is None
+    assert store.snapshot(1) == {}
+
+
+def test_demo_data_is_read_like_every_opconf_yaml_file(store: Store, tmp_path: Path) -> None:
+    """YAML 1.2 with JSON semantics, not PyYAML's YAML 1.1: ``yes`` is a name, not true."""
+    demo = tmp_path / "demo.yaml"
+    demo.write_text(
+        "users:\n  - {login: yes, displayName: 0x10, email: 2024-01-01, active: true}\n"
+        "coverageRoles:\n  - {code: on, name: No, unique: false}\n",
+        encoding="utf-8",
+    )
+    store.init(demo=True, demo_file=demo)
+    refs = store.reference_data()
+    assert refs.users == [
+        {"login": "yes", "displayName": "0x10", "email": "2024-01-01", "active": True}
+    ]
+    assert refs.coverageRoles == [{"code": "on", "name": "No", "unique": False}]
+
+
+def test_demo_data_with_a_duplicate_key_is_a_located_error(store: Store, tmp_path: Path) -> None:
+    demo = tmp_path / "demo.yaml"
+    demo.write_text("users: []\nusers: []\n", encoding="utf-8")
+    with pytest.raises(OpconfError) as caught:
+        store.init(demo=True, demo_file=demo)
+    assert caught.value.message.startswith(f"{demo}:2:1: ")
+    assert "duplicate" in caught.value.message
+    assert caught.value.hint == "the demo data file must be valid opconf YAML"
+    with pytest.raises(StoreError, match="is not initialised"):  # nothing was written
+        store.check_ready()
