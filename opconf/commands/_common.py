@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,18 @@ PAST = {
     "adopt": "adopted",
     "release": "released",
 }
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds, at least 0 (``nan`` or ``inf`` would
+    make a lock wait loop forever)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds (finite, >= 0)")
+    return value
 
 
 def add_store_options(p: argparse.ArgumentParser) -> None:

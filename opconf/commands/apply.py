@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from opconf import exitcodes
-from opconf.commands._common import PAST, add_store_options, confirm, interactive, open_store
+from opconf.commands._common import (
+    PAST,
+    add_store_options,
+    confirm,
+    interactive,
+    open_store,
+    seconds,
+)
+
+MAX_PLAN_BYTES = 1024 * 1024 * 1024  # far above any real plan; bounds a runaway file
 
 if TYPE_CHECKING:
     from opconf.apply import ApplyResult
@@ -32,7 +43,7 @@ def add_apply_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--lock-timeout",
-        type=float,
+        type=seconds,
         default=0.0,
         metavar="SECONDS",
         help="wait this long for another apply to finish (default: 0)",
@@ -44,13 +55,14 @@ def load_plan(path: Path) -> Plan:
     import json
 
     from opconf.errors import UsageError
+    from opconf.fsio import read_bytes
     from opconf.plan.model import FORMAT_VERSION, Plan
 
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"plan file {path} does not exist") from None
-    except (OSError, ValueError) as exc:
+    if not os.path.lexists(path):
+        raise UsageError(f"plan file {path} does not exist")
+    try:  # a regular file within the cap, or a FileError
+        data = json.loads(read_bytes(path, MAX_PLAN_BYTES))
+    except ValueError as exc:
         raise UsageError(f"cannot read plan file {path}: {exc}") from None
     if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
         raise UsageError(
@@ -125,16 +137,32 @@ def execute(store: Store, plan: Plan, args: argparse.Namespace, ask: bool) -> in
         holder=Holder.local(args.actor),
         allow_destructive=args.allow_destructive,
         lock_timeout=args.lock_timeout,
-        progress=_progress if sys.stderr.isatty() else None,
+        progress=_progress(sys.stderr),
     )
     print(f"\n{complete_line(result)}")
     return exitcodes.OK
 
 
-def _progress(done: int, total: int, change: Change) -> None:
-    end = "\n" if done == total else ""
-    sys.stderr.write(f"\r\033[K[{done}/{total}] {change.action} {change.kind} {change.key}{end}")
-    sys.stderr.flush()
+def _progress(stream: TextIO) -> Callable[[int, int, Change], None] | None:
+    """One self-overwriting status line on a terminal; none when ``stream`` is not one.
+
+    With ``NO_COLOR`` set or ``TERM=dumb`` it holds no escape sequence: spaces clear the rest.
+    """
+    if not stream.isatty():
+        return None
+    plain = bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
+    width = 0
+
+    def show(done: int, total: int, change: Change) -> None:
+        nonlocal width
+        text = f"[{done}/{total}] {change.action} {change.kind} {change.key}"
+        erase, pad = ("", " " * max(0, width - len(text))) if plain else ("\033[K", "")
+        width = len(text)
+        end = "\n" if done == total else ""
+        stream.write(f"\r{erase}{text}{pad}{end}")
+        stream.flush()
+
+    return show
 
 
 def complete_line(result: ApplyResult) -> str:
