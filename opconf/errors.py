@@ -67,6 +67,7 @@ _HINTS = {
     errno.EISDIR: "the path is a folder: name a file",
     errno.ENAMETOOLONG: "a component of the path is longer than the file system allows",
     errno.ELOOP: "the path runs through a loop of symbolic links",
+    errno.EEXIST: "something else of that name is in the way",
     errno.ENOSPC: "free some disk space",
     errno.EDQUOT: "free some disk space (quota exceeded)",
 }

@@ -6,6 +6,7 @@ Validation reads it from the committed snapshot ``opconf.refs.yaml`` (offline, f
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ class References:
 
 def load_references(path: Path) -> References | None:
     """The snapshot at ``path``, or None when there is none."""
-    if not path.is_file():
+    if not os.path.lexists(path):  # anything else there is read, or refused, as a file
         return None
     from opconf.load.yamlread import read_mapping
 
