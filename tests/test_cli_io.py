@@ -8,8 +8,6 @@ The tests run as root, so permissions do not stop a write: a path below a regula
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -143,17 +141,10 @@ def test_validate_reads_no_fifo_and_no_device(tmp_path: Path) -> None:
     (config / "ok.yaml").write_text(
         "apiVersion: opconf/v1\nkind: Product\nkey: ok\nname: OK\ntype: deposit\n"
     )
-    process = subprocess.run(
-        [sys.executable, "-m", "opconf", "validate"],
-        cwd=tmp_path,
-        env=h.subprocess_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert (process.returncode, process.stderr) == (exitcodes.PROBLEMS, "")
-    assert process.stdout.splitlines()[:2] == [
+    process = h.opconf_process(tmp_path, "validate")
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, err) == (exitcodes.PROBLEMS, "")
+    assert out.splitlines()[:2] == [
         "config/pipe.yaml:1:1: error OPC000 cannot read file: not a regular file (a named pipe)",
         "config/zero.yaml:1:1: error OPC000 cannot read file: not a regular file "
         "(a character device)",

@@ -14,8 +14,6 @@ import io
 import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -238,13 +236,6 @@ def test_mutated_documents_are_diagnosed(repo: Path, content: tuple[str, bytes])
 def test_mutated_documents_through_the_real_process(repo: Path, content: tuple[str, bytes]) -> None:
     _configure(repo, *content)
     for command in (("validate",), ("fmt", "--check")):
-        process = subprocess.run(
-            [sys.executable, "-m", "opconf", *command],
-            cwd=repo,
-            env=h.subprocess_env(),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        _check(command, process.returncode, process.stdout, process.stderr)
+        process = h.opconf_process(repo, *command)
+        out, err = process.communicate(timeout=60)
+        _check(command, process.returncode, out, err)
