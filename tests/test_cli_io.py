@@ -151,6 +151,23 @@ def test_validate_reads_no_fifo_and_no_device(tmp_path: Path) -> None:
     ]
 
 
+def test_fmt_reads_no_fifo_and_no_device(tmp_path: Path) -> None:
+    (tmp_path / "config").mkdir()
+    os.mkfifo(tmp_path / "config" / "pipe.yaml")
+    (tmp_path / "config" / "zero.yaml").symlink_to("/dev/zero")
+    process = h.opconf_process(tmp_path, "fmt", "--check")
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, out) == (
+        exitcodes.PROBLEMS,
+        "0 files already formatted, 2 files could not be formatted\n",
+    )
+    assert err == (
+        "config/pipe.yaml:1:1: cannot format: cannot read: not a regular file (a named pipe)\n"
+        "config/zero.yaml:1:1: cannot format: cannot read: not a regular file "
+        "(a character device)\n"
+    )
+
+
 def test_saved_plan_that_is_not_a_regular_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
