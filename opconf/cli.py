@@ -8,17 +8,18 @@ that exits.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import importlib
 import logging
 import os
 import sys
 import traceback
-from collections.abc import Sequence
-from typing import NoReturn
+from collections.abc import Iterator, Sequence
+from typing import Any, NoReturn, TextIO, cast
 
 from opconf import __version__, exitcodes
-from opconf.errors import InvalidFileError, OpconfError
+from opconf.errors import InvalidFileError, OpconfError, file_error
 from opconf.visible import visible
 
 COMMANDS = (
@@ -82,9 +83,77 @@ def entry() -> int:
     return main()
 
 
+class _Guarded:
+    """A standard stream whose reader may go away (``| head``, ``| true``).
+
+    The first broken pipe sends the rest of the output to /dev/null, so the command still
+    finishes its work (an apply still applies) and keeps its real exit code: only the output
+    is lost. Everything but writing is the wrapped stream's.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            self._divert()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            self._divert()
+
+    def _divert(self) -> None:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stream.fileno())
+            os.close(devnull)
+            self.stream.flush()  # what the pipe refused now goes to /dev/null
+        except (OSError, ValueError):
+            pass  # no file descriptor (an in-memory stream): later writes land here again
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def _guarded_output() -> Iterator[None]:
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (cast(TextIO, _Guarded(s)) for s in saved)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = saved
+
+
+def _print_error(exc: OpconfError, show_traceback: bool) -> int:
+    if show_traceback:
+        traceback.print_exception(exc)
+    if isinstance(exc, InvalidFileError):
+        from opconf.report.text import line
+
+        for d in exc.diagnostics:
+            print(line(d), file=sys.stderr)
+    print(f"error: {visible(exc.message)}", file=sys.stderr)  # messages carry user data
+    if exc.hint:
+        print(f"hint: {exc.hint}", file=sys.stderr)
+    return exc.exit_code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    with _guarded_output():
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     root = logging.getLogger()
     if not args.traceback and not root.handlers:
         # Database drivers log their own view of a failure (a lost connection, a pool reset)
@@ -94,24 +163,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args)
         return code
     except OpconfError as exc:
-        if args.traceback:
-            traceback.print_exception(exc)
-        if isinstance(exc, InvalidFileError):
-            from opconf.report.text import line
-
-            for d in exc.diagnostics:
-                print(line(d), file=sys.stderr)
-        print(f"error: {visible(exc.message)}", file=sys.stderr)  # messages carry user data
-        if exc.hint:
-            print(f"hint: {exc.hint}", file=sys.stderr)
-        return exc.exit_code
+        return _print_error(exc, args.traceback)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        # Output piped into `head` and the like: not an error worth a traceback.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return exitcodes.OK
+    except OSError as exc:
+        # The operating system refused something (a path too long, a full disk) where no
+        # command expected it: still the user's environment, not a bug in opconf.
+        return _print_error(file_error(exc), args.traceback)
     except Exception as exc:
         return _report_bug(exc)

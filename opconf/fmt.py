@@ -17,8 +17,9 @@ from typing import Any, get_args
 from pydantic import BaseModel
 from ruamel.yaml.comments import CommentedMap
 
+from opconf.fsio import ReadError, read_bytes
 from opconf.load.discover import discover, display_names
-from opconf.load.yamlread import read_text
+from opconf.load.yamlread import MAX_FILE_BYTES, read_text
 from opconf.models import MODELS
 from opconf.yamledit import CannotFormat, rewrite
 
@@ -97,9 +98,9 @@ def unified_diff(old: str, new: str, name: str) -> str:
 
 def _read(path: Path) -> str:
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CannotFormat(1, 1, f"cannot read: {exc.strerror or exc}") from None
+        data = read_bytes(path, MAX_FILE_BYTES)
+    except ReadError as exc:
+        raise CannotFormat(1, 1, f"cannot read: {exc.reason}") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

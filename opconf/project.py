@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from opconf.diagnostics import Diagnostic, did_you_mean, plural
 from opconf.errors import InvalidFileError, UsageError
+from opconf.fsio import exists
 from opconf.kinds import PROJECT_SCHEMA
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def inspect_project(path: str | None = None) -> tuple[Project, tuple[Diagnostic,
     """The project and every problem of its file. A field with a problem keeps its default,
     so ``validate`` can report the problems and still check the documents."""
     file = Path(path) if path else Path(PROJECT_FILE)
-    if not file.is_file():
+    if not exists(file):  # anything else there is read, or refused, as a file
         if path:
             raise UsageError(f"project file {path} not found")
         root = Path.cwd()

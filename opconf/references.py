@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from opconf.diagnostics import Diagnostic
+from opconf.fsio import exists
 from opconf.kinds import REFS_SCHEMA
 
 
@@ -27,7 +28,7 @@ def inspect_references(path: Path) -> tuple[References | None, tuple[Diagnostic,
     None when there is no snapshot, or when it has errors: a value whose meaning is unknown
     (``active: "false"``) must not silently pass or fail a reference check.
     """
-    if not path.is_file():
+    if not exists(path):  # anything else there is read, or refused, as a file
         return None, ()
     from opconf.filecheck import check_file
 

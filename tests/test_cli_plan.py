@@ -98,7 +98,8 @@ def test_show_refuses_what_is_not_a_plan(env: h.Env) -> None:
     missing = env.run("show", "nowhere.json")
     assert (missing.code, missing.err) == (
         exitcodes.USAGE,
-        "error: plan file nowhere.json does not exist\n",
+        "error: plan file nowhere.json does not exist\n"
+        "hint: save a plan with `opconf plan --out FILE`\n",
     )
     (env.root / "other.json").write_text('{"format_version": "0.1"}', encoding="utf-8")
     other = env.run("show", "other.json")

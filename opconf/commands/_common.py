@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from opconf import exitcodes
 from opconf.project import Project, load_project, resolve_store
 
 if TYPE_CHECKING:
     from opconf.apply import ApplyResult, Progress
-    from opconf.plan.model import Plan
+    from opconf.plan.model import Change, Plan
     from opconf.store import Store
     from opconf.validate import ValidationResult
 
@@ -28,6 +30,18 @@ PAST = {
     "adopt": "adopted",
     "release": "released",
 }
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds, at least 0 (``nan`` or ``inf`` would
+    make a lock wait loop forever)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds (finite, >= 0)")
+    return value
 
 
 def add_store_options(p: argparse.ArgumentParser) -> None:
@@ -65,7 +79,7 @@ def add_apply_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--lock-timeout",
-        type=float,
+        type=seconds,
         default=0.0,
         metavar="SECONDS",
         help="wait this long for another apply to finish (default: 0)",
@@ -73,7 +87,7 @@ def add_apply_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--actor", help="who applies (default: $OPCONF_ACTOR, else the OS user)")
     p.add_argument(
         "--statement-timeout",
-        type=float,
+        type=seconds,
         default=60.0,
         metavar="SECONDS",
         help="PostgreSQL: give up when a statement runs, or waits for a row another session"
@@ -153,3 +167,25 @@ def execute(
 def complete_line(result: ApplyResult) -> str:
     parts = [f"{n} {PAST[action]}" for action, n in result.summary.items() if n]
     return f"Apply complete: {', '.join(parts) or 'nothing changed'} (revision {result.revision})."
+
+
+def progress_line(stream: TextIO) -> Progress | None:
+    """One self-overwriting status line on a terminal; none when ``stream`` is not one.
+
+    With ``NO_COLOR`` set or ``TERM=dumb`` it holds no escape sequence: spaces clear the rest.
+    """
+    if not stream.isatty():
+        return None
+    plain = bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
+    width = 0
+
+    def show(done: int, total: int, change: Change) -> None:
+        nonlocal width
+        text = f"[{done}/{total}] {change.action} {change.kind} {change.key}"
+        erase, pad = ("", " " * max(0, width - len(text))) if plain else ("\033[K", "")
+        width = len(text)
+        end = "\n" if done == total else ""
+        stream.write(f"\r{erase}{text}{pad}{end}")
+        stream.flush()
+
+    return show

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from opconf import exitcodes
 from opconf.commands._common import (
@@ -14,10 +13,8 @@ from opconf.commands._common import (
     execute,
     open_store,
     print_invalid,
+    progress_line,
 )
-
-if TYPE_CHECKING:
-    from opconf.plan.model import Change
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from opconf.workflow import plan_config, validate_config
 
     project, store = open_store(args)
-    progress = _progress if sys.stderr.isatty() else None
+    progress = progress_line(sys.stderr)
     if args.planfile:
         plan = saved.load(args.planfile)
         saved.check_origin(plan, store.display_url)
@@ -52,9 +49,3 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(render(plan, "text"))
     ask = not args.auto_approve
     return execute(store, plan, args, ask=ask, config=project.config, progress=progress)
-
-
-def _progress(done: int, total: int, change: Change) -> None:
-    end = "\n" if done == total else ""
-    sys.stderr.write(f"\r\033[K[{done}/{total}] {change.action} {change.kind} {change.key}{end}")
-    sys.stderr.flush()

@@ -9,6 +9,7 @@ from typing import Any
 
 from opconf import exitcodes
 from opconf.commands._common import add_store_options, open_store
+from opconf.fsio import write_text
 
 HEADER = "# CRM reference data snapshot, written by `opconf refs pull`. Do not edit by hand.\n"
 
@@ -58,7 +59,7 @@ def run_pull(args: argparse.Namespace) -> int:
     refs = store.reference_data()
     out = args.out or project.refs_file
     text = render(refs.as_dict())
-    out.write_text(text, "utf-8")
+    write_text(out, text)
     counts = {k: len(v) for k, v in refs.as_dict().items()}
     print(
         f"Wrote {out}: {counts['users']} users, {counts['coverageRoles']} coverage roles, "

@@ -6,6 +6,7 @@ With ``--out FILE`` the plan is saved for review instead (``opconf apply FILE`` 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from opconf import exitcodes
 from opconf.commands._common import (
@@ -14,6 +15,7 @@ from opconf.commands._common import (
     add_store_options,
     execute,
     open_store,
+    progress_line,
     show_plan,
 )
 
@@ -44,4 +46,6 @@ def run(args: argparse.Namespace) -> int:
     show_plan(plan, args.format, args.out)
     if args.out:
         return exitcodes.PROBLEMS if plan.errors else exitcodes.OK
-    return execute(store, plan, args, ask=not args.auto_approve, config=project.config)
+    ask = not args.auto_approve
+    progress = progress_line(sys.stderr)
+    return execute(store, plan, args, ask=ask, config=project.config, progress=progress)

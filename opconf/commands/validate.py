@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from opconf import exitcodes
+from opconf.fsio import exists
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
 
     # The project file and the snapshot are reported like documents (CI annotates them too).
     project, problems = inspect_project(args.project)
-    if args.refs and not args.refs.is_file():
+    if args.refs and not exists(args.refs):
         raise UsageError(f"reference data file {args.refs} does not exist")
     refs, refs_problems = inspect_references(args.refs or project.refs_file)
     paths = args.paths or [project.config]

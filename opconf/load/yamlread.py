@@ -26,10 +26,11 @@ import yaml
 
 from opconf.diagnostics import Diagnostic
 from opconf.errors import UsageError
+from opconf.fsio import MIB, ReadError, TooLarge, read_bytes
 from opconf.load.builder import MAX_DEPTH, Builder, Fatal
 from opconf.load.scalars import Composer
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = 5 * MIB
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,17 +128,16 @@ def read_text(text: str, display: str) -> FileResult:
 
 
 def read_file(path: Path, display: str) -> FileResult:
-    """Read one file: size cap, UTF-8, then :func:`read_text`."""
+    """Read one file (a regular file within the size cap), then :func:`read_text`."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            mib = MAX_FILE_BYTES // (1024 * 1024)
-            return _fatal(
-                display, "OPC006", f"file is {size / 1048576:.1f} MiB, over the {mib} MiB cap"
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        return _fatal(display, "OPC000", f"cannot read file: {exc.strerror}")
+        raw = read_bytes(path, MAX_FILE_BYTES)
+    except TooLarge as exc:
+        mib = MAX_FILE_BYTES // MIB
+        return _fatal(
+            display, "OPC006", f"file is {exc.size / MIB:.1f} MiB, over the {mib} MiB cap"
+        )
+    except ReadError as exc:
+        return _fatal(display, "OPC000", f"cannot read file: {exc.reason}")
     text = _decode(raw, display)
     if isinstance(text, FileResult):
         return text
@@ -147,9 +147,13 @@ def read_file(path: Path, display: str) -> FileResult:
 
 
 def read_mapping(path: Path, hint: str | None = None) -> dict[str, Any]:
-    """A one-document YAML file of opconf's own data (the demo seed) as a mapping; its first
-    problem, located, is a usage error."""
-    result = read_file(path, str(path))
+    """A one-document YAML file of opconf's own data (the demo seed) as a mapping. A file that
+    cannot be read is a :class:`~opconf.errors.FileError`; its first problem, located, is a
+    usage error."""
+    display = str(path)
+    raw = read_bytes(path, MAX_FILE_BYTES)
+    text = _decode(raw, display)
+    result = text if isinstance(text, FileResult) else read_text(text, display)
     if result.diagnostics:
         d = result.diagnostics[0]
         raise UsageError(f"{d.file}:{d.line}:{d.column}: {d.message}", hint=hint)

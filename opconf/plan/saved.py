@@ -11,8 +11,6 @@ inside the file are one-line :class:`~opconf.errors.PlanRefused` errors (exit 1)
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Any
 
 from opconf import __version__
 from opconf.errors import PlanRefused, StalePlanError, UsageError
+from opconf.fsio import exists, read_bytes, write_text
 from opconf.load.locate import Locator
 from opconf.plan.model import FORMAT_VERSION, Plan, digest
 from opconf.plan.render import plan_json
@@ -27,26 +26,13 @@ from opconf.plan.trust import PlanProblem, check_changes, dotted
 from opconf.visible import visible
 
 SAVE_HINT = "save a plan with `opconf plan --out FILE`"
+MAX_PLAN_BYTES = 1024 * 1024 * 1024  # far above any real plan; bounds a runaway file
 EDITED_HINT = "a saved plan is applied exactly as it was reviewed: plan again, do not edit it"
 
 
 def save(plan: Plan, path: Path) -> None:
     """Write ``plan`` to ``path`` atomically: a temporary file beside it, then a rename."""
-    text = plan_json(plan)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise UsageError(f"cannot write the plan to {path}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise UsageError(f"cannot write the plan to {path}: {exc.strerror}") from None
+    write_text(path, plan_json(plan))
 
 
 def load(path: Path) -> Plan:
@@ -87,14 +73,11 @@ def check_origin(plan: Plan, store_url: str) -> None:
 
 
 def _read(path: Path) -> str:
+    if not exists(path):
+        raise UsageError(f"plan file {path} does not exist", hint=SAVE_HINT)
+    raw = read_bytes(path, MAX_PLAN_BYTES)  # a regular file within the cap, or a FileError
     try:
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"plan file {path} does not exist") from None
-    except IsADirectoryError:
-        raise UsageError(f"plan file {path} is a folder, not a file") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read plan file {path}: {exc.strerror}") from None
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PlanRefused(
             f"{path}: not an opconf plan: not UTF-8 (byte {exc.start + 1})", hint=SAVE_HINT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -10,12 +11,15 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
+from opconf.errors import file_error
+from opconf.fsio import MIB, read_bytes, write_text
 from opconf.models import MODELS, SCHEMA_NAMES
 from opconf.project_models import FILE_MODELS
 from opconf.schema.plan_schema import plan_schema
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 BASE_URI = "https://opconf.dev/schemas/v1/"
+_MAX_BYTES = MIB  # a generated schema is a few KiB
 
 
 class _Generator(GenerateJsonSchema):
@@ -85,21 +89,26 @@ def expected_files() -> dict[str, str]:
 
 
 def write(directory: Path, files: dict[str, str]) -> list[str]:
-    """Write the files that differ; return their names."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write the files that differ (each atomically); return their names."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise file_error(exc, directory, "create") from None
     changed = []
     for name, text in sorted(files.items()):
-        path = directory / name
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        if _current(directory / name) != text:
+            write_text(directory / name, text)
             changed.append(name)
     return changed
 
 
 def drifted(directory: Path, files: dict[str, str]) -> list[str]:
     """Names of the files that are missing or differ from what the models generate."""
-    return [
-        name
-        for name, text in sorted(files.items())
-        if not (directory / name).exists() or (directory / name).read_text(encoding="utf-8") != text
-    ]
+    return [name for name, text in sorted(files.items()) if _current(directory / name) != text]
+
+
+def _current(path: Path) -> str | None:
+    """The text of a schema file as it is now; None when there is none."""
+    if not os.path.lexists(path):
+        return None
+    return read_bytes(path, _MAX_BYTES).decode("utf-8", errors="replace")

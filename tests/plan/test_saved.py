@@ -235,8 +235,9 @@ def test_saving_leaves_no_temporary_file_and_fails_in_one_line(env: h.Env) -> No
     assert sorted(p.name for p in env.root.iterdir()) == ["config", "plan.json"]
     missing = env.run("plan", "--out", "nowhere/plan.json")
     assert (missing.code, missing.err) == (
-        exitcodes.USAGE,
-        "error: cannot write the plan to nowhere/plan.json: No such file or directory\n",
+        exitcodes.CANTCREAT,
+        "error: cannot write nowhere/plan.json: No such file or directory\n"
+        "hint: check that the path and its folders exist\n",
     )
 
 
