@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from opconf.plan import build_plan, digest
-from opconf.plan.desired import from_index, from_snapshot
+from opconf.plan.desired import from_index, from_snapshot, released
 from opconf.plan.model import Plan, PlanError
+from opconf.plan.snapshot import upgrade
 from opconf.references import References
 from opconf.validate import ValidationResult, locate, validate_paths
 from opconf.validate.rules import refdata
@@ -52,17 +53,14 @@ def plan_rollback(store: Store, revision: int) -> Plan:
     snapshot = store.snapshot(revision)
     if snapshot is None:
         raise UsageError(f"revision {revision} is not in the history", hint="see `opconf history`")
+    if "refs" not in snapshot:  # written before snapshots recorded references by row
+        snapshot = upgrade(snapshot, store.snapshot(revision - 1))
     state = store.read_state()
-    release = {
-        (kind, entry["id"]): entry["data"]
-        for kind, entries in snapshot.get("unmanaged", {}).items()
-        for entry in entries
-    }
     return build_plan(
         from_snapshot(snapshot, state),
         state,
         store=store.display_url,
         config_digest=digest(snapshot),
         prune=False,
-        release=release,
+        release=released(snapshot, state),
     )
