@@ -7,7 +7,7 @@ field-level details are computed only for objects that differ.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from opconf.canonical import KIND_ORDER
@@ -72,7 +72,7 @@ def compute(
                 deletes.append(_delete(obj, state))
             else:
                 unmanaged.append((kind, key))
-        meaning[kind] = _meaning(kind, current[kind], changes)
+        meaning[kind] = keys_after(kind, current[kind], changes)
     return Diff(changes + deletes[::-1], unmanaged)
 
 
@@ -107,7 +107,9 @@ class _Rows:
         return self.current.get(key)
 
 
-def _meaning(kind: str, current: dict[str, StoredObject], changes: list[Change]) -> dict[str, str]:
+def keys_after(
+    kind: str, current: Mapping[str, StoredObject], changes: Iterable[Change]
+) -> dict[str, str]:
     """Store key → the key the same row has after the plan, for the keys that change.
 
     A key whose row is deleted while another row takes the key over (rollback past "rename,
@@ -128,7 +130,7 @@ def _compare(
     if have is None:
         return Change("create", want.kind, want.key, None, want.data)
     renames = _stage_renames(want, have.data)
-    seen = _follow_renames(want.kind, have.data, meaning)
+    seen = follow_renames(want.kind, have.data, meaning)
     if have.managed and old_key is None and seen == want.data:
         return None
     action: Action = "rename" if old_key else ("update" if have.managed else "adopt")
@@ -147,7 +149,7 @@ def _compare(
     )
 
 
-def _follow_renames(kind: str, data: Obj, meaning: dict[str, dict[str, str]]) -> Obj:
+def follow_renames(kind: str, data: Obj, meaning: Mapping[str, Mapping[str, str]]) -> Obj:
     """A template as the store will see it once renamed products and groups are renamed.
 
     References are row ids in the store, so renaming a product changes nothing in the

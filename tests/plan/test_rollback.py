@@ -1,0 +1,163 @@
+"""``opconf rollback``: identity by row across renames and reused keys, on both backends.
+
+Each test asserts the plan's actions, the store's rows (ids kept) and that opportunities
+still point at the rows they pointed at.
+"""
+
+from __future__ import annotations
+
+import json
+
+from opconf import exitcodes
+from opconf.canonical import canonical
+
+try:
+    from plan import helpers as h
+except ImportError:  # tests/ is a package
+    from tests.plan import helpers as h  # type: ignore[no-redef]
+
+
+def expected_state(docs: list[h.Obj]) -> dict[tuple[str, str], h.Obj]:
+    return {(d["kind"], d["key"]): canonical(d["kind"], d) for d in docs}
+
+
+def last_line(text: str) -> str:
+    return text.rstrip("\n").splitlines()[-1]
+
+
+def ids(url: str, table: str) -> dict[str, int]:
+    return {key: row_id for row_id, key in h.sql(url, f"SELECT id, key FROM {table}")}
+
+
+def seller(*products: str, group: str = "branch_team") -> h.Obj:
+    return h.template(
+        "lending", stages=("apply",), products=list(products), defaultCoverageGroup=group
+    )
+
+
+TEAM = [{"user": "ajones", "role": "advisor"}]
+A = [h.product("heloc"), h.product("auto"), h.group("branch_team", members=TEAM)]
+A.append(seller("heloc", "auto"))
+# heloc and the group renamed; the template sells the renamed product (no change to its rows)
+B = [
+    h.product("heloc_v2", previousKeys=["heloc"], name="Heloc"),
+    h.product("auto"),
+    h.group("branch_crew", previousKeys=["branch_team"], name="Branch Team", members=TEAM),
+    seller("heloc_v2", "auto", group="branch_crew"),
+]
+# later: the old keys taken by new objects
+C = [
+    h.product("heloc_v2", name="Heloc"),
+    h.product("heloc", name="Heloc, the new one"),
+    h.product("auto"),
+    h.group("branch_crew", name="Branch Team", members=TEAM),
+    h.group("branch_team", name="New team", members=TEAM),
+    seller("heloc_v2", "auto", group="branch_crew"),
+]
+
+
+def _apply_a_b(env: h.Env) -> dict[str, int]:
+    env.write(A)
+    env.ok("apply", "--auto-approve")
+    h.add_opportunities(
+        env.url, [{"name": "Deal", "template": "lending", "stage": "apply", "product": "heloc"}]
+    )
+    before = ids(env.url, "product")
+    env.write(B)
+    assert last_line(env.ok("apply", "--auto-approve")) == "Apply complete: 2 renamed (revision 2)."
+    return before
+
+
+def _opportunity_product(url: str) -> list[tuple[str, int]]:
+    return h.sql(url, "SELECT p.key, p.id FROM opportunity o JOIN product p ON p.id = o.product_id")
+
+
+def test_rollback_to_the_revision_of_a_rename(env: h.Env) -> None:
+    """The snapshot records the template's products and group by row, not by the key of the
+    moment: rolling back to the rename's own revision changes nothing."""
+    _apply_a_b(env)
+    again = env.run("rollback", "2", "--auto-approve")
+    assert (again.code, last_line(again.out)) == (exitcodes.OK, h.NO_CHANGES), again.err
+    assert env.state() == expected_state(B)
+
+
+def test_rollback_after_a_new_object_took_the_old_key(env: h.Env) -> None:
+    """Revision 2's template sells the renamed row, not the new row that took its old key."""
+    _apply_a_b(env)
+    env.write(C)
+    assert last_line(env.ok("apply", "--auto-approve")) == "Apply complete: 2 created (revision 3)."
+    rolled = env.run("rollback", "2", "--auto-approve", "--allow-destructive")
+    assert rolled.code == exitcodes.OK, rolled.err
+    assert last_line(rolled.out) == "Apply complete: 2 deleted (revision 4)."
+    assert env.state() == expected_state(B)
+
+
+def test_rollback_past_a_rename_and_reuse_renames_the_original_back(env: h.Env) -> None:
+    """The original rows are renamed back (their ids and opportunities kept); the newer rows
+    that took their keys are deleted."""
+    original = _apply_a_b(env)
+    env.write(C)
+    env.ok("apply", "--auto-approve")
+    newer = ids(env.url, "product")["heloc"]
+    rolled = env.run("rollback", "1", "--auto-approve", "--allow-destructive")
+    assert rolled.code == exitcodes.OK, rolled.err
+    lines = [line.strip() for line in rolled.out.splitlines()]
+    assert "→ Product heloc  (renamed from heloc_v2; 1 open opportunity)" in lines
+    assert "→ CoverageGroup branch_team  (renamed from branch_crew)" in lines
+    assert "- Product heloc  (destructive)" in lines
+    assert "- CoverageGroup branch_team  (destructive)" in lines
+    assert last_line(rolled.out) == "Apply complete: 2 renamed, 2 deleted (revision 4)."
+    assert env.state() == expected_state(A)
+    assert ids(env.url, "product") == original
+    assert newer not in ids(env.url, "product").values()
+    assert _opportunity_product(env.url) == [("heloc", original["heloc"])]
+    env.write(A)
+    assert last_line(env.ok("plan")) == h.NO_CHANGES
+
+
+def test_rollback_when_the_new_holder_of_the_old_key_is_sold(env: h.Env) -> None:
+    """The template sold the newer row; rolled back, it sells the original row again."""
+    original = _apply_a_b(env)
+    env.write([*C[:5], seller("heloc", "auto", group="branch_team")])
+    env.ok("apply", "--auto-approve")
+    rolled = env.run("rollback", "1", "--auto-approve", "--allow-destructive")
+    assert rolled.code == exitcodes.OK, rolled.err
+    assert "- products[heloc (row " in rolled.out
+    assert env.state() == expected_state(A)
+    assert ids(env.url, "product") == original
+    rows = h.sql(env.url, "SELECT product_id FROM template_product ORDER BY position")
+    assert rows == [(original["heloc"],), (original["auto"],)]
+
+
+def test_rollback_reads_a_snapshot_written_before_refs(env: h.Env) -> None:
+    """Snapshots of the earlier format held the keys of the revision before in templates the
+    apply did not touch; they are upgraded when read, through the previous snapshot."""
+    _apply_a_b(env)
+    [(text,)] = h.sql(env.url, "SELECT snapshot FROM opconf_history WHERE revision = 2")
+    old = json.loads(text)
+    del old["refs"]
+    [template] = old["OpportunityTemplate"]
+    template.update(products=["heloc", "auto"], defaultCoverageGroup="branch_team")
+    h.sql(
+        env.url,
+        "UPDATE opconf_history SET snapshot = :s WHERE revision = 2",
+        s=json.dumps(old),
+    )
+    again = env.run("rollback", "2", "--auto-approve")
+    assert (again.code, last_line(again.out)) == (exitcodes.OK, h.NO_CHANGES), again.err
+
+
+def test_rollback_of_an_object_changed_then_renamed(env: h.Env) -> None:
+    """The snapshot of the update records the row id; the rename is undone on that row."""
+    env.write([h.product("cd")])
+    env.ok("apply", "--auto-approve")
+    row = ids(env.url, "product")["cd"]
+    env.write([h.product("cd", name="CD, changed")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("certificate", previousKeys=["cd"], name="CD, changed")])
+    env.ok("apply", "--auto-approve")
+    rolled = env.run("rollback", "2", "--auto-approve")  # a rename: not destructive
+    assert rolled.code == exitcodes.OK, rolled.err
+    assert last_line(rolled.out) == "Apply complete: 1 renamed (revision 4)."
+    assert ids(env.url, "product") == {"cd": row}
+    assert env.state() == expected_state([h.product("cd", name="CD, changed")])
