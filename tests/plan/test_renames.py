@@ -65,9 +65,7 @@ def test_a_template_follows_renamed_products_and_groups(
             h.product(key("p1"), name="P1", **prev("p1")),
             h.product(key("p2"), name="P2", **prev("p2")),
             group,
-            h.template(
-                "seller", products=[key("p1"), key("p2")], defaultCoverageGroup=key("g1")
-            ),
+            h.template("seller", products=[key("p1"), key("p2")], defaultCoverageGroup=key("g1")),
         ]
     )
     assert _changes(env) == expected
