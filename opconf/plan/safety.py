@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opconf.diagnostics import plural
+from opconf.plan import unique
 from opconf.plan.diff import follow_renames, keys_after
 from opconf.plan.model import Change, Obj, PlanError
 from opconf.store.model import StoredObject, StoreState
@@ -21,6 +22,7 @@ def check(changes: list[Change], state: StoreState) -> Iterator[PlanError]:
         elif change.before is not None and change.after is not None:
             yield from _visibility(change)
             yield from _stage_removals(change, state)
+    yield from unique.check(changes, state)
 
 
 def _opportunities(n: int, which: str = "") -> str:

@@ -161,3 +161,23 @@ def test_rollback_of_an_object_changed_then_renamed(env: h.Env) -> None:
     assert last_line(rolled.out) == "Apply complete: 1 renamed (revision 4)."
     assert ids(env.url, "product") == {"cd": row}
     assert env.state() == expected_state([h.product("cd", name="CD, changed")])
+
+
+def test_rollback_cannot_rename_back_onto_a_key_the_crm_took(env: h.Env) -> None:
+    """An unmanaged row took the old key since: a plan error (OPC306), nothing written."""
+    _apply_a_b(env)
+    h.sql(
+        env.url,
+        "INSERT INTO product (key, name, type, active, managed) "
+        "VALUES ('heloc', 'Made in the UI', 'deposit', true, false)",
+    )
+    before = h.dump(env.url)
+    rolled = env.run("rollback", "1", "--auto-approve")
+    assert (rolled.code, rolled.err) == (
+        exitcodes.PROBLEMS,
+        "error: the plan has errors: cannot rename Product 'heloc_v2' to 'heloc': "
+        "Product 'heloc' (unmanaged) already has that key\n"
+        "hint: fix them and plan again\n",
+    )
+    assert "  OPC306 cannot rename Product 'heloc_v2' to 'heloc'" in rolled.out
+    assert h.dump(env.url) == before
