@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from opconf.canonical import KIND_ORDER
-from opconf.plan.details import object_details
-from opconf.plan.model import Action, Change, Obj
+from opconf.plan.details import ADOPTED, object_details
+from opconf.plan.model import Action, Change, Detail, Obj
 from opconf.store.model import StoredObject, StoreState
 
 
@@ -135,6 +135,8 @@ def _compare(
         return None
     action: Action = "rename" if old_key else ("update" if have.managed else "adopt")
     details = object_details(want.kind, seen, want.data, renames, state.usage)
+    if old_key and not have.managed:  # renaming the CRM's own object adopts it: say so
+        details.insert(0, Detail("set", ADOPTED, False, True))
     return Change(
         action,
         want.kind,

@@ -25,7 +25,8 @@ def render(plan: Plan, budget: int = BUDGET) -> str:
         head += ["> [!CAUTION]", "> **This plan cannot be applied:**"]
         head += [f"> - `{e.code}` {e.message}" for e in plan.errors[:_MAX_ERRORS]]
         if len(plan.errors) > _MAX_ERRORS:
-            head.append(f"> - … and {len(plan.errors) - _MAX_ERRORS} more errors")
+            rest = len(plan.errors) - _MAX_ERRORS
+            head.append(f"> - … and {rest} more {'error' if rest == 1 else 'errors'}")
         head.append("")
     if plan.destructive:
         keys = ", ".join(f"`{c.kind} {c.key}`" for c in plan.destructive[:10])
@@ -63,7 +64,8 @@ def _details(plan: Plan, budget: int) -> str:
     out.append("```")
     hidden = len(plan.changes) - shown
     if hidden:
-        note = f"{hidden} more changes not shown (comment size limit)"
+        changes = "change" if hidden == 1 else "changes"
+        note = f"{hidden} more {changes} not shown (comment size limit)"
         out.append(f"\n{note}; `opconf show` renders the saved plan whole.")
     out += ["", "</details>", ""]
     return "\n".join(out)
