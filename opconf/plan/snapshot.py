@@ -7,9 +7,11 @@ A snapshot (docs/store.md) holds the managed configuration in canonical form, ``
     "stage_ids": {template key: {stage key: row id}}
     "unmanaged": {kind: [{"id": row id, "data": object}]}    the CRM's own objects
     "refs":      {template key: {"products": [row id], "defaultCoverageGroup": row id}}
+    "moves":     {removed stage row id: row id of the stage its open opportunities moved to}
 
 ``refs`` records every template's references by row, so a rollback points each template at
-the same rows whatever they are called by then. Snapshots written before ``refs`` existed are
+the same rows whatever they are called by then; ``moves`` lets a rollback move opportunities
+back to the stages they left. Snapshots written before ``refs`` existed are
 upgraded when read (:func:`upgrade`): their keys are mapped to rows through the snapshot's own
 ids, or — for a template the apply did not touch, which kept the keys of the revision before
 — through the previous revision's snapshot.
@@ -53,7 +55,22 @@ def snapshot_after(
         for k, data in objects.items():
             if k[0] == _TEMPLATE and k not in touched:
                 objects[k] = _follow(data, renamed)
-    return _layout(managed, unmanaged, ids, stage_ids)
+    snapshot = _layout(managed, unmanaged, ids, stage_ids)
+    snapshot["moves"] = _moves(state, changes, stage_ids)
+    return snapshot
+
+
+def _moves(
+    state: StoreState, changes: tuple[Change, ...], stage_ids: dict[str, dict[str, int]]
+) -> dict[str, int]:
+    """Removed stage row id → the row of the stage its open opportunities moved to."""
+    out = {}
+    for c in changes:
+        if c.stage_moves:
+            before = state.objects[(c.kind, c.store_key)].stage_ids
+            after = stage_ids.get(c.key, {})
+            out.update({str(before[old]): after[new] for old, new in c.stage_moves.items()})
+    return out
 
 
 def _follow(template: Obj, renamed: dict[Key, str]) -> Obj:

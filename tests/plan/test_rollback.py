@@ -181,3 +181,77 @@ def test_rollback_cannot_rename_back_onto_a_key_the_crm_took(env: h.Env) -> None
     )
     assert "  OPC306 cannot rename Product 'heloc_v2' to 'heloc'" in rolled.out
     assert h.dump(env.url) == before
+
+
+def _replace_review(env: h.Env) -> None:
+    """Revision 1: stages apply, review (2 open opportunities on review); revision 2: a new
+    stage decide replaces review."""
+    env.write([h.template("lending", stages=("apply", "review"))])
+    env.ok("apply", "--auto-approve")
+    h.add_opportunities(
+        env.url,
+        [
+            {"name": "One", "template": "lending", "stage": "review"},
+            {"name": "Two", "template": "lending", "stage": "review"},
+            {"name": "Early", "template": "lending", "stage": "apply"},
+        ],
+    )
+    replaced = h.template("lending", stages=("apply", "decide"))
+    replaced["stages"][1]["replaces"] = ["review"]
+    env.write([replaced])
+    env.ok("apply", "--auto-approve", "--allow-destructive")
+
+
+def test_rollback_past_a_replaces_moves_the_opportunities_back(env: h.Env) -> None:
+    _replace_review(env)
+    rolled = env.run("rollback", "1", "--auto-approve", "--allow-destructive")
+    assert rolled.code == exitcodes.OK, rolled.err
+    assert "    → 2 open opportunities in stage decide move to review\n" in rolled.out
+    assert h.opportunity_lines(env.url) == [
+        "Early: lending/apply (open)",
+        "One: lending/review (open)",
+        "Two: lending/review (open)",
+    ]
+    assert env.state() == expected_state([h.template("lending", stages=("apply", "review"))])
+
+
+def test_rollback_past_a_replaces_without_a_record_explains(env: h.Env) -> None:
+    """History written before moves were recorded: the error says what to do instead."""
+    _replace_review(env)
+    [(text,)] = h.sql(env.url, "SELECT snapshot FROM opconf_history WHERE revision = 2")
+    old = json.loads(text)
+    del old["moves"]
+    h.sql(env.url, "UPDATE opconf_history SET snapshot = :s WHERE revision = 2", s=json.dumps(old))
+    before = h.dump(env.url)
+    rolled = env.run("rollback", "1", "--auto-approve", "--allow-destructive")
+    assert rolled.code == exitcodes.PROBLEMS
+    assert rolled.err == (
+        "error: the plan has errors: stage 'decide' of template 'lending' holds 2 open "
+        "opportunities and revision 1 has no stage they came from; move them first (apply a "
+        "configuration in which a stage `replaces: [decide]`), then roll back\n"
+        "hint: fix them and plan again\n"
+    )
+    assert h.dump(env.url) == before
+
+
+def test_rollback_checks_users_roles_and_product_types_live(env: h.Env) -> None:
+    env.write(
+        [
+            h.product("loan", type="mortgage"),
+            h.group("team", members=[{"user": "ajones", "role": "advisor"}]),
+        ]
+    )
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("other")])
+    env.ok("apply", "--auto-approve", "--allow-destructive")
+    h.sql(env.url, "UPDATE crm_user SET active = false WHERE login = 'ajones'")
+    h.sql(env.url, "DELETE FROM crm_product_type WHERE code = 'mortgage'")
+    before = h.dump(env.url)
+    rolled = env.run("rollback", "1", "--auto-approve", "--allow-destructive")
+    assert rolled.code == exitcodes.PROBLEMS
+    errors = rolled.out.split("Errors (nothing can be applied):\n")[1].split("\n\n")[0]
+    assert errors.splitlines() == [
+        "  OPC253 Product 'loan': unknown product type 'mortgage' (type)",
+        "  OPC251 CoverageGroup 'team': user 'ajones' is inactive in the CRM (members[0].user)",
+    ]
+    assert h.dump(env.url) == before
