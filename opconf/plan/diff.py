@@ -174,12 +174,13 @@ def _stage_renames(want: Desired, before: Obj) -> dict[str, str]:
         return {}
     live = {s["key"] for s in before["stages"]}
     wanted = {s["key"] for s in want.data["stages"]}
+    by_row = want.row_id is not None  # rollback: a stage is its row, whatever holds its key
     renames = {}
     for stage, olds in want.stage_previous.items():
-        if stage in live:
+        if stage in live and not by_row:
             continue
         for old in olds:
-            if old in live and old not in wanted and old not in renames:
+            if old in live and (by_row or old not in wanted) and old not in renames:
                 renames[old] = stage
                 break
     return renames

@@ -255,3 +255,27 @@ def test_rollback_checks_users_roles_and_product_types_live(env: h.Env) -> None:
         "  OPC251 CoverageGroup 'team': user 'ajones' is inactive in the CRM (members[0].user)",
     ]
     assert h.dump(env.url) == before
+
+
+def test_rollback_past_a_stage_rename_and_reuse_renames_the_stage_back(env: h.Env) -> None:
+    """The stage's row is renamed back with its opportunity; the newer stage that took its
+    key is removed."""
+    a = [h.template("cd", stages=("quote",))]
+    env.write(a)
+    env.ok("apply", "--auto-approve")
+    h.add_opportunities(env.url, [{"name": "Alvarez CD", "template": "cd", "stage": "quote"}])
+    quote = dict(h.sql(env.url, "SELECT key, id FROM template_stage"))["quote"]
+    b = [h.template("cd", stages=("offer",))]
+    b[0]["stages"][0].update(name="Quote", previousKeys=["quote"])
+    env.write(b)
+    env.ok("apply", "--auto-approve")
+    env.write([h.template("cd", stages=("offer", "quote"))])
+    env.ok("apply", "--auto-approve")
+    rolled = env.run("rollback", "1", "--auto-approve", "--allow-destructive")
+    assert rolled.code == exitcodes.OK, rolled.err
+    lines = [line.strip() for line in rolled.out.splitlines()]
+    assert "→ stages[offer] renamed to quote  [1 open]" in lines
+    assert "- stages[quote]  [destructive]" in lines
+    assert env.state() == expected_state(a)
+    assert dict(h.sql(env.url, "SELECT key, id FROM template_stage"))["quote"] == quote
+    assert h.opportunity_lines(env.url) == ["Alvarez CD: cd/quote (open)"]
