@@ -77,9 +77,7 @@ def apply_plan(
         return ApplyResult(plan.base.revision, plan.summary(), changed=False)
     with store.writer(holder, lock_timeout) as writer:
         check_fresh(plan, writer.state)
-        writer.release_product_codes(_moving_codes(plan, writer.state))
-        for kind, row_ids in _moving_keys(plan, writer.state).items():
-            writer.park_keys(kind, row_ids)
+        _make_room(writer, plan)
         done = 0
         created: dict[tuple[str, str], int] = {}
         for batch in _batches(plan.changes):
@@ -104,6 +102,13 @@ def plan_digest(plan: Plan) -> str:
     changes = [[c.action, c.kind, c.key, c.old_key] for c in plan.changes]
     base = plan.base
     return digest([base.config_digest, base.revision, base.rows, changes, plan.prune])
+
+
+def _make_room(writer: Writer, plan: Plan) -> None:
+    """Free the unique codes and keys that pass from one row to another, before any write."""
+    writer.release_product_codes(_moving_codes(plan, writer.state))
+    for kind, row_ids in _moving_keys(plan, writer.state).items():
+        writer.park_keys(kind, row_ids)
 
 
 def _moving_codes(plan: Plan, state: StoreState) -> list[int]:

@@ -51,9 +51,7 @@ def compute(
     wanted: dict[str, dict[str, Desired]] = {kind: {} for kind in KIND_ORDER}
     for d in desired:
         wanted[d.kind][d.key] = d
-    current: dict[str, dict[str, StoredObject]] = {kind: {} for kind in KIND_ORDER}
-    for obj in state.objects.values():
-        current[obj.kind][obj.key] = obj
+    current = by_kind(state)
     changes: list[Change] = []
     deletes: list[Change] = []
     unmanaged: list[tuple[str, str]] = []
@@ -74,6 +72,14 @@ def compute(
                 unmanaged.append((kind, key))
         meaning[kind] = keys_after(kind, current[kind], changes)
     return Diff(changes + deletes[::-1], unmanaged)
+
+
+def by_kind(state: StoreState) -> dict[str, dict[str, StoredObject]]:
+    """The store's objects: kind → key → object."""
+    out: dict[str, dict[str, StoredObject]] = {kind: {} for kind in KIND_ORDER}
+    for obj in state.objects.values():
+        out[obj.kind][obj.key] = obj
+    return out
 
 
 class _Rows:

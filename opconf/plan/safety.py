@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from opconf.diagnostics import plural
 from opconf.plan import unique
-from opconf.plan.diff import follow_renames, keys_after
+from opconf.plan.diff import by_kind, follow_renames, keys_after
 from opconf.plan.model import Change, Obj, PlanError
 from opconf.store.model import StoredObject, StoreState
 
@@ -14,8 +14,9 @@ _REFERENCED = ("Product", "CoverageGroup")  # what templates refer to
 
 
 def check(changes: list[Change], state: StoreState) -> Iterator[PlanError]:
-    meaning = {kind: keys_after(kind, _rows(state, kind), changes) for kind in _REFERENCED}
-    final = _final_templates(changes, state, meaning)
+    current = by_kind(state)
+    meaning = {kind: keys_after(kind, current[kind], changes) for kind in _REFERENCED}
+    final = _final_templates(changes, current["OpportunityTemplate"], meaning)
     for change in changes:
         if change.action == "delete":
             yield from _delete(change, state, final, meaning.get(change.kind, {}))
@@ -29,19 +30,17 @@ def _opportunities(n: int, which: str = "") -> str:
     return plural(n, f"{which}opportunity", f"{which}opportunities")
 
 
-def _rows(state: StoreState, kind: str) -> dict[str, StoredObject]:
-    return {o.key: o for o in state.objects.values() if o.kind == kind}
-
-
 def _final_templates(
-    changes: list[Change], state: StoreState, meaning: dict[str, dict[str, str]]
+    changes: list[Change],
+    templates: dict[str, StoredObject],
+    meaning: dict[str, dict[str, str]],
 ) -> dict[str, Obj]:
     """Every template as it will be after the plan (key → canonical form, references by the
     keys after the plan)."""
-    template = "OpportunityTemplate"
-    out = {k: follow_renames(template, o.data, meaning) for k, o in _rows(state, template).items()}
+    kind = "OpportunityTemplate"
+    out = {k: follow_renames(kind, o.data, meaning) for k, o in templates.items()}
     for c in changes:
-        if c.kind == "OpportunityTemplate":
+        if c.kind == kind:
             out.pop(c.store_key, None)
             if c.after is not None:
                 out[c.key] = c.after

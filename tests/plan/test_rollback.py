@@ -279,3 +279,23 @@ def test_rollback_past_a_stage_rename_and_reuse_renames_the_stage_back(env: h.En
     assert env.state() == expected_state(a)
     assert dict(h.sql(env.url, "SELECT key, id FROM template_stage"))["quote"] == quote
     assert h.opportunity_lines(env.url) == ["Alvarez CD: cd/quote (open)"]
+
+
+def test_rollback_past_a_rename_that_adopted_releases_the_row_under_its_old_key(
+    env: h.Env,
+) -> None:
+    h.sql(
+        env.url,
+        "INSERT INTO product (key, name, type, active, managed) "
+        "VALUES ('ui_cd', 'Cd', 'deposit', true, false)",
+    )
+    row = ids(env.url, "product")["ui_cd"]
+    env.write([h.product("savings")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("savings"), h.product("cd", previousKeys=["ui_cd"])])
+    env.ok("apply", "--auto-approve")
+    rolled = env.run("rollback", "1", "--auto-approve")
+    assert rolled.code == exitcodes.OK, rolled.err
+    assert last_line(rolled.out) == "Apply complete: 1 released (revision 3)."
+    rows = h.sql(env.url, "SELECT id, key, managed FROM product WHERE key <> 'savings'")
+    assert rows == [(row, "ui_cd", False)]
