@@ -295,6 +295,14 @@ def _note(plan: Plan) -> None:
     renamed = {(c.kind, c.key) for c in plan.changes if c.action == "rename"}
     if any(c.action == "delete" and (c.kind, c.key) in renamed for c in plan.changes):
         event("rename back onto a reused key")
+    if any(set(c.stage_renames.values()) & set(c.stage_renames) for c in plan.changes):
+        event("stage renamed onto a key that is renamed too")
+    if any(
+        f"stages[{new}]" in {d.path for d in c.details if d.op == "remove"}
+        for c in plan.changes
+        for new in c.stage_renames.values()
+    ):
+        event("stage renamed back onto a reused key")
 
 
 def _untouched(store: Store) -> tuple[object, ...]:
@@ -349,6 +357,9 @@ def reuses(draw: st.DrawFn, b: list[Obj]) -> list[Obj]:
     """A configuration C to follow B: B's previousKeys done with, and some of the keys B
     renamed away taken by new objects (rename, then reuse the old key)."""
     c = [{k: v for k, v in d.items() if k != "previousKeys"} for d in copy.deepcopy(b)]
+    for doc in c:
+        if doc["kind"] == "OpportunityTemplate":
+            _reuse_stage_keys(draw, doc)
     old = sorted((d["kind"], k) for d in b for k in d.get("previousKeys", ()))
     taken = draw(st.lists(st.sampled_from(old), unique=True)) if old else []
     new = {kind: [k for kind_, k in taken if kind_ == kind] for kind in KIND_ORDER}
@@ -360,6 +371,17 @@ def reuses(draw: st.DrawFn, b: list[Obj]) -> list[Obj]:
         *draw(groups(new["CoverageGroup"])),
         *draw(templates(new["OpportunityTemplate"], product_keys, group_keys)),
     ]
+
+
+def _reuse_stage_keys(draw: st.DrawFn, doc: Obj) -> None:
+    """Stage renames and replaces done with; maybe a new first stage takes a renamed-away key."""
+    olds = []
+    for stage in doc["stages"]:
+        olds += stage.pop("previousKeys", [])
+        stage.pop("replaces", None)
+    if olds and draw(st.booleans()):
+        key = draw(st.sampled_from(olds))
+        doc["stages"].insert(0, {"key": key, "name": _name(draw, key), "probability": 0})
 
 
 @st.composite
