@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,7 +74,8 @@ def plan_rollback(store: Store, revision: int) -> Plan:
         plan = _rollback_plan(
             store, snapshot, state, rollback.move_back(desired, snapshot, state, moved)
         )
-    return rollback.explain(plan, revision)
+    lost = rollback.lost_references(snapshot, state, revision)
+    return rollback.explain(replace(plan, errors=(*plan.errors, *lost)), revision)
 
 
 def _rollback_plan(

@@ -125,7 +125,7 @@ def keys_after(
     out = {c.old_key: c.key for c in changes if c.old_key and c.kind == kind}
     for key in set(out.values()) - set(out):
         if key in current:
-            out[key] = f"{key} (row {current[key].id}, deleted)"
+            out[key] = f"{key} (row {current[key].id})"
     return out
 
 

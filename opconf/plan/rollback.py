@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from opconf.diagnostics import plural
 from opconf.plan.diff import Desired
-from opconf.plan.model import Change, Detail, Plan, PlanError
+from opconf.plan.model import Change, Detail, Obj, Plan, PlanError
 from opconf.plan.snapshot import Snapshot
 from opconf.store.model import StoreState
 
@@ -56,6 +56,40 @@ def _origins(stage_id: int, moved: dict[int, set[int]]) -> set[int]:
                 seen.add(origin)
                 todo.append(origin)
     return seen
+
+
+def lost_references(snapshot: Snapshot, state: StoreState, revision: int) -> list[PlanError]:
+    """References of the templates a rollback writes (managed then, or released) to rows that
+    are gone and that it does not create again (the CRM's own objects then)."""
+    managed_now = {(o.kind, o.id) for o in state.objects.values() if o.managed}
+    rows = {(o.kind, o.id) for o in state.objects.values()}
+    rows |= {(kind, i) for kind, keys in snapshot.get("ids", {}).items() for i in keys.values()}
+    released = snapshot.get("unmanaged", {}).get("OpportunityTemplate", ())
+    written = [
+        *snapshot.get("OpportunityTemplate", ()),
+        *(e["data"] for e in released if ("OpportunityTemplate", e["id"]) in managed_now),
+    ]
+    out = []
+    for template in written:
+        for kind, row_id, key in _references(template, snapshot.get("refs", {})):
+            if row_id is not None and (kind, row_id) not in rows:
+                message = (
+                    f"template '{template['key']}' of revision {revision} uses {kind} '{key}', "
+                    "which is no longer in the store and was not managed then: a rollback "
+                    "cannot create it again"
+                )
+                out.append(PlanError("OPC307", message, "OpportunityTemplate", template["key"]))
+    return out
+
+
+def _references(template: Obj, refs: dict[str, Obj]) -> list[tuple[str, int | None, str]]:
+    """(kind, row id, key then) of what ``template`` refers to."""
+    ref = refs.get(template["key"])
+    if ref is None:
+        return []
+    products = zip(ref["products"], template["products"], strict=True)
+    group = ("CoverageGroup", ref["defaultCoverageGroup"], template["defaultCoverageGroup"])
+    return [*(("Product", i, k) for i, k in products), group]
 
 
 def explain(plan: Plan, revision: int) -> Plan:

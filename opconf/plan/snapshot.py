@@ -51,7 +51,7 @@ def snapshot_after(
             (unmanaged if change.action == "release" else managed)[new] = change.after
             ids[new] = created.get(new, row_id)
     touched = {(c.kind, c.key) for c in changes}
-    for objects in (managed, unmanaged):  # untouched templates: the keys of the rows now
+    for objects in (managed, unmanaged) if renamed else ():  # untouched templates: new keys
         for k, data in objects.items():
             if k[0] == _TEMPLATE and k not in touched:
                 objects[k] = _follow(data, renamed)

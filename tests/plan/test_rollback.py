@@ -7,6 +7,9 @@ still point at the rows they pointed at.
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import yaml
 
 from opconf import exitcodes
 from opconf.canonical import canonical
@@ -299,3 +302,32 @@ def test_rollback_past_a_rename_that_adopted_releases_the_row_under_its_old_key(
     assert last_line(rolled.out) == "Apply complete: 1 released (revision 3)."
     rows = h.sql(env.url, "SELECT id, key, managed FROM product WHERE key <> 'savings'")
     assert rows == [(row, "ui_cd", False)]
+
+
+def test_rollback_to_a_crm_template_whose_crm_product_is_gone(env: h.Env, tmp_path: Path) -> None:
+    """Revision 1: the CRM's own template sells the CRM's own product; both adopted, then the
+    product deleted. Releasing the template would sell a product that no rollback creates."""
+    seed = tmp_path / "crm.yaml"
+    product = h.product("ui_cd", name="UI Cd")
+    adopted = h.template("ui_t", stages=("quote",), name="UI template", products=["ui_cd"])
+    crm = {
+        "products": [canonical("Product", product)],
+        "templates": [canonical("OpportunityTemplate", adopted)],
+    }
+    seed.write_text(yaml.safe_dump(crm), encoding="utf-8")
+    h.seed(env.url, seed)
+    env.write([h.product("other")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("other"), product, adopted])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("other"), {**adopted, "products": []}])
+    env.ok("apply", "--auto-approve", "--allow-destructive")
+    before = h.dump(env.url)
+    rolled = env.run("rollback", "1", "--auto-approve", "--allow-destructive")
+    assert (rolled.code, rolled.err.splitlines()[0]) == (
+        exitcodes.PROBLEMS,
+        "error: the plan has errors: template 'ui_t' of revision 1 uses Product 'ui_cd', "
+        "which is no longer in the store and was not managed then: a rollback cannot create "
+        "it again",
+    )
+    assert h.dump(env.url) == before
