@@ -67,15 +67,18 @@ def from_snapshot(snapshot: Snapshot, state: StoreState) -> list[Desired]:
 
 
 def released(snapshot: Snapshot, state: StoreState) -> dict[tuple[str, int], Obj]:
-    """The CRM's own objects of the snapshot by (kind, row id), as a rollback releases them."""
+    """The CRM's own objects of the snapshot that are managed now, by (kind, row id), as a
+    rollback releases them."""
     keys = keys_after_rollback(snapshot, state)
     refs = snapshot.get("refs", {})
+    managed = {(o.kind, o.id) for o in state.objects.values() if o.managed}
     return {
         (kind, e["id"]): resolve_refs(e["data"], refs.get(e["data"]["key"]), keys)
         if kind == _TEMPLATE
         else e["data"]
         for kind, entries in snapshot.get("unmanaged", {}).items()
         for e in entries
+        if (kind, e["id"]) in managed
     }
 
 

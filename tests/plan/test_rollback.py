@@ -331,3 +331,26 @@ def test_rollback_to_a_crm_template_whose_crm_product_is_gone(env: h.Env, tmp_pa
         "it again",
     )
     assert h.dump(env.url) == before
+
+
+def test_rollback_leaves_the_crm_objects_it_does_not_write_unchecked(env: h.Env) -> None:
+    """A CRM group (unmanaged then and now) with a user made inactive since is not rolled
+    back, so its member is none of the rollback's business."""
+    h.sql(
+        env.url,
+        "INSERT INTO coverage_group (key, name, visibility, managed) "
+        "VALUES ('ui_team', 'UI team', 'public', false)",
+    )
+    h.sql(
+        env.url,
+        "INSERT INTO coverage_member (group_id, user_login, role_code) "
+        "SELECT id, 'ajones', 'advisor' FROM coverage_group WHERE key = 'ui_team'",
+    )
+    env.write([h.product("cd")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("cd", name="Renamed")])
+    env.ok("apply", "--auto-approve")
+    h.sql(env.url, "UPDATE crm_user SET active = false WHERE login = 'ajones'")
+    rolled = env.run("rollback", "1", "--auto-approve")
+    assert rolled.code == exitcodes.OK, rolled.err
+    assert last_line(rolled.out) == "Apply complete: 1 updated (revision 3)."
