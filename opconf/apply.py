@@ -6,12 +6,12 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from opconf.canonical import KIND_ORDER
 from opconf.errors import PlanRefused, StalePlanError
 from opconf.plan import row_digest
 from opconf.plan.model import Change, Plan
+from opconf.plan.snapshot import snapshot_after
 from opconf.store.model import Holder, StoreState
 from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT
 
@@ -84,7 +84,7 @@ def apply_plan(
         return ApplyResult(plan.base.revision, plan.summary(), changed=False)
     with store.writer(holder, lock_timeout, statement_timeout=statement_timeout) as writer:
         check_fresh(plan, writer.state)
-        writer.release_product_codes(_moving_codes(plan, writer.state))
+        _make_room(writer, plan)
         done = 0
         created: dict[tuple[str, str], int] = {}
         for batch in _batches(plan.changes):
@@ -104,6 +104,13 @@ def apply_plan(
     return ApplyResult(revision, plan.summary(), changed=True)
 
 
+def _make_room(writer: Writer, plan: Plan) -> None:
+    """Free the unique codes and keys that pass from one row to another, before any write."""
+    writer.release_product_codes(_moving_codes(plan, writer.state))
+    for kind, row_ids in _moving_keys(plan, writer.state).items():
+        writer.park_keys(kind, row_ids)
+
+
 def _moving_codes(plan: Plan, state: StoreState) -> list[int]:
     """Products whose code is taken away (changed or deleted): released before any write."""
     ids = []
@@ -112,6 +119,16 @@ def _moving_codes(plan: Plan, state: StoreState) -> list[int]:
         if code is not None and (c.after is None or c.after["code"] != code):
             ids.append(state.objects[(c.kind, c.store_key)].id)
     return ids
+
+
+def _moving_keys(plan: Plan, state: StoreState) -> dict[str, list[int]]:
+    """Rows whose key goes to another row, or that get another key: parked before any write."""
+    taken = {(c.kind, c.key) for c in plan.changes if c.after is not None}
+    out: dict[str, list[int]] = {}
+    for c in plan.changes:
+        if c.old_key or (c.action == "delete" and (c.kind, c.key) in taken):
+            out.setdefault(c.kind, []).append(state.objects[(c.kind, c.store_key)].id)
+    return out
 
 
 def _batches(changes: tuple[Change, ...]) -> list[list[Change]]:
@@ -147,46 +164,6 @@ def _perform(writer: Writer, batch: list[Change]) -> dict[tuple[str, str], int]:
         release=change.action == "release",
     )
     return {}
-
-
-def snapshot_after(
-    state: StoreState,
-    changes: tuple[Change, ...],
-    created: dict[tuple[str, str], int],
-    stage_ids: dict[str, dict[str, int]],
-) -> dict[str, Any]:
-    """The managed configuration once ``changes`` are applied to ``state``.
-
-    ``{kind: [canonical objects], "ids": {kind: {key: row id}}, "stage_ids": {template key:
-    {stage key: row id}}, "unmanaged": {kind: [{id, data}]}}``: the row ids let a rollback
-    recognise an object or a stage renamed since, and rename it back instead of replacing it;
-    the unmanaged objects let it release what was adopted since instead of deleting it.
-    """
-    managed = {k: o.data for k, o in state.objects.items() if o.managed}
-    unmanaged = {k: o.data for k, o in state.objects.items() if not o.managed}
-    ids = {k: o.id for k, o in state.objects.items()}
-    for change in changes:
-        old = (change.kind, change.store_key)
-        managed.pop(old, None)
-        unmanaged.pop(old, None)
-        row_id = ids.pop(old, 0)
-        if change.after is not None:
-            new = (change.kind, change.key)
-            (unmanaged if change.action == "release" else managed)[new] = change.after
-            ids[new] = created.get(new, row_id)
-    keys = sorted(managed)
-    snapshot: dict[str, Any] = {
-        kind: [managed[k] for k in keys if k[0] == kind] for kind in KIND_ORDER
-    }
-    snapshot["ids"] = {kind: {k[1]: ids[k] for k in keys if k[0] == kind} for kind in KIND_ORDER}
-    templates = {key for kind, key in keys if kind == "OpportunityTemplate"}
-    snapshot["stage_ids"] = {key: ids for key, ids in stage_ids.items() if key in templates}
-    # The CRM's own objects as they were, so that a rollback past an adopt releases them.
-    snapshot["unmanaged"] = {
-        kind: [{"id": ids[k], "data": unmanaged[k]} for k in sorted(unmanaged) if k[0] == kind]
-        for kind in KIND_ORDER
-    }
-    return snapshot
 
 
 def git_commit(folder: Path) -> str | None:

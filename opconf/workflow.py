@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from opconf.plan import build_plan, digest
-from opconf.plan.desired import from_index, from_snapshot
-from opconf.plan.model import Plan, PlanError
+from opconf.diagnostics import Diagnostic
+from opconf.load.yamlread import Document
+from opconf.plan import build_plan, digest, rollback
+from opconf.plan.desired import from_index, from_snapshot, released
+from opconf.plan.diff import Desired
+from opconf.plan.model import Obj, Plan, PlanError
+from opconf.plan.snapshot import Snapshot, upgrade
 from opconf.references import References
 from opconf.validate import ValidationResult, locate, validate_paths
+from opconf.validate.index import Index
 from opconf.validate.rules import refdata
 
 if TYPE_CHECKING:
@@ -46,23 +52,61 @@ def plan_config(result: ValidationResult, store: Store, prune: bool) -> Plan:
 
 
 def plan_rollback(store: Store, revision: int) -> Plan:
-    """The plan that brings the store back to the snapshot of ``revision``."""
+    """The plan that brings the store back to the snapshot of ``revision``.
+
+    Objects and stages are matched by row; opportunities moved by a ``replaces`` since go
+    back to the stage they left; users, roles and product types are checked live, as a plan
+    of the configuration checks them.
+    """
     from opconf.errors import UsageError
 
     snapshot = store.snapshot(revision)
     if snapshot is None:
         raise UsageError(f"revision {revision} is not in the history", hint="see `opconf history`")
+    if "refs" not in snapshot:  # written before snapshots recorded references by row
+        snapshot = upgrade(snapshot, store.snapshot(revision - 1))
     state = store.read_state()
-    release = {
-        (kind, entry["id"]): entry["data"]
-        for kind, entries in snapshot.get("unmanaged", {}).items()
-        for entry in entries
-    }
+    desired = from_snapshot(snapshot, state)
+    plan = _rollback_plan(store, snapshot, state, desired)
+    if any(e.code == "OPC302" for e in plan.errors):
+        later = range(revision + 1, state.revision + 1)
+        moved = rollback.recorded_moves(store.snapshot(r) for r in later)
+        plan = _rollback_plan(
+            store, snapshot, state, rollback.move_back(desired, snapshot, state, moved)
+        )
+    lost = rollback.lost_references(snapshot, state, revision)
+    return rollback.explain(replace(plan, errors=(*plan.errors, *lost)), revision)
+
+
+def _rollback_plan(
+    store: Store, snapshot: Snapshot, state: StoreState, desired: list[Desired]
+) -> Plan:
+    release = released(snapshot, state)
     return build_plan(
-        from_snapshot(snapshot, state),
+        desired,
         state,
         store=store.display_url,
         config_digest=digest(snapshot),
         prune=False,
+        errors=snapshot_reference_errors(desired, release, state),
         release=release,
     )
+
+
+def snapshot_reference_errors(
+    desired: list[Desired], release: dict[tuple[str, int], Obj], state: StoreState
+) -> list[PlanError]:
+    """Users, roles and product types of a snapshot's objects, checked against the store."""
+    index, kinds = Index(), {}
+    objects = [(d.kind, d.data) for d in desired] + [(k, o) for (k, _), o in release.items()]
+    for kind, data in objects:
+        doc = Document("", 0, 0, 0, data)
+        index.add(kind, doc)
+        kinds[id(doc)] = kind
+    refs = References(state.users, state.roles, state.product_types)
+    out = []
+    for f in refdata.check(index, refs):
+        where = Diagnostic(f.code, "error", f.message, path=f.path).dotted
+        kind, key = kinds[id(f.doc)], f.doc.data["key"]
+        out.append(PlanError(f.code, f"{kind} '{key}': {f.message} ({where})", kind, key))
+    return out

@@ -590,3 +590,56 @@ def test_rollback_past_an_adopt_keeps_the_crm_object(env: h.Env) -> None:
     assert last_line(env.ok("rollback", "2", "--auto-approve")).startswith(
         "Apply complete: 1 adopted"
     )
+
+
+# --- refusals name what they refuse -----------------------------------------------------------
+
+
+def test_a_refusal_names_three_deletes_and_counts_the_rest(env: h.Env) -> None:
+    keys = ["d1", "d2", "d3", "d4", "d5", "kept"]
+    env.write([h.product(k) for k in keys])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("kept")])
+    refused = env.run("apply", "--auto-approve")
+    assert (refused.code, refused.err) == (
+        exitcodes.PROBLEMS,
+        "error: the plan deletes data (Product d5, Product d4, Product d3 and 2 more)\n"
+        "hint: review it, then apply with --allow-destructive\n",
+    )
+
+
+def test_a_stale_plan_names_five_moved_rows_and_counts_the_rest(env: h.Env) -> None:
+    keys = [f"p{i}" for i in range(1, 8)]
+    env.write([h.product(k) for k in keys])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product(k, name=f"Renamed {k}") for k in keys])
+    env.ok("plan", "--out", "plan.json")
+    h.sql(env.url, "UPDATE product SET description = 'edited in the UI'")
+    stale = env.run("apply", "plan.json")
+    assert (stale.code, stale.err) == (
+        exitcodes.STORE,
+        "error: the plan is stale: the store moved since it was made (Product p1 changed, "
+        "Product p2 changed, Product p3 changed, Product p4 changed, Product p5 changed "
+        "and 2 more)\n" + STALE_HINT,
+    )
+
+
+def test_apply_plan_refuses_a_destructive_plan_by_default(env: h.Env) -> None:
+    """The core's default is the safe one: only the caller's explicit flag deletes."""
+    from opconf.apply import apply_plan
+    from opconf.errors import PlanRefused
+    from opconf.store import Holder, Store
+    from opconf.workflow import plan_config, validate_config
+
+    env.write([h.product("gone"), h.product("kept")])
+    env.ok("apply", "--auto-approve")
+    store = Store(env.url)
+    try:
+        result = validate_config(env.write([h.product("kept")]))
+        plan = plan_config(result, store, prune=False)
+        before = env.dump()
+        with pytest.raises(PlanRefused, match=r"^the plan deletes data \(Product gone\)$"):
+            apply_plan(store, plan, holder=Holder.local())
+        assert env.dump() == before
+    finally:
+        store.close()

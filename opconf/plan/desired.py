@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from opconf.canonical import KIND_ORDER, canonical
 from opconf.plan.diff import Desired
+from opconf.plan.model import Obj
+from opconf.plan.snapshot import Snapshot, keys_after_rollback, resolve_refs
 from opconf.store.model import StoreState
 from opconf.validate.index import Index
+
+_TEMPLATE = "OpportunityTemplate"
 
 
 def from_index(index: Index) -> list[Desired]:
@@ -41,23 +43,43 @@ def from_index(index: Index) -> list[Desired]:
     return out
 
 
-def from_snapshot(snapshot: dict[str, Any], state: StoreState) -> list[Desired]:
-    """Desired objects from a revision's snapshot (``opconf rollback``).
+def from_snapshot(snapshot: Snapshot, state: StoreState) -> list[Desired]:
+    """Desired objects from a revision's snapshot (``opconf rollback``), upgraded if need be.
 
-    An object or a stage whose row now has another key was renamed since: it is renamed back
-    (the row, and the opportunities on it, kept) rather than deleted and created anew.
+    Identity is by row: an object or a stage whose row now has another key was renamed since
+    and is renamed back (the row, and the opportunities on it, kept) rather than deleted and
+    created anew; templates point at the rows they pointed at then, by their keys to be.
     """
     by_id = {(o.kind, o.id): o for o in state.objects.values()}
     ids = snapshot.get("ids", {})
+    keys = keys_after_rollback(snapshot, state)
+    refs = snapshot.get("refs", {})
     out = []
     for kind in KIND_ORDER:
         for obj in snapshot.get(kind, ()):
-            now = by_id.get((kind, ids.get(kind, {}).get(obj["key"])))
-            renamed = (now.key,) if now is not None and now.key != obj["key"] else ()
+            row_id = ids.get(kind, {}).get(obj["key"])
+            now = by_id.get((kind, row_id))
+            data = resolve_refs(obj, refs.get(obj["key"]), keys) if kind == _TEMPLATE else obj
             stages = snapshot.get("stage_ids", {}).get(obj["key"], {})
             previous = _stage_previous(stages, now.stage_ids if now else {})
-            out.append(Desired(kind, obj["key"], obj, renamed, stage_previous=previous))
+            out.append(Desired(kind, obj["key"], data, stage_previous=previous, row_id=row_id))
     return out
+
+
+def released(snapshot: Snapshot, state: StoreState) -> dict[tuple[str, int], Obj]:
+    """The CRM's own objects of the snapshot that are managed now, by (kind, row id), as a
+    rollback releases them."""
+    keys = keys_after_rollback(snapshot, state)
+    refs = snapshot.get("refs", {})
+    managed = {(o.kind, o.id) for o in state.objects.values() if o.managed}
+    return {
+        (kind, e["id"]): resolve_refs(e["data"], refs.get(e["data"]["key"]), keys)
+        if kind == _TEMPLATE
+        else e["data"]
+        for kind, entries in snapshot.get("unmanaged", {}).items()
+        for e in entries
+        if (kind, e["id"]) in managed
+    }
 
 
 def _stage_previous(then: dict[str, int], now: dict[str, int]) -> dict[str, tuple[str, ...]]:

@@ -15,6 +15,8 @@ from opconf.store.model import Usage
 
 # Compared element by element; "key" changes only by rename, shown on the change itself.
 _NOT_FIELDS = ("key", "members", "products", "stages")
+# Not a field of the object: the row's flag, set when a rename adopts an unmanaged row.
+ADOPTED = "managed"
 
 
 def object_details(

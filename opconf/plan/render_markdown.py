@@ -26,7 +26,8 @@ def render(plan: Plan, budget: int = BUDGET) -> str:
         head += ["> [!CAUTION]", "> **This plan cannot be applied:**"]
         head += [f"> - {_problem(e)}" for e in plan.errors[:_MAX_ERRORS]]
         if len(plan.errors) > _MAX_ERRORS:
-            head.append(f"> - … and {len(plan.errors) - _MAX_ERRORS} more errors")
+            rest = len(plan.errors) - _MAX_ERRORS
+            head.append(f"> - … and {rest} more {'error' if rest == 1 else 'errors'}")
         head.append("")
     if plan.warnings:
         head += ["**Warnings:**"] + [f"- {_problem(w)}" for w in plan.warnings[:_MAX_ERRORS]]
@@ -75,7 +76,8 @@ def _details(plan: Plan, budget: int) -> str:
     out.append("```")
     hidden = len(plan.changes) - shown
     if hidden:
-        note = f"{hidden} more changes not shown (comment size limit)"
+        changes = "change" if hidden == 1 else "changes"
+        note = f"{hidden} more {changes} not shown (comment size limit)"
         out.append(f"\n{note}; `opconf show` renders the saved plan whole.")
     out += ["", "</details>", ""]
     return "\n".join(out)

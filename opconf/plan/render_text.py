@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from opconf.diagnostics import plural
-from opconf.plan.details import summarise
+from opconf.plan.details import ADOPTED, summarise
 from opconf.plan.model import Change, Detail, Plan, PlanError
 from opconf.visible import visible
 
@@ -16,6 +16,8 @@ def headline(change: Change) -> str:
     notes = []
     if change.action == "rename":
         notes.append(f"renamed from {change.old_key}")
+        if any(d.path == ADOPTED for d in change.details):
+            notes[-1] += " + adopt: becomes managed"
     if change.action == "adopt":
         notes.append("adopt: becomes managed")
     if change.action == "release":
@@ -106,7 +108,8 @@ def change_lines(change: Change) -> list[str]:
     lines += [f"    {detail_line(d)}" for d in change.details]
     held = {d.path: d.impact for d in change.details if d.op == "remove"}
     lines += [
-        f"    → {plural(n, 'open opportunity', 'open opportunities')} in stage {old} move to {new}"
+        f"    → {plural(n, 'open opportunity', 'open opportunities')} in stage {old} "
+        f"{'moves' if n == 1 else 'move'} to {new}"
         for old, new in change.stage_moves.items()
         if (n := held.get(f"stages[{old}]", 0))
     ]

@@ -5,37 +5,53 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from opconf.diagnostics import plural
+from opconf.plan import unique
+from opconf.plan.diff import by_kind, follow_renames, keys_after
 from opconf.plan.model import Change, Obj, PlanError
-from opconf.store.model import StoreState
+from opconf.store.model import StoredObject, StoreState
+
+_REFERENCED = ("Product", "CoverageGroup")  # what templates refer to
 
 
 def check(changes: list[Change], state: StoreState) -> Iterator[PlanError]:
-    final = _final_templates(changes, state)
+    current = by_kind(state)
+    meaning = {kind: keys_after(kind, current[kind], changes) for kind in _REFERENCED}
+    final = _final_templates(changes, current["OpportunityTemplate"], meaning)
     for change in changes:
         if change.action == "delete":
-            yield from _delete(change, state, final)
+            yield from _delete(change, state, final, meaning.get(change.kind, {}))
         elif change.before is not None and change.after is not None:
             yield from _visibility(change)
             yield from _stage_removals(change, state)
+    yield from unique.check(changes, state)
 
 
 def _opportunities(n: int, which: str = "") -> str:
     return plural(n, f"{which}opportunity", f"{which}opportunities")
 
 
-def _final_templates(changes: list[Change], state: StoreState) -> dict[str, Obj]:
-    """Every template as it will be after the plan (key → canonical form)."""
-    out = {o.key: o.data for o in state.objects.values() if o.kind == "OpportunityTemplate"}
+def _final_templates(
+    changes: list[Change],
+    templates: dict[str, StoredObject],
+    meaning: dict[str, dict[str, str]],
+) -> dict[str, Obj]:
+    """Every template as it will be after the plan (key → canonical form, references by the
+    keys after the plan)."""
+    kind = "OpportunityTemplate"
+    out = {k: follow_renames(kind, o.data, meaning) for k, o in templates.items()}
     for c in changes:
-        if c.kind == "OpportunityTemplate":
+        if c.kind == kind:
             out.pop(c.store_key, None)
             if c.after is not None:
                 out[c.key] = c.after
     return out
 
 
-def _delete(change: Change, state: StoreState, final: dict[str, Obj]) -> Iterator[PlanError]:
+def _delete(
+    change: Change, state: StoreState, final: dict[str, Obj], meaning: dict[str, str]
+) -> Iterator[PlanError]:
     kind, key = change.kind, change.key
+    row = meaning.get(key, key)  # what templates call the row after the plan
     usage = state.usage
     total = {"OpportunityTemplate": usage.template_total, "Product": usage.product_total}
     used = total.get(kind, {}).get(key, 0)
@@ -51,7 +67,7 @@ def _delete(change: Change, state: StoreState, final: dict[str, Obj]) -> Iterato
     field = {"Product": "products", "CoverageGroup": "defaultCoverageGroup"}.get(kind)
     for template in final.values():
         value = template.get(field) if field else None
-        if value == key or (isinstance(value, list) and key in value):
+        if value == row or (isinstance(value, list) and row in value):
             yield PlanError(
                 "OPC304",
                 f"cannot delete {kind} '{key}': template '{template['key']}' still uses it",

@@ -116,12 +116,20 @@ def sync_stages(
 
 
 def _rename_stages(conn: Connection, ids: dict[str, int], renames: Mapping[str, str]) -> None:
-    """Rename in place (ids kept), via temporary keys so that swaps cannot collide."""
+    """Rename in place (ids kept), via temporary keys so that swaps cannot collide.
+
+    A stage that is not renamed but holds a key another stage is renamed to (a rollback past
+    "rename, then reuse the old key") keeps its temporary key, and so is removed.
+    """
     todo = {old: new for old, new in renames.items() if old in ids and old != new}
+    blocking = [new for new in todo.values() if new in ids and new not in todo]
     ts = t.template_stage
-    for old in todo:
+    for old in [*todo, *blocking]:
         temp = f"{_TEMP_KEY}{ids[old]}"
         conn.execute(update(ts).where(ts.c.id == ids[old]).values(key=temp))
+    for key in blocking:
+        row = ids.pop(key)
+        ids[f"{_TEMP_KEY}{row}"] = row
     moved = {new: ids.pop(old) for old, new in todo.items()}
     for new, sid in moved.items():
         conn.execute(update(ts).where(ts.c.id == sid).values(key=new))

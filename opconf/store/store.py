@@ -127,8 +127,9 @@ class Store:
     def snapshot(self, revision: int) -> dict[str, Any] | None:
         """The managed configuration after ``revision``, or None.
 
-        ``{kind: [canonical objects], "ids": {kind: {key: row id}}, "stage_ids": {…}}``
-        (see docs/store.md).
+        ``{kind: [canonical objects], "ids": {kind: {key: row id}}, "stage_ids": {…},
+        "unmanaged": {…}, "refs": {…}, "moves": {…}}`` as written (see docs/store.md and
+        opconf/plan/snapshot.py, which also upgrades snapshots written without ``refs``).
         """
         h = tables.opconf_history.c
         with self._reading() as (conn, _):

@@ -114,6 +114,15 @@ class Writer:
             p = t.product
             self._conn.execute(update(p).where(p.c.id.in_(row_ids)).values(code=None))
 
+    def park_keys(self, kind: str, row_ids: Sequence[int]) -> None:
+        """Give these rows temporary keys first, so that a key can pass from one row to
+        another (a rollback renames a row back to a key that a row it deletes holds) without
+        tripping ``UNIQUE(key)``; the following writes set the final keys."""
+        if row_ids:
+            table = _table(kind)
+            rows = [{"b_id": i, "key": f"~parked~{i}"} for i in row_ids]
+            self._conn.execute(update(table).where(table.c.id == bindparam("b_id")), rows)
+
     def delete(self, kind: str, row_id: int) -> None:
         """Delete an object; its children go with it (ON DELETE CASCADE)."""
         table = _table(kind)

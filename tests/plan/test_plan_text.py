@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+
+from opconf.plan.model import Base, Change, Plan, PlanError
+from opconf.plan.render_markdown import render as render_markdown
+from opconf.plan.render_text import change_lines
 
 try:
     from plan import helpers as h
@@ -76,3 +82,70 @@ def test_safety_messages_agree_in_number(env: h.Env) -> None:
     out = env.run("plan").out
     assert "holds 1 open opportunity;" in out
     assert "1 opportunity references it" in out
+
+
+def test_a_rename_that_adopts_says_so(env: h.Env) -> None:
+    """previousKeys naming the CRM's own (unmanaged) object renames it and adopts it."""
+    h.sql(
+        env.url,
+        "INSERT INTO product (key, name, type, active, managed) "
+        "VALUES ('ui_cd', 'Cd', 'deposit', true, false)",
+    )
+    env.write([h.product("cd", previousKeys=["ui_cd"])])
+    text = env.ok("plan")
+    assert "  → Product cd  (renamed from ui_cd + adopt: becomes managed)\n" in text
+    assert "      ~ managed: false → true\n" in text
+    markdown = env.ok("plan", "--format", "markdown")
+    assert "→ Product cd  (renamed from ui_cd + adopt: becomes managed)\n" in markdown
+    [change] = json.loads(env.ok("plan", "--format", "json"))["changes"]
+    assert (change["action"], change["old_key"]) == ("rename", "ui_cd")
+    assert change["details"][0] == {
+        "op": "set",
+        "path": "managed",
+        "old": False,
+        "new": True,
+        "destructive": False,
+        "impact": 0,
+    }
+    env.ok("apply", "--auto-approve")
+    assert h.sql(env.url, "SELECT key, managed FROM product") == [("cd", True)]
+    assert env.ok("plan").endswith(h.NO_CHANGES + "\n")
+
+
+def test_a_rename_of_a_managed_object_adopts_nothing(env: h.Env) -> None:
+    env.write([h.product("ui_cd", name="Cd")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("cd", previousKeys=["ui_cd"])])
+    plan = json.loads(env.ok("plan", "--format", "json"))
+    assert [c["details"] for c in plan["changes"]] == [[]]
+
+
+def test_one_moved_opportunity_moves(env: h.Env) -> None:
+    env.write([h.template("lending", stages=("apply", "review"))])
+    env.ok("apply", "--auto-approve")
+    h.add_opportunities(env.url, [{"name": "One", "template": "lending", "stage": "review"}])
+    replaced = h.template("lending", stages=("apply",))
+    replaced["stages"][0]["replaces"] = ["review"]
+    env.write([replaced])
+    assert "    → 1 open opportunity in stage review moves to apply\n" in env.ok("plan")
+
+
+def _plan(changes: int, errors: int) -> Plan:
+    base = Base(0, "sqlite:///s.db", {}, "sha256:0", "0", "2026-01-01T00:00:00Z")
+    return Plan(
+        changes=tuple(
+            Change("create", "Product", f"p{i}", None, {"key": f"p{i}", "name": "P"})
+            for i in range(changes)
+        ),
+        base=base,
+        errors=tuple(PlanError("OPC301", f"error {i}") for i in range(errors)),
+    )
+
+
+def test_markdown_counts_agree_in_number() -> None:
+    assert "> - … and 1 more error\n" in render_markdown(_plan(1, 21))
+    plan = _plan(2, 0)
+    whole = render_markdown(plan, budget=10**6)
+    last = len(change_lines(plan.changes[-1])[0]) + 1
+    cut = render_markdown(plan, budget=len(whole) + 2_000 - last)
+    assert "\n1 more change not shown (comment size limit); " in cut

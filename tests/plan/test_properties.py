@@ -2,14 +2,16 @@
 
 For random valid configurations A and B over the demo CRM's users, roles and product types —
 B drawn from the same key pools as A, so objects are kept, changed, dropped, added and renamed
-(object and stage ``previousKeys``) — apply A, plan B, apply B, roll back to A:
+(object and stage ``previousKeys``) — and C, B with some of the keys it renamed away taken by
+new objects: apply A, B and C, roll back to A (the renamed rows renamed back, the newer rows
+that took their keys deleted), then to B:
 
 - after each apply the store's managed objects are exactly the configuration's canonical
   forms, and the next plan is empty;
 - a plan survives its JSON round trip (the saved plan is what gets applied), validates
   against ``schemas/plan.schema.json`` and renders;
 - the demo's unmanaged objects and its opportunities are never touched;
-- ``rollback`` to A's revision returns the store to A.
+- ``rollback`` to A's revision returns the store to A, and to B's to B.
 
 The property runs on SQLite; ``test_roundtrip_example`` runs the same check on both backends
 with a fixed pair of configurations.
@@ -17,6 +19,7 @@ with a fixed pair of configurations.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import tempfile
@@ -30,7 +33,7 @@ from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
 from opconf.apply import apply_plan
-from opconf.canonical import canonical
+from opconf.canonical import KIND_ORDER, canonical
 from opconf.plan.model import Plan
 from opconf.plan.render_markdown import render as render_markdown
 from opconf.plan.render_text import render as render_text
@@ -293,6 +296,17 @@ def _note(plan: Plan) -> None:
         event(f"detail {op}")
     if any(c.stage_renames for c in plan.changes):
         event("stage rename")
+    renamed = {(c.kind, c.key) for c in plan.changes if c.action == "rename"}
+    if any(c.action == "delete" and (c.kind, c.key) in renamed for c in plan.changes):
+        event("rename back onto a reused key")
+    if any(set(c.stage_renames.values()) & set(c.stage_renames) for c in plan.changes):
+        event("stage renamed onto a key that is renamed too")
+    if any(
+        f"stages[{new}]" in {d.path for d in c.details if d.op == "remove"}
+        for c in plan.changes
+        for new in c.stage_renames.values()
+    ):
+        event("stage renamed back onto a reused key")
 
 
 def _untouched(store: Store) -> tuple[object, ...]:
@@ -306,24 +320,31 @@ def _managed(store: Store) -> dict[Key, Obj]:
     return {k: o.data for k, o in store.read_state().objects.items() if o.managed}
 
 
-def check_roundtrip(url: str, folder: Path, a: list[Obj], b: list[Obj]) -> None:
-    """Apply A, then B, then roll back to A: the store equals each in turn."""
+def check_roundtrip(
+    url: str, folder: Path, a: list[Obj], b: list[Obj], c: list[Obj] | None = None
+) -> None:
+    """Apply A, then B (then C), then roll back to A (then to B): the store equals each in
+    turn."""
     store = Store(url)
     try:
         store.init(demo=True)
         crm = _untouched(store)
-        for docs in (a, b):
+        configs = [a, b] if c is None else [a, b, c]
+        revisions = []
+        for docs in configs:
             plan = _plan(store, folder, docs)
             _note(plan)
             _apply_saved(store, plan)
             assert _managed(store) == canonical_state(docs)
             assert _plan(store, folder, docs).changes == ()
-        revisions = [e.revision for e in store.history()]
-        rollback = plan_rollback(store, revisions[0])
-        assert rollback.errors == ()
-        _apply_saved(store, rollback)
-        assert _managed(store) == canonical_state(a)
-        assert _plan(store, folder, a).changes == ()
+            revisions.append(store.history()[-1].revision)
+        for revision, docs in [(revisions[0], a), (revisions[1], b)][: len(configs) - 1]:
+            rollback = plan_rollback(store, revision)
+            assert rollback.errors == ()
+            _note(rollback)
+            _apply_saved(store, rollback)
+            assert _managed(store) == canonical_state(docs)
+            assert _plan(store, folder, docs).changes == ()
         assert _untouched(store) == crm
     finally:
         store.close()
@@ -335,16 +356,53 @@ def config_pairs(draw: st.DrawFn) -> tuple[list[Obj], list[Obj]]:
     return a, draw(successors(a))
 
 
+@st.composite
+def reuses(draw: st.DrawFn, b: list[Obj]) -> list[Obj]:
+    """A configuration C to follow B: B's previousKeys done with, and some of the keys B
+    renamed away taken by new objects (rename, then reuse the old key)."""
+    c = [{k: v for k, v in d.items() if k != "previousKeys"} for d in copy.deepcopy(b)]
+    for doc in c:
+        if doc["kind"] == "OpportunityTemplate":
+            _reuse_stage_keys(draw, doc)
+    old = sorted((d["kind"], k) for d in b for k in d.get("previousKeys", ()))
+    taken = draw(st.lists(st.sampled_from(old), unique=True)) if old else []
+    new = {kind: [k for kind_, k in taken if kind_ == kind] for kind in KIND_ORDER}
+    product_keys = [d["key"] for d in c if d["kind"] == "Product"] + new["Product"]
+    group_keys = [d["key"] for d in c if d["kind"] == "CoverageGroup"] + new["CoverageGroup"]
+    return [
+        *c,
+        *draw(products(new["Product"])),
+        *draw(groups(new["CoverageGroup"])),
+        *draw(templates(new["OpportunityTemplate"], product_keys, group_keys)),
+    ]
+
+
+def _reuse_stage_keys(draw: st.DrawFn, doc: Obj) -> None:
+    """Stage renames and replaces done with; maybe a new first stage takes a renamed-away key."""
+    olds = []
+    for stage in doc["stages"]:
+        olds += stage.pop("previousKeys", [])
+        stage.pop("replaces", None)
+    if olds and draw(st.booleans()):
+        key = draw(st.sampled_from(olds))
+        doc["stages"].insert(0, {"key": key, "name": _name(draw, key), "probability": 0})
+
+
+@st.composite
+def config_triples(draw: st.DrawFn) -> tuple[list[Obj], list[Obj], list[Obj]]:
+    a, b = draw(config_pairs())
+    return a, b, draw(reuses(b))
+
+
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(pair=config_pairs())
-def test_apply_plan_rollback_roundtrip(pair: tuple[list[Obj], list[Obj]]) -> None:
-    a, b = pair
+@given(triple=config_triples())
+def test_apply_plan_rollback_roundtrip(triple: tuple[list[Obj], list[Obj], list[Obj]]) -> None:
     with tempfile.TemporaryDirectory(prefix="opconf-prop-") as tmp:
-        check_roundtrip(f"sqlite:///{tmp}/store.db", Path(tmp) / "config", a, b)
+        check_roundtrip(f"sqlite:///{tmp}/store.db", Path(tmp) / "config", *triple)
 
 
 # --- one fixed example, on both backends ------------------------------------------------------

@@ -1,0 +1,122 @@
+"""Rollback's own part of a plan: opportunities moved back to the stages they left.
+
+An apply whose stage ``replaces`` others moves their open opportunities; the snapshot records
+each move by stage row (``moves``). Rolling back past it removes the replacing stage again, so
+its open opportunities go back to the stage they came from — when the records name exactly
+one such stage of the revision rolled back to. Otherwise the plan keeps its OPC302 error,
+worded for a rollback (a rollback has no configuration to add ``replaces`` to).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from opconf.diagnostics import plural
+from opconf.plan.diff import Desired
+from opconf.plan.model import Change, Detail, Obj, Plan, PlanError
+from opconf.plan.snapshot import Snapshot
+from opconf.store.model import StoreState
+
+
+def recorded_moves(snapshots: Iterable[Snapshot | None]) -> dict[int, set[int]]:
+    """Stage row id → the rows whose open opportunities moved to it, over ``snapshots``."""
+    out: dict[int, set[int]] = {}
+    for snapshot in snapshots:
+        for removed, target in (snapshot or {}).get("moves", {}).items():
+            out.setdefault(target, set()).add(int(removed))
+    return out
+
+
+def move_back(
+    desired: list[Desired], snapshot: Snapshot, state: StoreState, moved: dict[int, set[int]]
+) -> list[Desired]:
+    """``desired`` with ``replaces`` that send opportunities back where they came from."""
+    rows = {(o.kind, o.id): o for o in state.objects.values()}
+    out = []
+    for d in desired:
+        now = rows.get((d.kind, d.row_id or 0))
+        then = {i: key for key, i in snapshot.get("stage_ids", {}).get(d.key, {}).items()}
+        back = {}
+        for key, stage_id in (now.stage_ids if now else {}).items():
+            origins = _origins(stage_id, moved) & set(then)
+            if stage_id not in then and len(origins) == 1:
+                back[key] = then[origins.pop()]
+        out.append(replace(d, replaces={**d.replaces, **back}) if back else d)
+    return out
+
+
+def _origins(stage_id: int, moved: dict[int, set[int]]) -> set[int]:
+    """Every stage row whose opportunities reached ``stage_id``, through chains of moves."""
+    seen: set[int] = set()
+    todo = [stage_id]
+    while todo:
+        for origin in moved.get(todo.pop(), ()):
+            if origin not in seen:
+                seen.add(origin)
+                todo.append(origin)
+    return seen
+
+
+def lost_references(snapshot: Snapshot, state: StoreState, revision: int) -> list[PlanError]:
+    """References of the templates a rollback writes (managed then, or released) to rows that
+    are gone and that it does not create again (the CRM's own objects then)."""
+    managed_now = {(o.kind, o.id) for o in state.objects.values() if o.managed}
+    rows = {(o.kind, o.id) for o in state.objects.values()}
+    rows |= {(kind, i) for kind, keys in snapshot.get("ids", {}).items() for i in keys.values()}
+    released = snapshot.get("unmanaged", {}).get("OpportunityTemplate", ())
+    written = [
+        *snapshot.get("OpportunityTemplate", ()),
+        *(e["data"] for e in released if ("OpportunityTemplate", e["id"]) in managed_now),
+    ]
+    out = []
+    for template in written:
+        for kind, row_id, key in _references(template, snapshot.get("refs", {})):
+            if row_id is not None and (kind, row_id) not in rows:
+                message = (
+                    f"template '{template['key']}' of revision {revision} uses {kind} '{key}', "
+                    "which is no longer in the store and was not managed then: a rollback "
+                    "cannot create it again"
+                )
+                out.append(PlanError("OPC307", message, "OpportunityTemplate", template["key"]))
+    return out
+
+
+def _references(template: Obj, refs: dict[str, Obj]) -> list[tuple[str, int | None, str]]:
+    """(kind, row id, key then) of what ``template`` refers to."""
+    ref = refs.get(template["key"])
+    if ref is None:
+        return []
+    products = zip(ref["products"], template["products"], strict=True)
+    group = ("CoverageGroup", ref["defaultCoverageGroup"], template["defaultCoverageGroup"])
+    return [*(("Product", i, k) for i, k in products), group]
+
+
+def explain(plan: Plan, revision: int) -> Plan:
+    """OPC302 reworded for a rollback: what to do instead of adding ``replaces``."""
+    if not any(e.code == "OPC302" for e in plan.errors):
+        return plan
+    errors = [e for e in plan.errors if e.code != "OPC302"]
+    for change in plan.changes:
+        held = {d.path[len("stages[") : -1]: d.impact for d in change.details if _empties(d)}
+        errors += [
+            _stranded(change, stage, n, revision)
+            for stage, n in held.items()
+            if stage not in change.stage_moves
+        ]
+    return replace(plan, errors=tuple(errors))
+
+
+def _empties(d: Detail) -> bool:
+    """A stage removal that leaves open opportunities behind."""
+    return d.op == "remove" and d.path.startswith("stages[") and d.impact > 0
+
+
+def _stranded(change: Change, stage: str, n: int, revision: int) -> PlanError:
+    open_ = plural(n, "open opportunity", "open opportunities")
+    message = (
+        f"stage '{stage}' of template '{change.key}' holds {open_} and revision {revision} "
+        "has no stage they came from; move them first (apply a configuration in which a "
+        f"stage `replaces: [{stage}]`), then roll back"
+    )
+    return PlanError("OPC302", message, change.kind, change.key)
