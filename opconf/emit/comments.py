@@ -41,16 +41,16 @@ def collect(layout: Layout, start: int) -> Notes:
         col = layout.comment_column(n)
         if col is None:
             continue
-        text, before = lines[n][col:].rstrip(), lines[n][:col]
+        text, before = lines[n][col:].rstrip(" \t"), lines[n][:col]
         owner = next((e for e in entries if e.flow and layout.inside(n, col, [e.flow])), None)
         if owner is None and before.strip() and n in eol_owners:
-            gap = len(before) - len(before.rstrip())
+            gap = len(before) - len(before.rstrip(" \t"))
             notes.eol.setdefault(eol_owners[n].path, []).append((col, gap, text))
             continue
         index = bisect.bisect_right(heads, n)
         owner = owner or (ranked[index] if index < len(ranked) else None)
         if owner is None:
-            notes.tail.append(lines[n].rstrip())
+            notes.tail.append(lines[n].rstrip(" \t"))
         else:
             notes.above.setdefault(owner.path, []).append(text)
     return notes
@@ -58,7 +58,7 @@ def collect(layout: Layout, start: int) -> Notes:
 
 def _with_eol(line: str, comments: list[Eol]) -> str:
     for col, gap, text in comments:  # keep an aligned comment's column when the line leaves room
-        line = line.rstrip()
+        line = line.rstrip(" \t")
         line += " " * max(col - len(line) if col <= WIDTH else 0, gap) + text
     return line
 
@@ -95,7 +95,7 @@ def join(lines: list[tuple[str, int]]) -> str:
     kinds: list[int] = []
     for text, kind in lines:
         if kind == FREE:
-            text = text.rstrip()
+            text = text.rstrip(" \t")
             if not text and (not out or not out[-1] or kinds[-1] == KEEP):
                 continue  # a blank line after a kept block scalar would become its content
         out.append(text)
