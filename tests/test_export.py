@@ -44,6 +44,16 @@ def _summary(env: h.Env) -> dict[str, int]:
     return summary
 
 
+def _unmanaged_product(env: h.Env, key: str, name: str) -> None:
+    h.sql(
+        env.url,
+        "INSERT INTO product (key, name, type, active, managed)"
+        " VALUES (:key, :name, 'deposit', TRUE, FALSE)",
+        key=key,
+        name=name,
+    )
+
+
 def _export(env: h.Env, *args: str) -> h.Run:
     return env.run("export", *args, "--store", env.url)
 
@@ -92,10 +102,7 @@ def test_demo_crm_adopted_with_only_unmanaged(
 
 
 def test_check_writes_nothing_and_exits_2(env: h.Env) -> None:
-    _seed_sql(
-        env.url,
-        "INSERT INTO product (key, name, type, active, managed) VALUES ('p', 'P', 'deposit', TRUE, FALSE)",
-    )
+    _unmanaged_product(env, "p", "P")
     assert _export(env, "--check") == (
         2,
         "would write config/products/p.yaml\n1 file would change, 0 unchanged.\n",
@@ -109,14 +116,8 @@ def test_check_writes_nothing_and_exits_2(env: h.Env) -> None:
 
 
 def test_existing_file_needs_force(env: h.Env) -> None:
-    _seed_sql(
-        env.url,
-        "INSERT INTO product (key, name, type, active, managed) VALUES ('p', 'P', 'deposit', TRUE, FALSE)",
-    )
-    _seed_sql(
-        env.url,
-        "INSERT INTO product (key, name, type, active, managed) VALUES ('q', 'Q', 'deposit', TRUE, FALSE)",
-    )
+    _unmanaged_product(env, "p", "P")
+    _unmanaged_product(env, "q", "Q")
     mine = env.root / "config" / "products" / "p.yaml"
     mine.parent.mkdir(parents=True)
     mine.write_text("# mine\n", encoding="utf-8")
@@ -165,10 +166,7 @@ def test_control_character_refused(env: h.Env) -> None:
 
 
 def test_key_that_would_escape_the_folder_is_refused(env: h.Env) -> None:
-    _seed_sql(
-        env.url,
-        "INSERT INTO product (key, name, type, active, managed) VALUES ('../../evil', 'Evil', 'deposit', TRUE, FALSE)",
-    )
+    _unmanaged_product(env, "../../evil", "Evil")
     result = _export(env)
     assert result.code == exitcodes.PROBLEMS
     assert result.err.startswith(
@@ -178,10 +176,7 @@ def test_key_that_would_escape_the_folder_is_refused(env: h.Env) -> None:
 
 
 def test_unwritable_out(env: h.Env) -> None:
-    _seed_sql(
-        env.url,
-        "INSERT INTO product (key, name, type, active, managed) VALUES ('p', 'P', 'deposit', TRUE, FALSE)",
-    )
+    _unmanaged_product(env, "p", "P")
     (env.root / "afile").write_text("x", encoding="utf-8")
     result = _export(env, "--out", "afile/sub")
     assert result == (

@@ -167,7 +167,8 @@ _TRICKY = st.sampled_from(
     ["NULL", "Null", "~", "", "null", "True", "FALSE", "yes", "N", "off", ".NaN", "-.inf",
      "1_000", "0x10", "0o17", "012", "+5", "1.50", "1e3", "1E+3", ".5", "5.", "-0",
      "0.1000000000000000000001", "123456789012345678901234567890", "2024-01-01", "1:30",
-     "a b", "a\xa0", "\u3000", "it's", 'say "hi"', "é", "#x", "x #y", "a: b", "-", "*a", "&a", "!t", "%"]
+     "a b", "a\xa0", "\u3000", "it's",
+     'say "hi"', "é", "#x", "x #y", "a: b", "-", "*a", "&a", "!t", "%"]
 )  # fmt: skip
 # Raw U+0085/U+2028/U+2029 are line breaks to ruamel.yaml, not always to libyaml: left out.
 _TEXT = st.text(
