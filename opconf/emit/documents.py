@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from opconf.emit.engine import FLOAT_TAG, INT, WIDTH, Verbatim, dump
+from opconf.emit.engine import FLOAT_TAG, INT, WIDTH, Verbatim, dump, trimmed
 from opconf.emit.order import field_order
 from opconf.kinds import API_VERSION, SCHEMA_NAMES
 from opconf.models import MODELS, Stage, Step
@@ -57,10 +57,7 @@ def modeline(kind: str, schemas: str) -> str:
 
 def document_text(kind: str, data: Obj, schemas: str, yaml: YAML | None = None) -> str:
     """The document for one object in canonical form, with its schema modeline."""
-    body = dump(document(kind, data), yaml)
-    # ruamel leaves a space where it wraps a plain scalar; fmt drops it (it is no content),
-    # and the literal blocks written here never end a line in white space: drop it too.
-    return modeline(kind, schemas) + "\n".join(line.rstrip(" ") for line in body.split("\n"))
+    return modeline(kind, schemas) + trimmed(dump(document(kind, data), yaml))
 
 
 def document(kind: str, data: Obj) -> CommentedMap:
@@ -69,7 +66,7 @@ def document(kind: str, data: Obj) -> CommentedMap:
     fields = {"apiVersion": API_VERSION, "kind": kind, **data}
     out = _mapping(fields, field_order(MODELS[kind], True), DEFAULTS["document"] | DEFAULTS[kind])
     if kind == "CoverageGroup" and "members" in out:
-        out["members"] = CommentedSeq(_flow(m) for m in data["members"])
+        out["members"] = CommentedSeq(flow(m) for m in data["members"])
     if kind == "OpportunityTemplate":
         if "products" in out:
             out["products"] = _products(data["products"])
@@ -111,7 +108,7 @@ def _scalar(name: str, value: Any) -> Any:
     if isinstance(value, str):
         return text(value)
     if isinstance(value, dict):  # an assignee: {role: CODE} or {user: LOGIN}
-        return _flow(value)
+        return flow(value)
     return value
 
 
@@ -139,7 +136,8 @@ def _literal_ok(value: str) -> bool:
     )
 
 
-def _flow(data: Obj) -> CommentedMap:
+def flow(data: Obj) -> CommentedMap:
+    """A flow mapping (``{user: ajones, role: advisor}``) of scalars."""
     out = CommentedMap((k, text(v) if isinstance(v, str) else v) for k, v in data.items())
     out.fa.set_flow_style()
     return out

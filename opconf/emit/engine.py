@@ -121,3 +121,10 @@ def dump(data: Any, yaml: YAML | None = None) -> str:
     (yaml or make_yaml()).dump(data, stream)
     body = stream.getvalue()
     return body[: -len("...\n")] if body.endswith("\n...\n") else body  # after a ``|+`` scalar
+
+
+def trimmed(body: str) -> str:
+    """``body`` without white space at line ends. ruamel leaves a space where it wraps a plain
+    scalar; that is no content (``fmt`` drops it too). Only for text whose block scalars have
+    no line ending in white space (the emitter's callers here never write such a block)."""
+    return "\n".join(line.rstrip(" ") for line in body.split("\n"))
