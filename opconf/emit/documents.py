@@ -97,6 +97,8 @@ def _mapping(data: Obj, order: tuple[str, ...], defaults: Obj) -> CommentedMap:
     out = CommentedMap()
     for name in order:
         value = data.get(name)
+        if value == "" and defaults.get(name, "") is None:
+            continue  # an empty optional text (a CRM's UI saves ""): documents hold none
         if name in data and not (name in defaults and value == defaults[name]):
             out[name] = _scalar(name, value)
     return out

@@ -21,3 +21,5 @@ INSERT INTO template_stage (template_id, key, name, position, probability, outco
 INSERT INTO stage_step (template_id, stage_id, key, name, position, type, required, due_days, assignee_kind, assignee_value) SELECT template_id, id, 'kyc', 'KYC', 0, 'document', TRUE, 5, 'user', 'bpatel' FROM template_stage WHERE key = 'qualify';
 INSERT INTO stage_step (template_id, stage_id, key, name, position, type, required, due_days, assignee_kind, assignee_value) SELECT template_id, id, 'review', 'Review', 1, 'task', FALSE, 0, 'role', 'compliance_reviewer' FROM template_stage WHERE key = 'qualify';
 INSERT INTO stage_step (template_id, stage_id, key, name, position, type, required, due_days, assignee_kind, assignee_value) SELECT template_id, id, 'call', 'Call', 2, 'call', FALSE, NULL, 'owner', NULL FROM template_stage WHERE key = 'qualify';
+-- A CRM's UI saves empty text where opconf has none: left out (the plan then clears it).
+INSERT INTO product (key, name, description, type, active, list_price, code, unit_of_measure, managed) VALUES ('blank', 'Blank', '', 'deposit', TRUE, NULL, '', '', FALSE);
