@@ -218,3 +218,36 @@ def test_unreachable_store(
     assert result.err.count("\n") == 2 and "secret" not in result.err
     assert result.err.startswith("error: ") and "postgresql://app:***@127.0.0.1:1/crm" in result.err
     assert not (env.root / "config").exists()
+
+
+def test_progress_on_a_terminal(tmp_path: Path) -> None:
+    """A large export shows progress on a terminal (stderr), then clears the line."""
+    import pty
+
+    url = f"sqlite:///{tmp_path}/store.db"
+    h.seed(url, h.reference_seed(tmp_path))
+    h.sql(
+        url,
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 600)"
+        " INSERT INTO product (key, name, type, active, managed)"
+        " SELECT 'p' || i, 'P' || i, 'deposit', TRUE, FALSE FROM n",
+    )
+    leader, follower = pty.openpty()
+    process = h.opconf_process(tmp_path, "export", "--store", url, stderr=follower)
+    os.close(follower)
+    out, _ = process.communicate(timeout=120)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    err = b"".join(chunks).decode()
+    assert process.returncode == 0
+    assert out == "Exported 600 objects to config/: 600 products.\n"
+    assert "\rExporting 100/600 objects" in err and err.endswith(
+        "\rExporting 600/600 objects\r\x1b[K"
+    )
