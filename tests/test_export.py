@@ -94,11 +94,10 @@ def test_demo_crm_adopted_with_only_unmanaged(
     env.ok("apply", "--auto-approve")
     assert env.ok("plan").splitlines()[-1] == h.NO_CHANGES
     # The exported files are what apply left; only the hand-written one is not in house style.
-    assert _export(env, "--check") == (
-        exitcodes.CHANGES,
-        "would change config/products/checking.yaml\n1 file would change, 4 unchanged.\n",
-        "",
-    )
+    check = _export(env, "--check")
+    assert (check.code, check.err) == (exitcodes.CHANGES, "")
+    assert check.out.startswith("would change config/products/checking.yaml\n--- a/config/")
+    assert check.out.endswith("\n1 file would change, 4 unchanged.\n")
 
 
 def test_check_writes_nothing_and_exits_2(env: h.Env) -> None:
@@ -129,6 +128,18 @@ def test_existing_file_needs_force(env: h.Env) -> None:
         "hint: nothing was written; use --force to overwrite, or --check to see what differs\n",
     )
     assert _tree(env.root / "config") == {"products/p.yaml": "# mine\n"}
+    check = _export(env, "--check")
+    assert check.code == exitcodes.CHANGES
+    assert check.out.startswith(
+        "would write config/products/q.yaml\n"
+        "would change config/products/p.yaml\n"
+        "--- a/config/products/p.yaml\n"
+        "+++ b/config/products/p.yaml\n"
+        "@@ -1 +1,6 @@\n"
+        "-# mine\n"
+        "+# yaml-language-server: $schema=../../schemas/product.schema.json\n"
+    )
+    assert check.out.endswith("2 files would change, 0 unchanged.\n")
     assert _export(env, "--force").code == 0
     assert "# mine" not in mine.read_text(encoding="utf-8")
 

@@ -20,6 +20,7 @@ from opconf.kinds import KINDS
 
 if TYPE_CHECKING:
     from opconf.emit.export import Export
+    from opconf.emit.files import Changes
 
 _PROGRESS_FROM = 500  # objects: smaller exports finish before a progress line helps
 
@@ -72,13 +73,23 @@ def run(args: argparse.Namespace) -> int:
     display = _display(out)
     changes = files.compare(out, result.files)
     if args.check:
-        for rel in changes.to_write:
-            print(f"would {'write' if rel in changes.new else 'change'} {display}{rel}")
-        print(f"{_count(len(changes.to_write))} would change, {len(changes.unchanged)} unchanged.")
-        return exitcodes.CHANGES if changes.to_write else exitcodes.OK
+        return _check(result, changes, display)
     files.write(out, result.files, changes, args.force, display)
     print(summary(result, display, len(changes.unchanged)))
     return exitcodes.OK
+
+
+def _check(result: Export, changes: Changes, display: str) -> int:
+    """What would change: new files named, changed ones as a diff; exit 2 when any."""
+    from opconf.fmt import unified_diff
+
+    for rel in changes.new:
+        print(f"would write {display}{rel}")
+    for rel in changes.changed:
+        print(f"would change {display}{rel}")
+        sys.stdout.write(unified_diff(changes.old[rel], result.files[rel], display + rel))
+    print(f"{_count(len(changes.to_write))} would change, {len(changes.unchanged)} unchanged.")
+    return exitcodes.CHANGES if changes.to_write else exitcodes.OK
 
 
 def summary(result: Export, display: str, unchanged: int) -> str:

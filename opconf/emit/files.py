@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from opconf.errors import OpconfError
@@ -29,6 +29,7 @@ class Changes:
     new: tuple[str, ...]
     changed: tuple[str, ...]
     unchanged: tuple[str, ...]
+    old: dict[str, str] = field(default_factory=dict)  # what a changed file holds now
 
     @property
     def to_write(self) -> tuple[str, ...]:
@@ -40,6 +41,7 @@ def compare(out: Path, files: dict[str, str]) -> Changes:
     new: list[str] = []
     changed: list[str] = []
     unchanged: list[str] = []
+    before: dict[str, str] = {}
     for rel, text in files.items():
         try:
             old = (out / rel).read_bytes()
@@ -48,8 +50,12 @@ def compare(out: Path, files: dict[str, str]) -> Changes:
             continue
         except OSError as exc:
             raise WriteError(f"cannot read {out / rel}: {exc.strerror or exc}") from None
-        (unchanged if old == text.encode("utf-8") else changed).append(rel)
-    return Changes(tuple(new), tuple(changed), tuple(unchanged))
+        if old == text.encode("utf-8"):
+            unchanged.append(rel)
+        else:
+            changed.append(rel)
+            before[rel] = old.decode("utf-8", errors="replace")
+    return Changes(tuple(new), tuple(changed), tuple(unchanged), before)
 
 
 def write(
