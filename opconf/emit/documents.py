@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from opconf.emit.engine import FLOAT_TAG, INT, WIDTH, Verbatim, dump, trimmed
+from opconf.emit.engine import FLOAT_TAG, INT, WIDTH, Verbatim, dump_plain, make_yaml, trimmed
 from opconf.emit.order import field_order
 from opconf.kinds import API_VERSION, SCHEMA_NAMES
 from opconf.models import MODELS, Stage, Step
@@ -57,7 +57,7 @@ def modeline(kind: str, schemas: str) -> str:
 
 def document_text(kind: str, data: Obj, schemas: str, yaml: YAML | None = None) -> str:
     """The document for one object in canonical form, with its schema modeline."""
-    return modeline(kind, schemas) + trimmed(dump(document(kind, data), yaml))
+    return modeline(kind, schemas) + trimmed(dump_plain(document(kind, data), yaml or make_yaml()))
 
 
 def document(kind: str, data: Obj) -> CommentedMap:
