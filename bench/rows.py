@@ -180,6 +180,20 @@ def apply_postgres(ctx: Ctx) -> list[Command]:
     return [ctx.opconf("apply", "--auto-approve", "--store", _PG_URL[ctx.scratch])]
 
 
+# --- export: the corpus applied to a SQLite store, written back out as documents -------------
+
+
+def _export_setup(ctx: Ctx) -> None:
+    reset(Path("export.db"))(ctx)
+    seed(ctx, ctx.sqlite("export"))
+    ctx.run(ctx.opconf("apply", "--auto-approve", "--store", ctx.sqlite("export")))
+
+
+def export(ctx: Ctx) -> list[Command]:
+    out = str(ctx.scratch / "export-out")
+    return [ctx.opconf("export", "--out", out, "--store", ctx.sqlite("export"))]
+
+
 def _no_postgres(ctx: Ctx) -> str | None:
     import pgserver
 
@@ -230,5 +244,13 @@ ROWS: tuple[Row, ...] = (
         budgets=(Ratio("validate", max=5),),
         prepare=_apply_pg_prepare,
         skip=_no_postgres,
+    ),
+    Row(
+        "export",
+        "opconf export of the applied corpus from SQLite into an empty folder",
+        export,
+        budgets=(Ratio("validate", max=2), PeakMemory(max_mb=500, size=10_000)),
+        setup=_export_setup,
+        prepare=reset(Path("export-out")),
     ),
 )

@@ -33,6 +33,7 @@ COMMANDS = (
     "refs",
     "history",
     "rollback",
+    "export",
 )
 
 

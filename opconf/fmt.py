@@ -1,29 +1,24 @@
 """``opconf fmt``: canonical key order and indentation, comments preserved (SPEC §3).
 
-The rewriting itself (round-trip, comments kept with their keys) is :mod:`opconf.yamledit`;
-this module knows the canonical order and handles files.
+The rewriting itself (round-trip, comments kept with their keys) is :mod:`opconf.emit.rewrite`,
+the order :mod:`opconf.emit.order`; this module handles files.
 Core only: never prints, never exits.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import Any, get_args
 
-from pydantic import BaseModel
-from ruamel.yaml.comments import CommentedMap
-
+from opconf.emit.order import canonical_order
+from opconf.emit.rewrite import CannotFormat, rewrite
 from opconf.fsio import ReadError, read_bytes
 from opconf.load.discover import discover, display_names
 from opconf.load.yamlread import MAX_FILE_BYTES, read_text
-from opconf.models import MODELS
-from opconf.yamledit import CannotFormat, rewrite
 
-HEAD = ("apiVersion", "kind", "key", "name", "previousKeys", "description")
+__all__ = ["CannotFormat", "Failure", "FmtResult", "format_paths", "format_text", "unified_diff"]
 
 
 @dataclass(frozen=True)
@@ -114,45 +109,3 @@ def _write(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8", newline="\n")
     except OSError as exc:
         raise CannotFormat(1, 1, f"cannot write: {exc.strerror or exc}") from None
-
-
-# --- key order ------------------------------------------------------------------------------------
-
-
-@cache
-def _order(model: type[BaseModel], document: bool) -> tuple[str, ...]:
-    fields = tuple(model.model_fields)
-    return HEAD + tuple(f for f in fields if f not in HEAD) if document else fields
-
-
-@cache
-def _children(model: type[BaseModel]) -> tuple[tuple[str, type[BaseModel]], ...]:
-    """Fields holding exactly one nested model (``stages: list[Stage]``) and that model."""
-
-    def models(annotation: Any) -> Iterator[type[BaseModel]]:
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            yield annotation
-        for arg in get_args(annotation):
-            yield from models(arg)
-
-    found = ((name, list(models(f.annotation))) for name, f in model.model_fields.items())
-    return tuple((name, inner[0]) for name, inner in found if len(inner) == 1)
-
-
-def _reorder(data: Any, model: type[BaseModel] | None, document: bool = False) -> None:
-    """Put known keys in model order, unknown keys after them in their original order."""
-    if not isinstance(data, CommentedMap):
-        return
-    order = _order(model, document) if model else HEAD
-    for key in [k for k in order if k in data] + [k for k in data if k not in order]:
-        data.move_to_end(key)
-    for name, child in _children(model) if model else ():
-        value = data.get(name)
-        for item in value if isinstance(value, list) else [value]:
-            _reorder(item, child)
-
-
-def canonical_order(doc: Any) -> None:
-    """Reorder one document's round-trip data in place: envelope, the kind's fields, the rest."""
-    kind = doc.get("kind") if isinstance(doc, CommentedMap) else None
-    _reorder(doc, MODELS.get(kind) if isinstance(kind, str) else None, document=True)

@@ -60,15 +60,16 @@ def _as_read_error(path: Path, exc: OSError) -> ReadError:
     return ReadError(path, exc.strerror or str(exc), error.hint or "", error.exit_code)
 
 
-def exists(path: Path) -> bool:
+def exists(path: Path, action: str = "read") -> bool:
     """Whether anything (a file, a link, a pipe) is at ``path``; unlike ``os.path.lexists``, a
-    path the system refuses (a name too long, a file used as a folder) is a FileError."""
+    path the system refuses (a name too long, a file used as a folder) is a FileError saying
+    what could not be done there (``action``: read, write, create)."""
     try:
         os.lstat(path)
     except FileNotFoundError:
         return False
     except OSError as exc:
-        raise file_error(exc, path, "read") from None
+        raise file_error(exc, path, action) from None
     return True
 
 

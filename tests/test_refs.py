@@ -8,7 +8,9 @@ import pytest
 
 from opconf import exitcodes
 from opconf.cli import main
-from opconf.commands.refs import render
+from opconf.emit.export import ExportError
+from opconf.emit.refs import render
+from opconf.fmt import format_text
 from opconf.load.yamlread import read_file
 from opconf.references import References, inspect_references
 from opconf.store import Store
@@ -50,6 +52,12 @@ def test_pull_writes_the_committed_snapshot_of_the_demo_crm(
         "O'Brien",
         'say "hi"',
         "é",
+        "tab\there",
+        "line\nbreak",
+        "~",
+        "0x10",
+        "🎉 עברית",
+        "x" * 150,
     ],
 )
 def test_every_string_reads_back_unchanged(value: str, tmp_path: Path) -> None:
@@ -65,6 +73,7 @@ def test_every_string_reads_back_unchanged(value: str, tmp_path: Path) -> None:
     assert refs is not None and refs.users == {"u": True}
     (doc,) = read_file(path, "refs").documents
     assert doc.data == data
+    assert format_text(render(data)) == render(data)  # written as fmt writes it
 
 
 # ------------------------------------------------------------------- checked like a document
@@ -173,3 +182,24 @@ def test_validate_names_a_bad_refs_option_file_as_given(
     )
     assert main(["validate", "--refs", "missing.yaml"]) == exitcodes.USAGE
     assert capsys.readouterr().err == "error: reference data file missing.yaml does not exist\n"
+
+
+def test_missing_values_and_empty_sections() -> None:
+    data = {
+        "users": [{"login": "u", "displayName": None, "email": None, "active": False}],
+        "coverageRoles": [],
+        "productTypes": [],
+    }
+    text = render(data)
+    assert text.splitlines()[1:] == [
+        "users:",
+        "  - {login: u, displayName: null, email: null, active: false}",
+        "coverageRoles: []",
+        "productTypes: []",
+    ]
+
+
+def test_control_character_is_refused() -> None:
+    data = {"users": [], "coverageRoles": [], "productTypes": [{"code": "t", "name": "a\x1bb"}]}
+    with pytest.raises(ExportError, match=r"productTypes\[0\]\.name holds U\+001B"):
+        render(data)

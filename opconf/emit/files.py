@@ -1,0 +1,81 @@
+"""Writing generated files: compare first, refuse to overwrite without ``force``, then write
+each file atomically (a temporary file in the same folder, renamed over the target).
+
+Nothing is written when any target would be refused, so a refused run leaves the folder as it
+was. Core only: never prints, never exits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from opconf.errors import OpconfError, file_error
+from opconf.fsio import exists, read_bytes, write_text
+from opconf.load.yamlread import MAX_FILE_BYTES
+
+_LIST = 5  # files named in a message, at most
+
+
+class WriteError(OpconfError):
+    """A file cannot be written, or would be overwritten without ``--force``."""
+
+
+@dataclass(frozen=True)
+class Changes:
+    """How the files compare with what the folder holds (relative paths)."""
+
+    new: tuple[str, ...]
+    changed: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    old: dict[str, str] = field(default_factory=dict)  # what a changed file holds now
+
+    @property
+    def to_write(self) -> tuple[str, ...]:
+        return self.new + self.changed
+
+
+def compare(out: Path, files: dict[str, str]) -> Changes:
+    """Which of ``files`` are new, differ from the file there, or are already there."""
+    new: list[str] = []
+    changed: list[str] = []
+    unchanged: list[str] = []
+    before: dict[str, str] = {}
+    for rel, text in files.items():
+        if not exists(out / rel, "write"):  # not there: written later
+            new.append(rel)
+            continue
+        old = read_bytes(out / rel, MAX_FILE_BYTES)  # a regular file, or a FileError
+        if old == text.encode("utf-8"):
+            unchanged.append(rel)
+        else:
+            changed.append(rel)
+            before[rel] = old.decode("utf-8", errors="replace")
+    return Changes(tuple(new), tuple(changed), tuple(unchanged), before)
+
+
+def write(
+    out: Path, files: dict[str, str], changes: Changes, force: bool, display: str
+) -> tuple[str, ...]:
+    """Write the new and changed files; without ``force`` a changed one is refused first."""
+    if changes.changed and not force:
+        shown = ", ".join(display + rel for rel in changes.changed[:_LIST])
+        more = f" and {len(changes.changed) - _LIST} more" if len(changes.changed) > _LIST else ""
+        count = len(changes.changed)
+        raise WriteError(
+            f"{count} file{'s' if count > 1 else ''} would be overwritten: {shown}{more}",
+            hint="nothing was written; use --force to overwrite, or --check to see what differs",
+        )
+    for rel in changes.to_write:
+        write_file(out / rel, files[rel])
+    return changes.to_write
+
+
+def write_file(path: Path, text: str) -> None:
+    """``path`` (its folders made as needed) holds ``text`` or what it held before, never a
+    part of it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise file_error(exc, path.parent, "create") from None
+    write_text(path, text)

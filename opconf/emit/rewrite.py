@@ -1,0 +1,96 @@
+"""Comment-preserving rewrites of YAML text (ruamel.yaml round-trip): generic, no opconf knowledge.
+
+ruamel.yaml's round-trip mode keeps quoting, ``>-`` folded scalars, flow style and anchors,
+but it attaches a comment to whatever node *precedes* it (a comment above ``key:`` belongs to
+the previous key's value, possibly deep inside a nested list), so reordering keys would move
+comments to the wrong place. :func:`rewrite` therefore takes comments over itself:
+
+1. compose the text to find every comment and blank line and give it an owner by position: a
+   full-line comment belongs to the outermost entry (mapping key or list item) starting on
+   the next content line, an end-of-line comment to the innermost entry on its line;
+2. drop ruamel's comments, reorder the mappings, dump each document;
+3. compose the output and put every comment back next to the entry (by path) that owns it.
+
+Lines before a document's first key (the ``# yaml-language-server: $schema=...`` modeline,
+``---``) and after its last value stay where they are. Comments inside a multi-line flow
+collection go above its entry; a comment above a key that becomes the first of its list item
+goes above the item. Core only: never prints, never exits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ruamel.yaml.anchor import Anchor
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import Node
+
+from opconf.emit.comments import collect, join, place
+from opconf.emit.engine import dump, make_yaml
+from opconf.emit.layout import FREE, Layout, is_empty, lines_of
+
+
+class CannotFormat(Exception):
+    """The text is not YAML fmt can read; ``line`` and ``column`` are 1-based."""
+
+    def __init__(self, line: int, column: int, reason: str) -> None:
+        super().__init__(f"{line}:{column}: {reason}")
+        self.line, self.column, self.reason = line, column, reason
+
+
+def rewrite(text: str, change: Callable[[Any], None]) -> str:
+    """Apply ``change`` to each document's round-trip data, dump it in the house layout.
+
+    Every comment and blank line follows the mapping entry or list item that owns it (see the
+    module docstring). Raises :class:`CannotFormat` when ``text`` is not YAML.
+    """
+    text = text.removeprefix("\ufeff")  # ruamel drops the byte order mark: so do the lines
+    lines = lines_of(text)
+    roots, docs = _parse(text)
+    out: list[tuple[str, int]] = []
+    done = 0  # lines before ``done`` are in ``out``
+    for root, doc in zip(roots, docs, strict=True):
+        if is_empty(root):
+            continue  # an empty document: its lines are copied with the next gap
+        layout = Layout(root, lines)
+        out += [(line, FREE) for line in lines[done : root.start_mark.line]]
+        notes = collect(layout, root.start_mark.line)
+        _prepare(doc, set())
+        change(doc)
+        out += place(dump(doc), notes)
+        done = layout.end + 1
+    return join(out + [(line, FREE) for line in lines[done:]])
+
+
+def _parse(text: str) -> tuple[list[Node], list[Any]]:
+    try:
+        return list(make_yaml().compose_all(text)), list(make_yaml().load_all(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise CannotFormat(
+            mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, reason
+        ) from None
+    except YAMLError as exc:  # the reader's: a character YAML does not allow
+        before = text[: getattr(exc, "position", 0)]
+        line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+        raise CannotFormat(line, column, str(exc).splitlines()[0]) from None
+
+
+def _prepare(data: Any, seen: set[int]) -> None:
+    """Drop ruamel's comments (fmt places them); keep anchors nothing refers to."""
+    if id(data) in seen:
+        return  # an alias: done already (and aliases may nest exponentially, or recurse)
+    seen.add(id(data))
+    anchor = getattr(data, Anchor.attrib, None)
+    if anchor is not None and anchor.value:
+        anchor.always_dump = True
+    if isinstance(data, CommentedMap | CommentedSeq):
+        data.ca.comment, data.ca.end = None, []
+        data.ca.items.clear()
+        for value in data.values() if isinstance(data, CommentedMap) else data:
+            _prepare(value, seen)
+    elif hasattr(data, "comment"):  # block scalars keep the comment after ``|``/``>``
+        data.comment = None
