@@ -31,6 +31,7 @@ COMMANDS = (
     "refs",
     "history",
     "rollback",
+    "catalogue",
 )
 
 
