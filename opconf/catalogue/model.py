@@ -18,11 +18,11 @@ from opconf.plan.diff import Desired
 from opconf.plan.model import Obj, Plan
 from opconf.plan.render_text import summary_line
 
-# (anchor prefix, kind, label): the page's tabs, in order. Deep links are #<prefix>/<key>.
+# (anchor prefix, kind, noun): the page's tabs, in order. Deep links are #<prefix>/<key>.
 TABS = (
-    ("template", "OpportunityTemplate", "Templates"),
-    ("group", "CoverageGroup", "Coverage groups"),
-    ("product", "Product", "Products"),
+    ("template", "OpportunityTemplate", "template"),
+    ("group", "CoverageGroup", "coverage group"),
+    ("product", "Product", "product"),
 )
 TAB_OF = {kind: tab for tab, kind, _ in TABS}
 
@@ -46,8 +46,17 @@ class Entry:
 @dataclass(frozen=True)
 class Tab:
     name: str
-    label: str
+    noun: str  # "coverage group"
     entries: tuple[Entry, ...]
+
+    @property
+    def label(self) -> str:
+        return self.noun.capitalize() + "s"
+
+    @property
+    def count(self) -> str:
+        """``6 coverage groups``."""
+        return plural(len(self.entries), self.noun)
 
 
 @dataclass(frozen=True)
@@ -86,8 +95,8 @@ def build(objects: Sequence[Desired], plan: Plan | None = None) -> Catalogue:
         found[tab][key] = _details(kind, data, source, ov, users.get((kind, key), []))
         entries[tab].append(_entry(tab, kind, data, ov))
     tabs = tuple(
-        Tab(tab, label, tuple(sorted(entries[tab], key=lambda e: (e.name.casefold(), e.key))))
-        for tab, _, label in TABS
+        Tab(tab, noun, tuple(sorted(entries[tab], key=lambda e: (e.name.casefold(), e.key))))
+        for tab, _, noun in TABS
     )
     details_sorted = {tab: dict(sorted(found[tab].items())) for tab in found}
     return Catalogue(tabs, details_sorted, _aliases(plan), _plan_info(plan))

@@ -66,6 +66,8 @@ def render(catalogue: Catalogue, title: str = "Opportunity configuration") -> st
 def write(html: str, out: Path) -> Path:
     """Write ``out/index.html`` atomically (a temp file renamed over it); return its path."""
     target = out / PAGE
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} is not a folder", hint="--out names the folder for index.html")
     temp = out / f".{PAGE}.{os.getpid()}.tmp"
     try:
         out.mkdir(parents=True, exist_ok=True)

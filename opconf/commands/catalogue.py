@@ -30,6 +30,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     from opconf.catalogue import build, render, write
     from opconf.commands.apply import load_plan  # to become the core saved-plan loader
+    from opconf.diagnostics import plural
     from opconf.plan.desired import from_index
     from opconf.project import load_project
     from opconf.report import text
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         )
     catalogue = build(from_index(result.index), plan)
     path = write(render(catalogue), args.out)
-    counts = ", ".join(f"{len(t.entries)} {t.label.lower()}" for t in catalogue.tabs)
-    marked = f"; the plan's {len(plan.changes)} changes marked" if plan else ""
+    counts = ", ".join(t.count for t in catalogue.tabs)
+    marked = f"; {plural(len(plan.changes), 'pending change')} marked" if plan else ""
     print(f"Wrote {path}: {counts}{marked}.")
     return exitcodes.OK
