@@ -179,9 +179,9 @@ def _stages(stages: list[Obj], ov: Overlay | None) -> list[Obj]:
 
     out = with_removed(shown, before, ov.removed("stages"), ghost)
     for drawn in out:
-        if drawn.get("mark") == "removed":
-            element = ov.element("stages", drawn["key"])
-            drawn["impact"] = element.ops[0].impact if element else 0
+        element = ov.element("stages", drawn["key"])
+        if drawn.get("mark") == "removed" and element and element.ops[0].impact:
+            drawn["impact"] = element.ops[0].impact  # open opportunities in the stage
     return [compact(s) | {"steps": s["steps"]} for s in out]
 
 

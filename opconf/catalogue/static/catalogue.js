@@ -104,12 +104,12 @@
       marks(s).length ? h("div", { class: "marks" }, marks(s)) : null);
   }
 
-  function stage(s, i) {
+  function stage(s, position) {
     const bar = h("span", {});
     bar.style.width = Math.max(0, Math.min(100, s.probability)) + "%";
     return h("li", { class: "stage outcome-" + s.outcome + " " + (s.mark || ""), "data-key": s.key },
       h("div", { class: "stage-head" },
-        h("span", { class: "pos" }, String(i + 1)),
+        h("span", { class: "pos" }, position === null ? "×" : String(position)),
         h("span", { class: "stage-name" }, changed(s.name, s.was, "name")),
         s.outcome !== "open" || (s.was && "outcome" in s.was)
           ? h("span", { class: "outcome" }, changed(s.outcome, s.was, "outcome")) : null),
@@ -132,7 +132,10 @@
 
   function template(d) {
     const was = (d.plan || {}).was || {};
-    const steps = d.stages.reduce((n, s) => n + s.steps.length, 0);
+    const live = (items) => items.filter((it) => it.mark !== "removed");
+    const steps = live(d.stages).reduce((n, s) => n + live(s.steps).length, 0);
+    const stages = live(d.stages).length;
+    let position = 0;
     return [header("template", d),
       h("dl", { class: "facts" },
         fact("Category", changed(d.category, was, "category")),
@@ -143,9 +146,9 @@
           : d.group ? link("group", d.group) : h("span", { class: "muted" }, "none")),
         fact("Products", chips("product", d.products || []), true)),
       h("h3", {}, "Pipeline ", h("span", { class: "muted" },
-        d.stages.length + (d.stages.length === 1 ? " stage · " : " stages · ") +
+        stages + (stages === 1 ? " stage · " : " stages · ") +
         steps + (steps === 1 ? " step" : " steps"))),
-      h("ol", { class: "pipeline", "aria-label": "Stages in order" }, d.stages.map(stage))];
+      h("ol", { class: "pipeline", "aria-label": "Stages in order" }, d.stages.map((st) => stage(st, st.mark === "removed" ? null : ++position)))];
   }
 
   function group(d) {
@@ -157,7 +160,8 @@
       h("dl", { class: "facts" },
         fact("Visibility", changed(d.visibility, was, "visibility")),
         fact("Default group of", chips("template", (d.templates || []).map((k) => ({ key: k }))), true)),
-      h("h3", {}, "Members ", h("span", { class: "muted" }, String(rows.length))),
+      h("h3", {}, "Members ", h("span", { class: "muted" },
+        String((d.members || []).filter((m) => m.mark !== "removed").length))),
       rows.length
         ? h("table", { class: "members" }, h("thead", {}, h("tr", {}, h("th", {}, "User"),
           h("th", {}, "Coverage role"))), h("tbody", {}, rows))
