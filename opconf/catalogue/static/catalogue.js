@@ -70,8 +70,8 @@
   function header(tab, d) {
     const plan = d.plan || {};
     const notes = [];
-    if (plan.mark) notes.push(badge(plan.mark));
     if (plan.oldKey) notes.push(badge("renamed from " + plan.oldKey, "renamed"));
+    else if (plan.mark) notes.push(badge(plan.mark));
     if (plan.destructive) notes.push(badge("destructive"));
     if (plan.impact) notes.push(badge(plan.impact + " open opportunities", "impact"));
     if (d.active === false) notes.push(badge("inactive"));
