@@ -186,6 +186,10 @@ def _no_postgres(ctx: Ctx) -> str | None:
     return None if pgserver.available() else "PostgreSQL server binaries not found"
 
 
+def catalogue(ctx: Ctx) -> list[Command]:
+    return [ctx.opconf("catalogue", "--out", str(ctx.scratch / "catalogue"))]
+
+
 ROWS: tuple[Row, ...] = (
     Row("floor", "libyaml CSafeLoader load of every file (the floor)", floor),
     Row(
@@ -230,5 +234,11 @@ ROWS: tuple[Row, ...] = (
         budgets=(Ratio("validate", max=5),),
         prepare=_apply_pg_prepare,
         skip=_no_postgres,
+    ),
+    Row(
+        "catalogue",
+        "opconf catalogue (the HTML page; its size and first paint: bench/catalogue_paint.py)",
+        catalogue,
+        budgets=(Ratio("validate", max=2),),
     ),
 )

@@ -230,6 +230,13 @@
     details.replaceChildren(...(d ? DRAW[tab](d) : [h("p", { class: "placeholder" },
       "No " + KINDS[tab].toLowerCase() + " with key “" + key + "” in this catalogue.")]));
     details.scrollTop = 0;
+    const row = details.querySelector(".pipeline");
+    if (row) {
+      const fade = () => row.classList.toggle("more",
+        row.scrollLeft + row.clientWidth < row.scrollWidth - 4);
+      row.addEventListener("scroll", fade, { passive: true });
+      fade();
+    }
     return true;
   }
 
