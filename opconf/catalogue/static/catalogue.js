@@ -198,14 +198,27 @@
     filter();
   }
 
+  // Per tab: [li, lowercased text, shown] for every entry, built on the first search.
+  const indexes = {};
+
+  function index(tab) {
+    if (!indexes[tab]) {
+      indexes[tab] = items(tab).map((a) => [a.parentElement, a.textContent.toLowerCase(), true]);
+    }
+    return indexes[tab];
+  }
+
   function filter() {
     const words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
-    let visible = 0;
-    for (const a of items(current)) {
-      const text = a.dataset.text || (a.dataset.text = (a.textContent).toLowerCase());
-      const hit = words.every((w) => text.includes(w));
-      a.parentElement.hidden = !hit;
-      if (hit) visible += 1;
+    const entries = words.length || indexes[current] ? index(current) : [];
+    let visible = words.length ? 0 : items(current).length;
+    for (const entry of entries) {
+      const hit = words.every((w) => entry[1].includes(w));
+      if (hit !== entry[2]) {
+        entry[0].hidden = !hit; // touch only what changes: a 5,000-entry list stays fast
+        entry[2] = hit;
+      }
+      if (hit && words.length) visible += 1;
     }
     const empty = document.querySelector("#list-" + current + " .empty");
     empty.hidden = visible > 0;
