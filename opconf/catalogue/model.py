@@ -54,6 +54,11 @@ class Tab:
         return self.noun.capitalize() + "s"
 
     @property
+    def pending(self) -> int:
+        """Entries a plan marks."""
+        return sum(1 for e in self.entries if e.mark)
+
+    @property
     def count(self) -> str:
         """``6 coverage groups``."""
         return plural(len(self.entries), self.noun)

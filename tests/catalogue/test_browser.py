@@ -58,7 +58,7 @@ def url(path: Path, anchor: str = "") -> str:
 
 
 def visible_names(page: Page, tab: str) -> list[str]:
-    return page.locator(f"#list-{tab} li:not([hidden]) .name").all_inner_texts()
+    return page.locator(f"#list-{tab} li:not([hidden]) .name").all_text_contents()
 
 
 def config(kind_dir: str, key: str) -> Any:
@@ -165,6 +165,26 @@ def test_a_plan_marks_added_moved_and_removed_stages(page: Page) -> None:
     heading = page.locator("#details h2")
     assert heading.locator(".changed").inner_text() == "Loan → Business Loan"
     assert heading.locator(".badge").all_inner_texts() == ["renamed from loan"]
+
+
+def test_with_a_plan_the_page_opens_on_a_change_and_can_show_only_changes(page: Page) -> None:
+    page.goto(url(GOLDEN / "plan" / "expected.html"))
+    # "Accident Claim" comes first but is unchanged: the page opens on the first change.
+    assert visible_names(page, "template")[0] == "Accident Claim"
+    assert (
+        page.locator("#details h2 .changed, #details h2")
+        .first.inner_text()
+        .startswith("Account Opening")
+    )
+    assert page.locator("#tab-product .pending").inner_text() == "3 pending"
+    page.click("#tab-product")
+    assert len(visible_names(page, "product")) == 4
+    page.check("#only-pending")
+    assert visible_names(page, "product") == ["Everyday Checking", "Old Savings", "Premium Savings"]
+    page.click("#tab-template")
+    assert visible_names(page, "template") == ["Account Opening", "Business Loan"]
+    page.uncheck("#only-pending")
+    assert len(visible_names(page, "template")) == 3
 
 
 def test_a_name_with_script_is_text_and_runs_nothing(page: Page) -> None:

@@ -6,6 +6,7 @@
   const KINDS = { template: "Opportunity template", group: "Coverage group", product: "Product" };
   const details = document.getElementById("details");
   const search = document.getElementById("search");
+  const onlyPending = document.getElementById("only-pending"); // with --plan only
   const tabs = Array.from(document.querySelectorAll("[role=tab]"));
   let data = null; // parsed on first use: the first paint does not wait for it
   let current = tabs.length ? tabs[0].dataset.tab : "template";
@@ -203,22 +204,25 @@
 
   function index(tab) {
     if (!indexes[tab]) {
-      indexes[tab] = items(tab).map((a) => [a.parentElement, a.textContent.toLowerCase(), true]);
+      indexes[tab] = items(tab).map((a) =>
+        [a.parentElement, a.textContent.toLowerCase(), true, /\bmark-/.test(a.className)]);
     }
     return indexes[tab];
   }
 
   function filter() {
     const words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
-    const entries = words.length || indexes[current] ? index(current) : [];
-    let visible = words.length ? 0 : items(current).length;
+    const pendingOnly = onlyPending !== null && onlyPending.checked;
+    const narrowed = words.length > 0 || pendingOnly;
+    const entries = narrowed || indexes[current] ? index(current) : [];
+    let visible = narrowed ? 0 : items(current).length;
     for (const entry of entries) {
-      const hit = words.every((w) => entry[1].includes(w));
+      const hit = words.every((w) => entry[1].includes(w)) && (entry[3] || !pendingOnly);
       if (hit !== entry[2]) {
         entry[0].hidden = !hit; // touch only what changes: a 5,000-entry list stays fast
         entry[2] = hit;
       }
-      if (hit && words.length) visible += 1;
+      if (hit && narrowed) visible += 1;
     }
     const empty = document.querySelector("#list-" + current + " .empty");
     empty.hidden = visible > 0;
@@ -256,7 +260,9 @@
   function route() {
     const anchor = decodeURIComponent(location.hash.slice(1));
     if (anchor && show(anchor)) return;
-    const first = items(current)[0];
+    // With a plan, open on the first pending change; else on the first entry.
+    const marked = onlyPending ? document.querySelector(".list a.item[class*='mark-']") : null;
+    const first = marked || items(current)[0];
     if (first) show(first.getAttribute("href").slice(1));
   }
 
@@ -300,6 +306,7 @@
   }
 
   search.addEventListener("input", filter);
+  if (onlyPending) onlyPending.addEventListener("change", filter);
   search.addEventListener("keydown", (e) => {
     if (e.key === "Escape") {
       search.value = "";
