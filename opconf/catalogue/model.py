@@ -9,9 +9,10 @@ groups, products: entries sorted by name) and each object's details as JSON-able
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from opconf.catalogue import details
+from opconf.catalogue.labels import Labels, page_data
 from opconf.catalogue.overlay import MARKS, Overlay, deleted_objects, overlays
 from opconf.diagnostics import plural
 from opconf.plan.diff import Desired
@@ -78,16 +79,19 @@ class Catalogue:
     details: dict[str, dict[str, Obj]]  # tab → key → details
     aliases: dict[str, str]  # old anchor → anchor, for objects the plan renames
     plan: PlanInfo | None = None
+    labels: Labels = field(default_factory=Labels)
 
     @property
     def data(self) -> Obj:
-        """What the page's script reads: details by tab, and the aliases."""
-        return {"details": self.details, "aliases": self.aliases}
+        """What the page's script reads: details by tab, the aliases, reference names."""
+        return {"details": self.details, "aliases": self.aliases, "labels": page_data(self.labels)}
 
 
-def build(objects: Sequence[Desired], plan: Plan | None = None) -> Catalogue:
+def build(
+    objects: Sequence[Desired], plan: Plan | None = None, labels: Labels | None = None
+) -> Catalogue:
     """The view model of ``objects`` (canonical, from a valid configuration), with the
-    pending changes of ``plan`` marked when one is given."""
+    pending changes of ``plan`` marked when one is given, and the reference data's names."""
     marks = overlays(plan) if plan else {}
     shown = [(d.kind, d.key, d.data, d.source) for d in objects]
     if plan:
@@ -104,7 +108,7 @@ def build(objects: Sequence[Desired], plan: Plan | None = None) -> Catalogue:
         for tab, _, noun in TABS
     )
     details_sorted = {tab: dict(sorted(found[tab].items())) for tab in found}
-    return Catalogue(tabs, details_sorted, _aliases(plan), _plan_info(plan))
+    return Catalogue(tabs, details_sorted, _aliases(plan), _plan_info(plan), labels or Labels())
 
 
 def _users(shown: list[tuple[str, str, Obj, str]]) -> dict[tuple[str, str], list[str]]:

@@ -29,6 +29,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from opconf.catalogue import build, render, write
+    from opconf.catalogue.labels import from_snapshot
     from opconf.commands.apply import load_plan  # to become the core saved-plan loader
     from opconf.diagnostics import plural
     from opconf.plan.desired import from_index
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
             "its marks may not match what is shown",
             file=sys.stderr,
         )
-    catalogue = build(from_index(result.index), plan)
+    catalogue = build(from_index(result.index), plan, from_snapshot(project.refs_file))
     path = write(render(catalogue), args.out)
     counts = ", ".join(t.count for t in catalogue.tabs)
     marked = f"; {plural(len(plan.changes), 'pending change')} marked" if plan else ""

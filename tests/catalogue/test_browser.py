@@ -29,6 +29,8 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The catalogue of the example config/, written by the real command."""
     root = tmp_path_factory.mktemp("example")
     shutil.copytree(ROOT / "config", root / "config")
+    for name in ("opconf.yaml", "opconf.refs.yaml"):
+        shutil.copy(ROOT / name, root)
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(root)
         assert main(["catalogue", "--out", "site"]) == 0
@@ -82,7 +84,7 @@ def test_clicking_a_template_shows_its_pipeline_in_order(page: Page, example: Pa
     assert "outcome-won" in (won.get_attribute("class") or "")
     first_step = stages.nth(2).locator(".step").first
     assert first_step.locator(".type").inner_text().lower() == "task"
-    assert "role: credit_analyst" in first_step.inner_text()
+    assert first_step.locator(".who").inner_text() == "role: Credit Analyst"
 
 
 def test_the_search_box_filters_the_lists(page: Page, example: Path) -> None:
@@ -113,6 +115,20 @@ def test_a_deep_link_opens_its_object(
     assert page.locator(f"#tab-{tab}").get_attribute("aria-selected") == "true"
     assert page.locator("#details h2").inner_text() == title
     assert page.locator("a.item[aria-current]").get_attribute("href") == f"#{anchor}"
+
+
+def test_people_and_roles_are_shown_by_name_from_the_reference_snapshot(
+    page: Page, example: Path
+) -> None:
+    page.goto(url(example, "group/wealth_east"))
+    first = page.locator("table.members tbody tr").first
+    assert first.locator("td").all_inner_texts() == [
+        "Alice Jones ajones",
+        "Lead Advisor lead_advisor",
+    ]
+    page.goto(url(example, "template/new_account"))
+    step = page.locator('.stage[data-key="paperwork"] .step').nth(1)
+    assert step.locator(".who").inner_text() == "role: Compliance Reviewer"
 
 
 def test_a_deep_link_to_nothing_says_so(page: Page, example: Path) -> None:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from opconf.canonical import canonical
 from opconf.catalogue import build
+from opconf.catalogue.labels import Labels, from_snapshot
 from opconf.plan.details import object_details
 from opconf.plan.diff import Desired
 from opconf.plan.model import Base, Change, Plan
 from opconf.store.model import Usage
 
 Obj = dict[str, Any]
+ROOT = Path(__file__).resolve().parents[2]
 BASE = Base(0, "sqlite:///store.db", {}, "sha256:x", "0", "2026-01-01T00:00:00Z")
 
 
@@ -256,3 +259,18 @@ def test_created_and_deleted_objects_are_listed_with_their_mark() -> None:
 def test_the_model_is_the_same_whatever_the_input_order() -> None:
     objects = sample()
     assert build(objects) == build(list(reversed(objects)))
+
+
+def test_reference_names_come_from_the_snapshot(tmp_path: Path) -> None:
+    labels = from_snapshot(ROOT / "opconf.refs.yaml")
+    assert (labels.users["ajones"], labels.roles["lead_advisor"]) == ("Alice Jones", "Lead Advisor")
+    assert labels.product_types["home_equity"] == "Home Equity Line of Credit"
+    page = build(sample(), labels=Labels(users={"zed": "Zed Zimmer"})).data["labels"]
+    assert page == {"users": {"zed": "Zed Zimmer"}, "roles": {}, "productTypes": {}}
+
+
+def test_a_missing_or_unsound_snapshot_gives_no_names(tmp_path: Path) -> None:
+    assert from_snapshot(tmp_path / "opconf.refs.yaml") == Labels()
+    broken = tmp_path / "opconf.refs.yaml"
+    broken.write_text("users:\n  - {login: ajones, displayName: Alice, active: 'yes'}\n")
+    assert from_snapshot(broken) == Labels()

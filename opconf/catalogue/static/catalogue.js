@@ -51,6 +51,21 @@
     return h("a", { href: "#" + tab + "/" + key }, target.name);
   }
 
+  // A reference code with its name from opconf.refs.yaml, when the snapshot has one.
+  function named(table, code) {
+    const name = store().labels[table][code];
+    if (!name) return h("code", {}, code);
+    return h("span", { class: "named" }, name, " ", h("code", { class: "code" }, code));
+  }
+
+  // "owner", "role: CODE" or "user: LOGIN", with the role's or the user's name.
+  function who(assignee) {
+    const m = /^(role|user): (.*)$/.exec(assignee || "");
+    if (!m) return shown(assignee);
+    const name = store().labels[m[1] === "role" ? "roles" : "users"][m[2]];
+    return h("span", { title: assignee }, m[1] === "role" ? "role: " + (name || m[2]) : name || m[2]);
+  }
+
   function badge(text, cls) {
     return h("span", { class: "badge " + (cls || text) }, text);
   }
@@ -89,7 +104,7 @@
   }
 
   function step(s) {
-    const meta = [h("span", { class: "who" }, changed(s.assignee, s.was, "assignee"))];
+    const meta = [h("span", { class: "who" }, changed(s.assignee, s.was, "assignee", who))];
     if (s.dueDays !== undefined || (s.was && "dueDays" in s.was)) {
       meta.push(h("span", { class: "due" }, changed(s.dueDays, s.was, "dueDays",
         (v) => v === null || v === undefined ? "no due date" : v + (v === 1 ? " day" : " days"))));
@@ -155,8 +170,8 @@
   function group(d) {
     const was = (d.plan || {}).was || {};
     const rows = (d.members || []).map((m) => h("tr", { class: m.mark || "" },
-      h("td", {}, h("code", {}, m.user)),
-      h("td", {}, changed(m.role, m.was, "role"), " ", marks(m))));
+      h("td", {}, named("users", m.user)),
+      h("td", {}, changed(m.role, m.was, "role", (r) => named("roles", r)), " ", marks(m))));
     return [header("group", d),
       h("dl", { class: "facts" },
         fact("Visibility", changed(d.visibility, was, "visibility")),
@@ -173,7 +188,7 @@
     const was = (d.plan || {}).was || {};
     return [header("product", d),
       h("dl", { class: "facts" },
-        fact("Type", changed(d.type, was, "type")),
+        fact("Type", changed(d.type, was, "type", (t) => named("productTypes", t))),
         fact("List price", changed(d.listPrice, was, "listPrice")),
         fact("Code", changed(d.code, was, "code")),
         fact("Unit of measure", changed(d.unitOfMeasure, was, "unitOfMeasure")),
