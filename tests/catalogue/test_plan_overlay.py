@@ -63,3 +63,16 @@ def test_a_plan_of_another_configuration_is_drawn_with_a_warning(env: h.Env) -> 
         "its marks may not match what is shown\n"
     )
     assert Path(env.root / "site/index.html").is_file()
+
+
+def test_a_plan_without_changes_says_so_and_offers_no_filter(env: h.Env) -> None:
+    env.write(h.small_config())
+    env.ok("apply", "--auto-approve")
+    env.ok("plan", "--out", "plan.json")
+    out = env.ok("catalogue", "--plan", "plan.json", "--out", "site")
+    assert out.endswith("; 0 pending changes marked.\n")
+    html = (env.root / "site/index.html").read_text("utf-8")
+    assert (
+        '<span class="plan-summary">No changes. The store matches the configuration.</span>' in html
+    )
+    assert 'id="only-pending"' not in html and "pending</span>" not in html
