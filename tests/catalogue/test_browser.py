@@ -136,6 +136,10 @@ def test_a_deep_link_to_nothing_says_so(page: Page, example: Path) -> None:
     assert page.locator("#details").inner_text() == (
         "No product with key “nope” in this catalogue."
     )
+    page.goto(url(example, "group/%E0%A4%A"))  # a malformed escape is no script error
+    assert page.locator("#details").inner_text() == (
+        "No coverage group with key “%E0%A4%A” in this catalogue."
+    )
 
 
 def test_links_between_objects_and_the_keyboard(page: Page, example: Path) -> None:

@@ -273,7 +273,12 @@
   }
 
   function route() {
-    const anchor = decodeURIComponent(location.hash.slice(1));
+    let anchor = location.hash.slice(1);
+    try {
+      anchor = decodeURIComponent(anchor);
+    } catch (e) {
+      // a malformed %-escape: look it up as typed
+    }
     if (anchor && show(anchor)) return;
     // With a plan, open on the first pending change; else on the first entry.
     const marked = onlyPending ? document.querySelector(".list a.item[class*='mark-']") : null;
