@@ -200,6 +200,10 @@ def _no_postgres(ctx: Ctx) -> str | None:
     return None if pgserver.available() else "PostgreSQL server binaries not found"
 
 
+def catalogue(ctx: Ctx) -> list[Command]:
+    return [ctx.opconf("catalogue", "--out", str(ctx.scratch / "catalogue"))]
+
+
 ROWS: tuple[Row, ...] = (
     Row("floor", "libyaml CSafeLoader load of every file (the floor)", floor),
     Row(
@@ -252,5 +256,11 @@ ROWS: tuple[Row, ...] = (
         budgets=(Ratio("validate", max=2), PeakMemory(max_mb=500, size=10_000)),
         setup=_export_setup,
         prepare=reset(Path("export-out")),
+    ),
+    Row(
+        "catalogue",
+        "opconf catalogue (the HTML page; its size and first paint: bench/catalogue_paint.py)",
+        catalogue,
+        budgets=(Ratio("validate", max=2),),
     ),
 )

@@ -34,6 +34,7 @@ COMMANDS = (
     "history",
     "rollback",
     "export",
+    "catalogue",
 )
 
 

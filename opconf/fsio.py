@@ -120,6 +120,15 @@ def write_text(path: Path, text: str) -> None:
         raise file_error(exc, path, "write") from None
 
 
+def write_file(path: Path, text: str) -> None:
+    """:func:`write_text`, making ``path``'s folders first when they are missing."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise file_error(exc, path.parent, "create") from None
+    write_text(path, text)
+
+
 def _replace(path: Path, data: bytes) -> None:
     # Short enough for the file system's name limit whatever the target's name.
     temp = path.with_name(f".{path.name[:200]}.{secrets.token_hex(4)}.tmp")

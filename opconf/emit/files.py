@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from opconf.errors import OpconfError, file_error
-from opconf.fsio import exists, read_bytes, write_text
+from opconf.errors import OpconfError
+from opconf.fsio import exists, read_bytes, write_file
 from opconf.load.yamlread import MAX_FILE_BYTES
 
 _LIST = 5  # files named in a message, at most
@@ -69,13 +69,3 @@ def write(
     for rel in changes.to_write:
         write_file(out / rel, files[rel])
     return changes.to_write
-
-
-def write_file(path: Path, text: str) -> None:
-    """``path`` (its folders made as needed) holds ``text`` or what it held before, never a
-    part of it."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise file_error(exc, path.parent, "create") from None
-    write_text(path, text)

@@ -1,0 +1,58 @@
+"""``opconf catalogue``: the configuration as one HTML page to look at (SPEC §10)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from opconf import exitcodes
+from opconf.commands._common import print_invalid
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("catalogue", help="write the configuration as a browsable HTML page")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("catalogue"),
+        metavar="DIR",
+        help="folder to write index.html into (default: ./catalogue)",
+    )
+    p.add_argument(
+        "--plan",
+        type=Path,
+        metavar="PLANFILE",
+        help="mark the pending changes of a saved plan (`opconf plan --out FILE`)",
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from opconf.catalogue import build, render, write
+    from opconf.catalogue.labels import from_snapshot
+    from opconf.diagnostics import plural
+    from opconf.plan import saved
+    from opconf.plan.desired import from_index
+    from opconf.project import load_project
+    from opconf.workflow import validate_config
+
+    project = load_project(args.project)
+    plan = saved.load(args.plan) if args.plan else None
+    result = validate_config(project.config)
+    if not result.valid():
+        print_invalid(result)
+        print("error: the configuration is invalid; no catalogue was written", file=sys.stderr)
+        return exitcodes.PROBLEMS
+    if plan and plan.base.config_digest != result.config_digest:
+        print(
+            f"warning: {args.plan} was planned from another version of the configuration; "
+            "its marks may not match what is shown",
+            file=sys.stderr,
+        )
+    catalogue = build(from_index(result.index), plan, from_snapshot(project.refs_file))
+    path = write(render(catalogue), args.out)
+    counts = ", ".join(t.count for t in catalogue.tabs)
+    marked = f"; {plural(len(plan.changes), 'pending change')} marked" if plan else ""
+    print(f"Wrote {path}: {counts}{marked}.")
+    return exitcodes.OK
