@@ -58,3 +58,7 @@ class PlanRefused(OpconfError):
     """The plan has errors or needs a flag (``--allow-destructive``) to apply."""
 
     exit_code = exitcodes.PROBLEMS
+
+
+class FrozenError(PlanRefused):
+    """A change-freeze window blocks the apply (``freeze:`` in opconf.yaml)."""
