@@ -16,6 +16,7 @@ from opconf.store.model import Holder, StoreState
 from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT
 
 if TYPE_CHECKING:
+    from opconf.freeze import FreezeGuard, Override
     from opconf.store import Store
     from opconf.store.write import Writer
 
@@ -27,6 +28,22 @@ class ApplyResult:
     revision: int
     summary: dict[str, int]
     changed: bool
+    override: Override | None = None  # a freeze the apply went through (--override-freeze)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A change the database would refuse (``apply --dry-run``), the constraint in words."""
+
+    kind: str
+    key: str
+    message: str
+
+
+def _freeze_check(freeze: FreezeGuard | None, plan: Plan) -> Override | None:
+    if freeze is None:
+        return None
+    return freeze.check([(c.kind, c.key, c.old_key) for c in plan.changes])
 
 
 def refuse_unsafe(plan: Plan, allow_destructive: bool) -> None:
@@ -73,15 +90,18 @@ def apply_plan(
     progress: Progress | None = None,
     config: Path | None = None,
     statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT,
+    freeze: FreezeGuard | None = None,
 ) -> ApplyResult:
     """Apply ``plan`` exactly, all or nothing; records a new revision when anything changed.
 
     ``config`` is the configuration's folder: the revision records the git commit checked
-    out there (the working directory may be anywhere).
+    out there (the working directory may be anywhere). ``freeze`` is checked when the apply
+    starts and again just before it commits (a window may have opened meanwhile).
     """
     refuse_unsafe(plan, allow_destructive)
     if not plan.changes:
         return ApplyResult(plan.base.revision, plan.summary(), changed=False)
+    override = _freeze_check(freeze, plan)
     with store.writer(holder, lock_timeout, statement_timeout=statement_timeout) as writer:
         check_fresh(plan, writer.state)
         writer.release_product_codes(_moving_codes(plan, writer.state))
@@ -93,6 +113,7 @@ def apply_plan(
                 done += 1
                 if progress:
                     progress(done, len(plan.changes), change)
+        override = _freeze_check(freeze, plan) or override
         revision = writer.record(
             actor=holder.actor,
             host=holder.host,
@@ -100,8 +121,73 @@ def apply_plan(
             plan_digest=plan.digest,
             summary=plan.summary(),
             snapshot=snapshot_after(writer.state, plan.changes, created, writer.stage_ids()),
+            override=(override.windows, override.reason) if override else None,
         )
-    return ApplyResult(revision, plan.summary(), changed=True)
+    return ApplyResult(revision, plan.summary(), changed=True, override=override)
+
+
+def dry_run(
+    store: Store,
+    plan: Plan,
+    *,
+    holder: Holder,
+    allow_destructive: bool = False,
+    lock_timeout: float = 0.0,
+    statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT,
+) -> tuple[Refusal, ...]:
+    """Run apply's writes under the lock, each batch in a savepoint, check the deferred
+    constraints, then roll everything back: what the database would refuse, per object.
+
+    Refuses what apply refuses (errors, deletes without the flag, a stale plan); writes
+    nothing and records no revision.
+    """
+    refuse_unsafe(plan, allow_destructive)
+    if not plan.changes:
+        return ()
+    with store.writer(
+        holder, lock_timeout, statement_timeout=statement_timeout, dry_run=True
+    ) as writer:
+        check_fresh(plan, writer.state)
+        writer.release_product_codes(_moving_codes(plan, writer.state))
+        refused = [r for batch in _batches(plan.changes) for r in _probe(writer, batch)]
+        if not refused:
+            refused += _deferred(writer)
+    return tuple(refused)
+
+
+def _probe(writer: Writer, batch: list[Change]) -> list[Refusal]:
+    """Write ``batch`` in a savepoint; when refused, each change alone (to name which)."""
+    from opconf.store.refusals import Refused
+
+    try:
+        with writer.attempt():
+            _perform(writer, batch)
+        return []
+    except Refused as refused:
+        if len(batch) > 1:
+            return [r for change in batch for r in _probe(writer, [change])]
+        return [_refusal(writer, batch[0], refused)]
+
+
+def _refusal(writer: Writer, change: Change, refused: Exception) -> Refusal:
+    from opconf.store.refusals import Refused, describe
+
+    assert isinstance(refused, Refused)
+    if not refused.constraint and "FOREIGN KEY" in refused.detail:
+        refused.constraint = writer.foreign_key_of(lambda: _perform(writer, [change]))
+    return Refusal(
+        change.kind, change.key, describe(refused, change.kind, change.key, change.after)
+    )
+
+
+def _deferred(writer: Writer) -> list[Refusal]:
+    from opconf.store.refusals import Refused
+
+    try:
+        writer.check_deferred()
+    except Refused as refused:
+        return [Refusal("", "", f"a deferred constraint fails: {refused.constraint or refused}")]
+    return []
 
 
 def _moving_codes(plan: Plan, state: StoreState) -> list[int]:

@@ -32,6 +32,7 @@ COMMANDS = (
     "refs",
     "history",
     "rollback",
+    "freeze",
 )
 
 

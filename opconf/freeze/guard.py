@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, tzinfo
 
 from opconf.errors import FrozenError
 from opconf.freeze.decide import Decision, decide, touched_by
@@ -56,7 +55,7 @@ def blocked_line(decision: Decision) -> str:
     return f"apply blocked by {what}{until}" + (f": {reasons[0]}" if reasons else "")
 
 
-def when(at: datetime, zone: ZoneInfo) -> str:
+def when(at: datetime, zone: tzinfo) -> str:
     """``2027-01-04 00:00 EST (2027-01-04 05:00 UTC)``: local time first, then UTC."""
     local = at.astimezone(zone)
     utc = at.astimezone(UTC)
