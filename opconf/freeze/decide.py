@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from opconf.freeze.window import Window
 
-HORIZON = timedelta(days=400)  # how far ahead "until when" is looked for
-_MAX_STEPS = 2_000
+_MAX_STEPS = 2_000  # window changes looked at for "until when"
 
 
 @dataclass(frozen=True)
@@ -24,7 +23,7 @@ class Decision:
     """``blocking``: the windows that block the apply at ``at`` (empty: allowed).
 
     ``until``: the first instant the same plan would be allowed (None when allowed now, or
-    when no such instant comes within :data:`HORIZON`).
+    when no window change ahead allows it).
     """
 
     at: datetime
@@ -67,10 +66,10 @@ def _allowed_from(
     windows: Sequence[Window], idents: Sequence[str], at: datetime
 ) -> datetime | None:
     """The first window change after ``at`` at which the apply is allowed, if one comes soon."""
-    now, limit = at.astimezone(UTC), at.astimezone(UTC) + HORIZON
+    now = at.astimezone(UTC)
     for _ in range(_MAX_STEPS):
         changes = [c for w in windows if (c := w.next_change(now)) is not None]
-        if not changes or min(changes) > limit:
+        if not changes:
             return None
         now = min(changes)
         if not blocking(windows, idents, now):

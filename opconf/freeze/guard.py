@@ -48,7 +48,7 @@ def blocked_line(decision: Decision) -> str:
     names = ", ".join(f"'{w.name}'" for w in shown)
     what = f"freeze {names}" if denies else f"being outside the allow window {names}"
     if decision.until is None:
-        until = " (no opening within 400 days)"
+        until = " (no later window change allows it)"
     else:
         until = f" until {when(decision.until, shown[0].zone)}"
     reasons = [w.reason for w in shown if w.reason]

@@ -148,7 +148,7 @@ def test_blocked_with_no_opening_ahead() -> None:
     allow = window(name="once", kind="allow", start="2025-01-01", end="2025-01-02")
     decision = decide([allow], {"Product/a"}, utc("2026-01-01T00:00:00"))
     assert decision.until is None
-    assert blocked_line(decision).endswith("'once' (no opening within 400 days)")
+    assert blocked_line(decision).endswith("'once' (no later window change allows it)")
 
 
 # --- problems -----------------------------------------------------------------------------

@@ -100,8 +100,8 @@ def test_ensure_ready_without_auto_init_refuses(store: Store) -> None:
 def test_demo_seed_is_idempotent(store: Store) -> None:
     first = store.init(demo=True, demo_file=DEMO)
     assert first == (
-        f"Initialised store schema v{SCHEMA_VERSION}; demo data: 4 users, 3 coverage roles, 2 product types,"
-        " 2 products, 1 coverage group, 1 template, 4 opportunities"
+        f"Initialised store schema v{SCHEMA_VERSION}; demo data: 4 users, 3 coverage roles,"
+        " 2 product types, 2 products, 1 coverage group, 1 template, 4 opportunities"
     )
     before = store.read_state()
     assert store.init(demo=True, demo_file=DEMO) == (
