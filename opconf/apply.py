@@ -148,10 +148,11 @@ def dry_run(
         holder, lock_timeout, statement_timeout=statement_timeout, dry_run=True
     ) as writer:
         check_fresh(plan, writer.state)
+        already = writer.deferred_violations(before=True)  # the CRM's data may hold some
         writer.release_product_codes(_moving_codes(plan, writer.state))
         refused = [r for batch in _batches(plan.changes) for r in _probe(writer, batch)]
         if not refused:
-            refused += _deferred(writer)
+            refused += _deferred(writer, already)
     return tuple(refused)
 
 
@@ -180,14 +181,20 @@ def _refusal(writer: Writer, change: Change, refused: Exception) -> Refusal:
     )
 
 
-def _deferred(writer: Writer) -> list[Refusal]:
+def _deferred(writer: Writer, already: set[tuple[Any, ...]]) -> list[Refusal]:
+    """What the commit would refuse: the deferred constraints, checked now."""
     from opconf.store.refusals import Refused
 
     try:
-        writer.check_deferred()
+        found = [writer.refusal_of(v) for v in sorted(writer.deferred_violations() - already)]
     except Refused as refused:
-        return [Refusal("", "", f"a deferred constraint fails: {refused.constraint or refused}")]
-    return []
+        found = [refused]
+    return [
+        Refusal(
+            "", "", f"the commit would be refused: {r.constraint or 'a constraint'} ({r.detail})"
+        )
+        for r in found
+    ]
 
 
 def _moving_codes(plan: Plan, state: StoreState) -> list[int]:

@@ -74,15 +74,24 @@ def savepoint(conn: Connection) -> Iterator[None]:
     nested.commit()
 
 
-def check_deferred(conn: Connection) -> None:
-    """Check every deferred constraint now (:class:`Refused` when one fails)."""
+def deferred_violations(conn: Connection, *, before: bool = False) -> set[tuple[Any, ...]]:
+    """Check the deferred constraints now. PostgreSQL: ``SET CONSTRAINTS ALL IMMEDIATE``
+    (:class:`Refused` when one fails), only after the writes (``not before``): the setting
+    lasts for the transaction, and the writes must run as apply runs them. SQLite: the rows
+    ``PRAGMA foreign_key_check`` finds (compare with those found before the writes: the
+    CRM's data may hold some already)."""
     if conn.dialect.name == "postgresql":
+        if before:
+            return set()
         with savepoint(conn):
             conn.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))
-        return
-    rows = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
-    if rows:
-        raise Refused(_sqlite_fk_name(conn, rows[0]), "FOREIGN KEY constraint failed")
+        return set()
+    return {tuple(row) for row in conn.exec_driver_sql("PRAGMA foreign_key_check")}
+
+
+def sqlite_fk_refusal(conn: Connection, row: tuple[Any, ...]) -> Refused:
+    """The refusal a ``foreign_key_check`` row stands for."""
+    return Refused(_sqlite_fk_name(conn, row), f"FOREIGN KEY constraint failed ({row[0]})")
 
 
 def _refused(conn: Connection, exc: IntegrityError) -> Refused:

@@ -45,9 +45,13 @@ class Writer:
         :class:`~opconf.store.refusals.Refused` (``apply --dry-run``)."""
         return refusals.savepoint(self._conn)
 
-    def check_deferred(self) -> None:
-        """Check the deferred constraints now (``Refused`` when one fails)."""
-        refusals.check_deferred(self._conn)
+    def deferred_violations(self, *, before: bool = False) -> set[tuple[Any, ...]]:
+        """Check the deferred constraints now: PostgreSQL raises ``Refused``; SQLite returns
+        the foreign key violations (see :func:`opconf.store.refusals.deferred_violations`)."""
+        return refusals.deferred_violations(self._conn, before=before)
+
+    def refusal_of(self, violation: tuple[Any, ...]) -> refusals.Refused:
+        return refusals.sqlite_fk_refusal(self._conn, violation)
 
     def foreign_key_of(self, run: Callable[[], object]) -> str:
         """SQLite: the foreign key that ``run`` violates (rolled back); "" elsewhere."""
