@@ -19,7 +19,7 @@ from opconf.errors import StoreError
 
 Obj = dict[str, Any]
 _NOUN = {"Product": "product", "CoverageGroup": "coverage group", "OpportunityTemplate": "template"}
-_SQLITE_NAMED = re.compile(r"(UNIQUE|NOT NULL) constraint failed: (\w+)\.(\w+)")
+_SQLITE_NAMED = re.compile(r"(UNIQUE|NOT NULL) constraint failed: (\w+)\.(\w+(?:, \w+\.\w+)*)")
 
 
 class Refused(Exception):
@@ -103,7 +103,8 @@ def _refused(conn: Connection, exc: IntegrityError) -> Refused:
     named = _SQLITE_NAMED.search(first)
     if named:
         prefix = "uq" if named.group(1) == "UNIQUE" else "nn"
-        return Refused(f"{prefix}_{named.group(2)}_{named.group(3)}", first)
+        columns = [c.rsplit(".", 1)[-1] for c in named.group(3).split(", ")]
+        return Refused(f"{prefix}_{named.group(2)}_{'_'.join(columns)}", first)
     if "CHECK constraint failed: " in first:
         return Refused(first.split("CHECK constraint failed: ", 1)[1].strip(), first)
     return Refused("", first)

@@ -223,3 +223,36 @@ def test_dry_run_says_a_freeze_blocks_and_that_an_override_would_pass(env: h.Env
         "Dry run: the apply would succeed (1 to create); nothing was written.\n"
     )
     assert h.sql(env.url, "SELECT count(*) FROM opconf_history") == [(0,)]
+
+
+def test_dry_run_names_a_delete_that_opportunities_still_use(env: h.Env) -> None:
+    """An opportunity opened after the plan on the template it deletes: the foreign key of
+    opportunity.template_id, in words, on both backends; the other changes are fine."""
+    env.write([*h.small_config(), h.template("pilot")])
+    env.ok("apply", "--auto-approve")
+    env.write([*h.small_config(" v2"), h.product("savings")])
+    env.ok("plan", "--out", "plan.json")
+    h.add_opportunities(env.url, [{"name": "Pilot deal", "template": "pilot", "stage": "won"}])
+    before = env.dump()
+    result = env.run("apply", "--dry-run", "plan.json", "--allow-destructive")
+    assert result.code == exitcodes.PROBLEMS
+    assert result.out.endswith(
+        "\nDry run: the apply would fail (1 problem):\n"
+        "  OpportunityTemplate pilot: opportunities still use it\n"
+    )
+    assert env.dump() == before
+
+
+def test_a_rename_is_blocked_by_a_window_on_its_old_key(env: h.Env) -> None:
+    freeze_project(env, scope="Product/old_*")
+    env.write([h.product("old_savings")])
+    env.ok("apply", "--auto-approve", "--override-freeze", "--reason", "setup")
+    env.write([h.product("savings", previousKeys=["old_savings"])])
+    result = env.run("plan", "--format", "markdown")
+    assert result.code == exitcodes.OK
+    assert result.out.splitlines()[2:4] == [
+        "> [!CAUTION]",
+        "> **Apply blocked by freeze 'Q4 close' until 2100-01-01 00:00 EST"
+        " (2100-01-01 05:00 UTC): quarter-end close.**",
+    ]
+    assert env.run("apply", "--auto-approve").err == BLOCKED
