@@ -13,6 +13,7 @@ from opconf.errors import PlanRefused, StalePlanError
 from opconf.plan import row_digest
 from opconf.plan.model import Change, Plan
 from opconf.store.model import Holder, StoreState
+from opconf.store.refusals import Refused, describe
 from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class Refusal:
 def _freeze_check(freeze: FreezeGuard | None, plan: Plan) -> Override | None:
     if freeze is None:
         return None
-    return freeze.check([(c.kind, c.key, c.old_key) for c in plan.changes])
+    return freeze.check(plan)
 
 
 def refuse_unsafe(plan: Plan, allow_destructive: bool) -> None:
@@ -158,8 +159,6 @@ def dry_run(
 
 def _probe(writer: Writer, batch: list[Change]) -> list[Refusal]:
     """Write ``batch`` in a savepoint; when refused, each change alone (to name which)."""
-    from opconf.store.refusals import Refused
-
     try:
         with writer.attempt():
             _perform(writer, batch)
@@ -170,10 +169,7 @@ def _probe(writer: Writer, batch: list[Change]) -> list[Refusal]:
         return [_refusal(writer, batch[0], refused)]
 
 
-def _refusal(writer: Writer, change: Change, refused: Exception) -> Refusal:
-    from opconf.store.refusals import Refused, describe
-
-    assert isinstance(refused, Refused)
+def _refusal(writer: Writer, change: Change, refused: Refused) -> Refusal:
     if not refused.constraint and "FOREIGN KEY" in refused.detail:
         refused.constraint = writer.foreign_key_of(lambda: _perform(writer, [change]))
     return Refusal(
@@ -183,8 +179,6 @@ def _refusal(writer: Writer, change: Change, refused: Exception) -> Refusal:
 
 def _deferred(writer: Writer, already: set[tuple[Any, ...]]) -> list[Refusal]:
     """What the commit would refuse: the deferred constraints, checked now."""
-    from opconf.store.refusals import Refused
-
     try:
         found = [writer.refusal_of(v) for v in sorted(writer.deferred_violations() - already)]
     except Refused as refused:

@@ -112,8 +112,7 @@ def freeze_note(project: Project, plan: Plan) -> str | None:
 
     if not project.freeze or not plan.changes:
         return None
-    touched = touched_by(_idents(plan))
-    decision = decide(project.freeze, touched, datetime.now(UTC))
+    decision = decide(project.freeze, touched_by(plan), datetime.now(UTC))
     return None if decision.allowed else blocked_line(decision)
 
 
@@ -170,7 +169,7 @@ def execute(
     refuse_unsafe(plan, args.allow_destructive)
     if getattr(args, "dry_run", False):
         return dry_run(store, plan, args, guard)
-    guard.check(_idents(plan))  # before asking; apply checks again, and before it commits
+    guard.check(plan)  # before asking; apply checks again, and before it commits
     if ask:
         if not interactive():
             raise PlanRefused(
@@ -208,7 +207,7 @@ def dry_run(store: Store, plan: Plan, args: argparse.Namespace, guard: FreezeGua
 
     problems = []
     try:
-        override = guard.check(_idents(plan))
+        override = guard.check(plan)
     except FrozenError as exc:
         problems.append(exc.message)
     else:
@@ -238,10 +237,6 @@ def dry_run(store: Store, plan: Plan, args: argparse.Namespace, guard: FreezeGua
     counts = ", ".join(f"{n} to {a}" for a, n in plan.summary().items() if n)
     print(f"\nDry run: the apply would succeed ({counts}); nothing was written.")
     return exitcodes.OK
-
-
-def _idents(plan: Plan) -> list[tuple[str, str, str | None]]:
-    return [(c.kind, c.key, c.old_key) for c in plan.changes]
 
 
 def complete_line(result: ApplyResult) -> str:

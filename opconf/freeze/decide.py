@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from opconf.freeze.window import Window
+from opconf.plan.model import Plan
 
 _MAX_STEPS = 2_000  # window changes looked at for "until when"
 
@@ -77,12 +78,11 @@ def _allowed_from(
     return None
 
 
-def touched_by(changes: Iterable[tuple[str, str, str | None]]) -> set[str]:
-    """``Kind/key`` of every object a plan's changes touch, ``(kind, key, old key)`` each:
-    a rename touches both its old and its new key."""
+def touched_by(plan: Plan) -> set[str]:
+    """``Kind/key`` of every object the plan touches: a rename touches its old and new key."""
     out = set()
-    for kind, key, old_key in changes:
-        out.add(f"{kind}/{key}")
-        if old_key:
-            out.add(f"{kind}/{old_key}")
+    for change in plan.changes:
+        out.add(f"{change.kind}/{change.key}")
+        if change.old_key:
+            out.add(f"{change.kind}/{change.old_key}")
     return out

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
 from opconf.errors import FrozenError
 from opconf.freeze.decide import Decision, decide, touched_by
 from opconf.freeze.window import Window
+from opconf.plan.model import Plan
 
 OVERRIDE_HINT = "wait, or apply with --override-freeze --reason TEXT (recorded in history)"
 
@@ -29,10 +30,10 @@ class FreezeGuard:
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     override_reason: str | None = None
 
-    def check(self, changes: Sequence[tuple[str, str, str | None]]) -> Override | None:
-        """Raise :class:`FrozenError` when a window blocks these changes (``(kind, key, old
-        key)`` each) now, unless overridden; the override used, if any."""
-        decision = decide(self.windows, touched_by(changes), self.clock())
+    def check(self, plan: Plan) -> Override | None:
+        """Raise :class:`FrozenError` when a window blocks ``plan`` now, unless overridden;
+        the override used, if any."""
+        decision = decide(self.windows, touched_by(plan), self.clock())
         if decision.allowed:
             return None
         if self.override_reason is None:

@@ -4,6 +4,7 @@ the real entry point on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -174,11 +175,36 @@ def test_freeze_errors_are_located(env: h.Env) -> None:
     ]
 
 
-def test_dry_run_checks_deferred_constraints_before_rolling_back(env: h.Env) -> None:
+@pytest.fixture
+def pg_env(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> h.Env:
+    """``env`` on PostgreSQL only (SQLite tables cannot gain a deferred constraint)."""
+    cluster = request.getfixturevalue("pg_cluster")
+    request.getfixturevalue("pg_url")
+    url = cluster.url("opconf_test", schema=cluster.create_schema("opconf_test"))
+    h.seed(url, h.reference_seed(tmp_path))
+    return h.make_env(url, tmp_path / "repo", monkeypatch, capsys)
+
+
+@pytest.fixture
+def sqlite_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> h.Env:
+    """``env`` on SQLite only (PostgreSQL never holds rows that break a foreign key)."""
+    url = f"sqlite:///{tmp_path}/store.db"
+    h.seed(url, h.reference_seed(tmp_path))
+    return h.make_env(url, tmp_path / "repo", monkeypatch, capsys)
+
+
+@pytest.mark.postgres
+def test_dry_run_checks_deferred_constraints_before_rolling_back(pg_env: h.Env) -> None:
     """PostgreSQL: a constraint the CRM declared DEFERRABLE INITIALLY DEFERRED fails only at
     commit; the dry run checks it (SET CONSTRAINTS ALL IMMEDIATE) and the apply then fails."""
-    if not env.url.startswith("postgresql"):
-        pytest.skip("SQLite tables cannot gain a deferred constraint after they exist")
+    env = pg_env
     h.sql(
         env.url,
         "ALTER TABLE product ADD CONSTRAINT crm_unique_name UNIQUE (name)"
@@ -195,11 +221,12 @@ def test_dry_run_checks_deferred_constraints_before_rolling_back(env: h.Env) -> 
     assert env.run("apply", "plan.json").code == exitcodes.STORE  # the dry run was right
 
 
-def test_dry_run_ignores_foreign_key_violations_the_crm_data_already_has(env: h.Env) -> None:
+def test_dry_run_ignores_foreign_key_violations_the_crm_data_already_has(
+    sqlite_env: h.Env,
+) -> None:
     """SQLite: PRAGMA foreign_key_check finds what the CRM wrote with its keys off; only what
     the apply adds counts."""
-    if not env.url.startswith("sqlite"):
-        pytest.skip("PostgreSQL never holds rows that break a foreign key")
+    env = sqlite_env
     h.sql(env.url, "INSERT INTO opportunity (name, template_id, status) VALUES ('x', 999, 'open')")
     env.write([h.product("savings")])
     env.ok("plan", "--out", "plan.json")
