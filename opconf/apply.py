@@ -13,7 +13,6 @@ from opconf.errors import PlanRefused, StalePlanError
 from opconf.plan import row_digest
 from opconf.plan.model import Change, Plan
 from opconf.store.model import Holder, StoreState
-from opconf.store.refusals import Refused, describe
 from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT
 
 if TYPE_CHECKING:
@@ -30,15 +29,6 @@ class ApplyResult:
     summary: dict[str, int]
     changed: bool
     override: Override | None = None  # a freeze the apply went through (--override-freeze)
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A change the database would refuse (``apply --dry-run``), the constraint in words."""
-
-    kind: str
-    key: str
-    message: str
 
 
 def _freeze_check(freeze: FreezeGuard | None, plan: Plan) -> Override | None:
@@ -125,70 +115,6 @@ def apply_plan(
             override=(override.windows, override.reason) if override else None,
         )
     return ApplyResult(revision, plan.summary(), changed=True, override=override)
-
-
-def dry_run(
-    store: Store,
-    plan: Plan,
-    *,
-    holder: Holder,
-    allow_destructive: bool = False,
-    lock_timeout: float = 0.0,
-    statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT,
-) -> tuple[Refusal, ...]:
-    """Run apply's writes under the lock, each batch in a savepoint, check the deferred
-    constraints, then roll everything back: what the database would refuse, per object.
-
-    Refuses what apply refuses (errors, deletes without the flag, a stale plan); writes
-    nothing and records no revision.
-    """
-    refuse_unsafe(plan, allow_destructive)
-    if not plan.changes:
-        return ()
-    with store.writer(
-        holder, lock_timeout, statement_timeout=statement_timeout, dry_run=True
-    ) as writer:
-        check_fresh(plan, writer.state)
-        already = writer.deferred_violations(before=True)  # the CRM's data may hold some
-        writer.release_product_codes(_moving_codes(plan, writer.state))
-        refused = [r for batch in _batches(plan.changes) for r in _probe(writer, batch)]
-        if not refused:
-            refused += _deferred(writer, already)
-    return tuple(refused)
-
-
-def _probe(writer: Writer, batch: list[Change]) -> list[Refusal]:
-    """Write ``batch`` in a savepoint; when refused, each change alone (to name which)."""
-    try:
-        with writer.attempt():
-            _perform(writer, batch)
-        return []
-    except Refused as refused:
-        if len(batch) > 1:
-            return [r for change in batch for r in _probe(writer, [change])]
-        return [_refusal(writer, batch[0], refused)]
-
-
-def _refusal(writer: Writer, change: Change, refused: Refused) -> Refusal:
-    if not refused.constraint and "FOREIGN KEY" in refused.detail:
-        refused.constraint = writer.foreign_key_of(lambda: _perform(writer, [change]))
-    return Refusal(
-        change.kind, change.key, describe(refused, change.kind, change.key, change.after)
-    )
-
-
-def _deferred(writer: Writer, already: set[tuple[Any, ...]]) -> list[Refusal]:
-    """What the commit would refuse: the deferred constraints, checked now."""
-    try:
-        found = [writer.refusal_of(v) for v in sorted(writer.deferred_violations() - already)]
-    except Refused as refused:
-        found = [refused]
-    return [
-        Refusal(
-            "", "", f"the commit would be refused: {r.constraint or 'a constraint'} ({r.detail})"
-        )
-        for r in found
-    ]
 
 
 def _moving_codes(plan: Plan, state: StoreState) -> list[int]:

@@ -201,7 +201,7 @@ def execute(
 
 def dry_run(store: Store, plan: Plan, args: argparse.Namespace, guard: FreezeGuard) -> int:
     """``apply --dry-run``: the real writes, rolled back; exit 0 when apply would succeed."""
-    from opconf.apply import dry_run as run_dry
+    from opconf.dryrun import dry_run as run_dry
     from opconf.errors import FrozenError, PlanRefused
     from opconf.store.model import Holder
 
