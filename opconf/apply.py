@@ -16,6 +16,7 @@ from opconf.store.model import Holder, StoreState
 from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT
 
 if TYPE_CHECKING:
+    from opconf.freeze import FreezeGuard, Override
     from opconf.store import Store
     from opconf.store.write import Writer
 
@@ -27,6 +28,13 @@ class ApplyResult:
     revision: int
     summary: dict[str, int]
     changed: bool
+    override: Override | None = None  # a freeze the apply went through (--override-freeze)
+
+
+def _freeze_check(freeze: FreezeGuard | None, plan: Plan) -> Override | None:
+    if freeze is None:
+        return None
+    return freeze.check(plan)
 
 
 def refuse_unsafe(plan: Plan, allow_destructive: bool) -> None:
@@ -73,26 +81,30 @@ def apply_plan(
     progress: Progress | None = None,
     config: Path | None = None,
     statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT,
+    freeze: FreezeGuard | None = None,
 ) -> ApplyResult:
     """Apply ``plan`` exactly, all or nothing; records a new revision when anything changed.
 
     ``config`` is the configuration's folder: the revision records the git commit checked
-    out there (the working directory may be anywhere).
+    out there (the working directory may be anywhere). ``freeze`` is checked when the apply
+    starts and again just before it commits (a window may have opened meanwhile).
     """
     refuse_unsafe(plan, allow_destructive)
     if not plan.changes:
         return ApplyResult(plan.base.revision, plan.summary(), changed=False)
+    override = _freeze_check(freeze, plan)
     with store.writer(holder, lock_timeout, statement_timeout=statement_timeout) as writer:
         check_fresh(plan, writer.state)
-        _make_room(writer, plan)
+        make_room(writer, plan)
         done = 0
         created: dict[tuple[str, str], int] = {}
-        for batch in _batches(plan.changes):
-            created.update(_perform(writer, batch))
+        for batch in batches(plan.changes):
+            created.update(perform(writer, batch))
             for change in batch:
                 done += 1
                 if progress:
                     progress(done, len(plan.changes), change)
+        override = _freeze_check(freeze, plan) or override
         revision = writer.record(
             actor=holder.actor,
             host=holder.host,
@@ -100,11 +112,12 @@ def apply_plan(
             plan_digest=plan.digest,
             summary=plan.summary(),
             snapshot=snapshot_after(writer.state, plan.changes, created, writer.stage_ids()),
+            override=(override.windows, override.reason) if override else None,
         )
-    return ApplyResult(revision, plan.summary(), changed=True)
+    return ApplyResult(revision, plan.summary(), changed=True, override=override)
 
 
-def _make_room(writer: Writer, plan: Plan) -> None:
+def make_room(writer: Writer, plan: Plan) -> None:
     """Free the unique codes and keys that pass from one row to another, before any write."""
     writer.release_product_codes(_moving_codes(plan, writer.state))
     for kind, row_ids in _moving_keys(plan, writer.state).items():
@@ -131,7 +144,7 @@ def _moving_keys(plan: Plan, state: StoreState) -> dict[str, list[int]]:
     return out
 
 
-def _batches(changes: tuple[Change, ...]) -> list[list[Change]]:
+def batches(changes: tuple[Change, ...]) -> list[list[Change]]:
     """Consecutive creates of one kind go together (one insert per table); all else alone."""
     batches: list[list[Change]] = []
     for change in changes:
@@ -143,7 +156,7 @@ def _batches(changes: tuple[Change, ...]) -> list[list[Change]]:
     return batches
 
 
-def _perform(writer: Writer, batch: list[Change]) -> dict[tuple[str, str], int]:
+def perform(writer: Writer, batch: list[Change]) -> dict[tuple[str, str], int]:
     """Write one batch; the row ids of the objects it created."""
     change = batch[0]
     if change.action == "create":

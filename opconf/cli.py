@@ -35,6 +35,7 @@ COMMANDS = (
     "rollback",
     "export",
     "catalogue",
+    "freeze",
 )
 
 

@@ -61,6 +61,10 @@ class PlanRefused(OpconfError):
     exit_code = exitcodes.PROBLEMS
 
 
+class FrozenError(PlanRefused):
+    """A change-freeze window blocks the apply (``freeze:`` in opconf.yaml)."""
+
+
 class FileError(OpconfError):
     """The operating system refused to read or write a file: permissions, a read-only file
     system, a full disk, a name too long, not a regular file. Build one with :func:`file_error`."""

@@ -20,6 +20,7 @@ from opconf.kinds import PROJECT_SCHEMA
 
 if TYPE_CHECKING:
     from opconf.filecheck import CheckedFile
+    from opconf.freeze import Window
     from opconf.load.yamlread import Document
     from opconf.validate.finding import Finding
 
@@ -40,6 +41,7 @@ class Project:
     default_target: str | None = None
     prune: bool = False
     file: Path | None = None
+    freeze: tuple[Window, ...] = ()
 
     @property
     def refs_file(self) -> Path:
@@ -73,7 +75,7 @@ def inspect_project(path: str | None = None) -> tuple[Project, tuple[Diagnostic,
         return Project(root=root, config=root / "config"), ()
     from opconf.filecheck import check_file
 
-    checked = check_file(file, PROJECT_SCHEMA, _default_target_rule)
+    checked = check_file(file, PROJECT_SCHEMA, _project_rules)
     return _project(file, checked), checked.diagnostics
 
 
@@ -87,7 +89,41 @@ def _project(file: Path, checked: CheckedFile) -> Project:
         default_target=data.get("defaultTarget"),
         prune=data.get("prune", False),
         file=file,
+        freeze=_windows(data.get("freeze", [])),
     )
+
+
+def _windows(entries: list[dict[str, object]]) -> tuple[Window, ...]:
+    if not entries:
+        return ()
+    from opconf.freeze import window_of
+
+    return tuple(window_of(entry) for entry in entries)
+
+
+def _project_rules(doc: Document) -> Iterator[Finding]:
+    yield from _default_target_rule(doc)
+    yield from _freeze_rule(doc)
+
+
+def _freeze_rule(doc: Document) -> Iterator[Finding]:
+    """OPC281-OPC284: what the schema cannot see in a well-typed ``freeze:`` window."""
+    entries = doc.data.get("freeze")
+    if not isinstance(entries, list) or not entries:
+        return
+    from pydantic import ValidationError
+
+    from opconf.freeze.window import window_problems
+    from opconf.project_models import FreezeWindow
+    from opconf.validate.finding import Finding
+
+    for i, entry in enumerate(entries):
+        try:
+            FreezeWindow.model_validate(entry, strict=True)
+        except ValidationError:  # the schema layer reports it
+            continue
+        for problem in window_problems(entry):
+            yield Finding(problem.code, str(problem), doc, ("freeze", i, problem.field))
 
 
 def _default_target_rule(doc: Document) -> Iterator[Finding]:

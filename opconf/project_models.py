@@ -8,7 +8,7 @@ written by ``opconf schema``), against which the files are validated. A new sect
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
@@ -37,6 +37,36 @@ class Target(_Strict):
     )
 
 
+class FreezeWindow(_Strict):
+    """A change-freeze window (Argo CD's sync-window semantics): ``deny`` blocks apply while
+    active; ``allow`` lets apply through only while active; deny wins."""
+
+    name: NonEmpty = Field(description="Shown in plans, errors and history, e.g. 'Q4 close'.")
+    kind: Literal["deny", "allow"] = Field(
+        description="deny: no apply while active; allow: apply only while active."
+    )
+    schedule: NonEmpty | None = Field(
+        default=None,
+        description="When the window opens: a 5-field cron expression in `timezone` "
+        "(with `duration`).",
+    )
+    duration: NonEmpty | None = Field(
+        default=None, description="How long each opening lasts: e.g. 2h, 1d12h, 90m."
+    )
+    start: NonEmpty | None = Field(
+        default=None,
+        description="A one-off window's start, ISO 8601 (local to `timezone` unless it has an "
+        "offset); with `end`.",
+    )
+    end: NonEmpty | None = Field(default=None, description="A one-off window's end, ISO 8601.")
+    timezone: NonEmpty = Field(description="IANA time zone, e.g. America/Toronto.")
+    scope: list[NonEmpty] = Field(
+        default_factory=list,
+        description="Kind/key globs the window governs (e.g. Product/*); empty: everything.",
+    )
+    reason: str | None = Field(default=None, description="Why: shown when apply is blocked.")
+
+
 class ProjectFile(_Strict):
     """opconf.yaml: where the documents live and which stores plan and apply talk to."""
 
@@ -53,6 +83,9 @@ class ProjectFile(_Strict):
     )
     prune: bool = Field(
         default=False, description="Delete store objects the configuration does not name."
+    )
+    freeze: list[FreezeWindow] = Field(
+        default_factory=list, description="Change-freeze windows checked by apply (docs/freeze.md)."
     )
 
 

@@ -14,6 +14,7 @@ from opconf.project import Project, load_project, resolve_store
 
 if TYPE_CHECKING:
     from opconf.apply import ApplyResult, Progress
+    from opconf.freeze import FreezeGuard
     from opconf.plan.model import Change, Plan
     from opconf.store import Store
     from opconf.validate import ValidationResult
@@ -93,6 +94,40 @@ def add_apply_options(p: argparse.ArgumentParser) -> None:
         help="PostgreSQL: give up when a statement runs, or waits for a row another session"
         " locked, this long (default: 60; 0: the database's own settings)",
     )
+    p.add_argument(
+        "--override-freeze",
+        action="store_true",
+        help="apply even while a freeze window blocks it (needs --reason; recorded in history)",
+    )
+    p.add_argument("--reason", metavar="TEXT", help="why the freeze is overridden")
+
+
+def freeze_guard(args: argparse.Namespace) -> FreezeGuard:
+    """The project's freeze windows, checked against the clock, with the override asked for."""
+    from opconf.errors import UsageError
+    from opconf.freeze import FreezeGuard
+
+    reason = (args.reason or "").strip()
+    if args.override_freeze and not reason:
+        raise UsageError(
+            "--override-freeze needs --reason TEXT", hint="say why: it is recorded in history"
+        )
+    if args.reason is not None and not args.override_freeze:
+        raise UsageError("--reason is only for --override-freeze")
+    windows = load_project(args.project).freeze
+    return FreezeGuard(windows, override_reason=reason if args.override_freeze else None)
+
+
+def freeze_note(project: Project, plan: Plan) -> str | None:
+    """``apply blocked by freeze 'Q4 close' until …`` when a window blocks ``plan`` now."""
+    from datetime import UTC, datetime
+
+    from opconf.freeze import blocked_line, decide, touched_by
+
+    if not project.freeze or not plan.changes:
+        return None
+    decision = decide(project.freeze, touched_by(plan), datetime.now(UTC))
+    return None if decision.allowed else blocked_line(decision)
 
 
 def add_output_options(p: argparse.ArgumentParser, out_help: str) -> None:
@@ -101,12 +136,15 @@ def add_output_options(p: argparse.ArgumentParser, out_help: str) -> None:
     p.add_argument("--out", metavar="FILE", type=Path, help=out_help)
 
 
-def show_plan(plan: Plan, fmt: str, out: Path | None) -> None:
-    """Print ``plan`` in ``fmt``; save it to ``out`` (saying so after a text plan)."""
+def show_plan(plan: Plan, fmt: str, out: Path | None, freeze: str | None = None) -> None:
+    """Print ``plan`` in ``fmt``; save it to ``out`` (saying so after a text plan).
+
+    ``freeze``: the line saying that a freeze window blocks the apply now, if one does.
+    """
     from opconf.plan.render import render
     from opconf.plan.saved import save
 
-    sys.stdout.write(render(plan, fmt))
+    sys.stdout.write(render(plan, fmt, freeze=freeze))
     if out:
         save(plan, out)
         if fmt == "text":
@@ -139,9 +177,13 @@ def execute(
     from opconf.errors import PlanRefused
     from opconf.store.model import Holder
 
+    guard = freeze_guard(args)
     if not plan.changes:
         return exitcodes.PROBLEMS if plan.errors else exitcodes.OK
     refuse_unsafe(plan, args.allow_destructive)
+    if getattr(args, "dry_run", False):
+        return dry_run(store, plan, args, guard)
+    guard.check(plan)  # before asking; apply checks again, and before it commits
     if ask:
         if not interactive():
             raise PlanRefused(
@@ -159,8 +201,55 @@ def execute(
         progress=progress,
         config=config,
         statement_timeout=args.statement_timeout,
+        freeze=guard,
     )
+    if result.override:
+        names = ", ".join(f"'{name}'" for name in result.override.windows)
+        print(
+            f"\nFreeze {names} overridden by {Holder.local(args.actor).actor}: "
+            f"{result.override.reason} (recorded in history)."
+        )
     print(f"\n{complete_line(result)}")
+    return exitcodes.OK
+
+
+def dry_run(store: Store, plan: Plan, args: argparse.Namespace, guard: FreezeGuard) -> int:
+    """``apply --dry-run``: the real writes, rolled back; exit 0 when apply would succeed."""
+    from opconf.dryrun import dry_run as run_dry
+    from opconf.errors import FrozenError, PlanRefused
+    from opconf.store.model import Holder
+
+    problems = []
+    try:
+        override = guard.check(plan)
+    except FrozenError as exc:
+        problems.append(exc.message)
+    else:
+        if override:
+            names = ", ".join(f"'{name}'" for name in override.windows)
+            print(f"\nFreeze {names} would be overridden: {override.reason}.")
+    refusals = run_dry(
+        store,
+        plan,
+        holder=Holder.local(args.actor, action="dry-run"),
+        allow_destructive=args.allow_destructive,
+        lock_timeout=args.lock_timeout,
+        statement_timeout=args.statement_timeout,
+    )
+    problems += [f"{r.kind} {r.key}: {r.message}" if r.kind else r.message for r in refusals]
+    if problems:
+        print(
+            f"\nDry run: the apply would fail ({len(problems)} problem"
+            f"{'s' if len(problems) > 1 else ''}):"
+        )
+        for problem in problems:
+            print(f"  {problem}")
+        raise PlanRefused(
+            "the apply would fail; nothing was written",
+            hint="fix the configuration or the CRM's data, then plan again",
+        )
+    counts = ", ".join(f"{n} to {a}" for a, n in plan.summary().items() if n)
+    print(f"\nDry run: the apply would succeed ({counts}); nothing was written.")
     return exitcodes.OK
 
 

@@ -21,6 +21,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("apply", help="apply the configuration (or a saved plan) to the store")
     p.add_argument("planfile", nargs="?", type=Path, metavar="PLANFILE", help="a saved plan")
     add_apply_options(p)
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="run the real writes under the lock, then roll back: would the apply succeed?",
+    )
     p.add_argument("--prune", action="store_true", default=None, help="delete unmanaged objects")
     add_store_options(p)
     p.set_defaults(run=run)
@@ -47,5 +52,5 @@ def run(args: argparse.Namespace) -> int:
     store.ensure_ready(auto_init=True)
     plan = plan_config(result, store, project.prune if args.prune is None else args.prune)
     sys.stdout.write(render(plan, "text"))
-    ask = not args.auto_approve
+    ask = not args.auto_approve and not args.dry_run
     return execute(store, plan, args, ask=ask, config=project.config, progress=progress)

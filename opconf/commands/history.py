@@ -29,6 +29,8 @@ def run(args: argparse.Namespace) -> int:
                 "git_commit": e.git_commit,
                 "plan_digest": e.plan_digest,
                 "summary": e.summary,
+                "override_windows": e.override_windows,
+                "override_reason": e.override_reason,
             }
             for e in entries
         ]
@@ -44,4 +46,6 @@ def run(args: argparse.Namespace) -> int:
         commit = (e.git_commit or "-")[:8]
         when = e.applied_at.strftime("%Y-%m-%d %H:%M:%S")
         print(f"{e.revision:>5}  {when:<20}  {e.actor[:14]:<14}  {commit:<8}  {changes}")
+        if e.override_reason is not None:
+            print(f"{'':>5}  freeze overridden ({e.override_windows}): {e.override_reason}")
     return exitcodes.OK

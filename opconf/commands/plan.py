@@ -9,6 +9,7 @@ from opconf import exitcodes
 from opconf.commands._common import (
     add_output_options,
     add_store_options,
+    freeze_note,
     open_store,
     print_invalid,
     show_plan,
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         return exitcodes.PROBLEMS
     prune = project.prune if args.prune is None else args.prune
     plan = plan_config(result, store, prune)
-    show_plan(plan, args.format, args.out)
+    show_plan(plan, args.format, args.out, freeze_note(project, plan))
     if plan.errors:
         return exitcodes.PROBLEMS
     if args.detailed_exitcode and plan.changes:

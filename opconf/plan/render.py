@@ -22,6 +22,14 @@ RENDERERS: dict[str, Callable[[Plan], str]] = {
 }
 
 
-def render(plan: Plan, fmt: str) -> str:
-    """``plan`` in the format named ``fmt`` (a key of :data:`RENDERERS`)."""
-    return RENDERERS[fmt](plan)
+def render(plan: Plan, fmt: str, freeze: str | None = None) -> str:
+    """``plan`` in the format named ``fmt`` (a key of :data:`RENDERERS`).
+
+    ``freeze``: a line saying a freeze window blocks the apply now (text and Markdown).
+    """
+    out = RENDERERS[fmt](plan)
+    if freeze and fmt == "text":
+        out += render_text.freeze_line(freeze)
+    if freeze and fmt == "markdown":
+        out = render_markdown.with_freeze(out, freeze)
+    return out

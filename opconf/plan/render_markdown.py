@@ -81,3 +81,10 @@ def _details(plan: Plan, budget: int) -> str:
         out.append(f"\n{note}; `opconf show` renders the saved plan whole.")
     out += ["", "</details>", ""]
     return "\n".join(out)
+
+
+def with_freeze(text: str, note: str) -> str:
+    """The comment with a caution banner under its title: a freeze blocks the apply now."""
+    title, _, rest = text.partition("\n\n")
+    banner = f"> [!CAUTION]\n> **{visible(note[0].upper() + note[1:])}.**\n"
+    return f"{title}\n\n{banner}\n{rest}"

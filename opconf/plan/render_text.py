@@ -160,3 +160,8 @@ def problem(e: PlanError) -> str:
     """``file:line:column: CODE message`` (the place only when there is one)."""
     where = f"{e.file}:{e.line}:{e.column}: " if e.file else ""
     return f"{where}{e.code} {e.message}"
+
+
+def freeze_line(note: str) -> str:
+    """After the plan: ``Note: apply blocked by freeze 'Q4 close' until …``."""
+    return f"\nNote: {visible(note)}.\n"

@@ -107,6 +107,8 @@ class HistoryEntry:
     git_commit: str | None
     plan_digest: str
     summary: Obj
+    override_windows: str | None = None  # freeze windows gone through with --override-freeze
+    override_reason: str | None = None
 
 
 def _os_user() -> str:

@@ -15,14 +15,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, inspect, select, text
 
 from opconf.errors import StoreError
 from opconf.store import tables as t
 from opconf.store.tables import SCHEMA_VERSION
 
+
+def _v1_to_v2(conn: Connection) -> None:
+    """v2 records freeze overrides in the history (both columns null for other applies)."""
+    for column in ("override_windows", "override_reason"):
+        conn.execute(text(f"ALTER TABLE opconf_history ADD COLUMN {column} TEXT"))
+
+
 # MIGRATIONS[n] upgrades a store from schema version n to n + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
 FIRST_VERSION = 1  # the layout the first opconf wrote
 
 INIT_HINT = "run `opconf store init`"

@@ -108,7 +108,8 @@ class Store:
     def history(self) -> list[HistoryEntry]:
         """Applied revisions, oldest first."""
         h = tables.opconf_history.c
-        cols = (h.revision, h.applied_at, h.actor, h.host, h.git_commit, h.plan_digest, h.summary)
+        cols = [h.revision, h.applied_at, h.actor, h.host, h.git_commit, h.plan_digest, h.summary]
+        cols += [h.override_windows, h.override_reason]
         with self._reading() as (conn, _):
             rows = conn.execute(select(*cols).order_by(h.revision)).all()
         return [
@@ -120,6 +121,8 @@ class Store:
                 git_commit=r.git_commit,
                 plan_digest=r.plan_digest,
                 summary=json.loads(r.summary),
+                override_windows=r.override_windows,
+                override_reason=r.override_reason,
             )
             for r in rows
         ]
@@ -148,6 +151,7 @@ class Store:
         lock_timeout: float = 0.0,
         *,
         statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT,
+        dry_run: bool = False,
     ) -> Iterator[Writer]:
         """One transaction holding the store's exclusive write lock.
 
@@ -155,9 +159,9 @@ class Store:
         the holder. On PostgreSQL no statement runs, or waits for a row another session
         holds, longer than ``statement_timeout`` seconds (0: the database's own settings).
         Commits when the block ends normally; any exception rolls everything back (a
-        database error becomes a ``StoreError``).
+        database error becomes a ``StoreError``). With ``dry_run`` it rolls back even then.
         """
-        with self._locked(holder, lock_timeout, statement_timeout) as conn:
+        with self._locked(holder, lock_timeout, statement_timeout, commit=not dry_run) as conn:
             meta = check_schema(conn, self.display_url)
             yield Writer(conn, read.read_state(conn, meta.revision))
 
@@ -189,7 +193,12 @@ class Store:
 
     @contextlib.contextmanager
     def _locked(
-        self, holder: Holder, timeout: float, statement_timeout: float, create: bool = False
+        self,
+        holder: Holder,
+        timeout: float,
+        statement_timeout: float,
+        create: bool = False,
+        commit: bool = True,
     ) -> Iterator[Connection]:
         if not create:
             self._require_file()
@@ -206,7 +215,7 @@ class Store:
             try:
                 yield conn
                 remove_sidecar(self._file)  # while the lock is still held
-                conn.commit()
+                conn.commit() if commit else conn.rollback()
             except BaseException as exc:
                 remove_sidecar(self._file)
                 with contextlib.suppress(SQLAlchemyError):  # a lost connection is rolled back

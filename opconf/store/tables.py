@@ -33,7 +33,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from opconf.canonical import decimal_text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # v2: opconf_history.override_windows, override_reason
 
 NAMING = {
     "pk": "pk_%(table_name)s",
@@ -282,6 +282,9 @@ opconf_history = Table(
     Column("plan_digest", Text, nullable=False),
     Column("summary", Text, nullable=False),
     Column("snapshot", Text, nullable=False),
+    # A freeze the apply went through with --override-freeze: the windows, and why.
+    Column("override_windows", Text),
+    Column("override_reason", Text),
 )
 
 CRM_TABLES = ("crm_user", "crm_coverage_role", "crm_product_type", "opportunity")

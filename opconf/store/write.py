@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, select, update
 
 from opconf.errors import StoreError
+from opconf.store import refusals
 from opconf.store import tables as t
 from opconf.store.children import (
     insert_ids,
@@ -37,6 +39,25 @@ class Writer:
         self._conn = conn
         self.state = state
         """The store as read under the lock, at the start of the transaction."""
+
+    def attempt(self) -> AbstractContextManager[None]:
+        """A savepoint: what the database refuses inside is rolled back and raised as
+        :class:`~opconf.store.refusals.Refused` (``apply --dry-run``)."""
+        return refusals.savepoint(self._conn)
+
+    def deferred_violations(self, *, before: bool = False) -> set[tuple[Any, ...]]:
+        """Check the deferred constraints now: PostgreSQL raises ``Refused``; SQLite returns
+        the foreign key violations (see :func:`opconf.store.refusals.deferred_violations`)."""
+        return refusals.deferred_violations(self._conn, before=before)
+
+    def refusal_of(self, violation: tuple[Any, ...]) -> refusals.Refused:
+        return refusals.sqlite_fk_refusal(self._conn, violation)
+
+    def foreign_key_of(self, run: Callable[[], object]) -> str:
+        """SQLite: the foreign key that ``run`` violates (rolled back); "" elsewhere."""
+        if self._conn.dialect.name != "sqlite":
+            return ""
+        return refusals.sqlite_fk_violation(self._conn, run)
 
     def create(self, kind: str, after: Obj, *, managed: bool = True) -> int:
         """Insert a new object with its children; returns its row id."""
@@ -138,10 +159,12 @@ class Writer:
         plan_digest: str,
         summary: Mapping[str, Any],
         snapshot: Mapping[str, Any],
+        override: tuple[Sequence[str], str] | None = None,
     ) -> int:
         """Bump the revision and record it in the history; returns the new revision.
 
         Call it only when the apply changed something: the revision counts changes.
+        ``override``: the freeze windows the apply went through, and the reason given.
         """
         meta = t.opconf_meta
         self._conn.execute(update(meta).values(revision=meta.c.revision + 1))
@@ -156,6 +179,8 @@ class Writer:
                 plan_digest=plan_digest,
                 summary=_json(summary),
                 snapshot=_json(snapshot),
+                override_windows=", ".join(override[0]) if override else None,
+                override_reason=override[1] if override else None,
             )
         )
         return revision

@@ -59,6 +59,10 @@ RULES: dict[str, str] = {
     "OPC252": "unknown coverage role",
     "OPC253": "unknown product type",
     "OPC280": "defaultTarget is not one of the targets",
+    "OPC281": "freeze window schedule is not valid cron",
+    "OPC282": "freeze window time zone is unknown",
+    "OPC283": "freeze window start or end is invalid",
+    "OPC284": "freeze window is incomplete",
     "OPC290": "reference checks skipped (no snapshot)",
 }
 

@@ -43,19 +43,21 @@ def test_newer_schema_is_refused(store: Store, store_url: str) -> None:
 def test_older_schema_needs_init(
     store: Store, store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """As if this opconf wrote v2: a v1 store is refused until init runs the migration."""
+    """As if this opconf wrote the next version: a store of this version is refused until
+    init runs the migration."""
     store.init()
     migrated: list[int] = []
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 1, lambda conn: migrated.append(1))
+    now, then = SCHEMA_VERSION, SCHEMA_VERSION + 1
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", then)
+    monkeypatch.setitem(schema.MIGRATIONS, now, lambda conn: migrated.append(now))
     with pytest.raises(StoreError) as caught:
         store.check_ready()
-    assert caught.value.message == "store schema v1 is older than this opconf (v2)"
+    assert caught.value.message == f"store schema v{now} is older than this opconf (v{then})"
     assert caught.value.hint == "run `opconf store init` to upgrade it"
-    assert store.init() == "Upgraded store schema v1 to v2"
-    assert migrated == [1]
+    assert store.init() == f"Upgraded store schema v{now} to v{then}"
+    assert migrated == [now]
     store.check_ready()
-    assert sql(store_url, "SELECT schema_version FROM opconf_meta") == [(2,)]
+    assert sql(store_url, "SELECT schema_version FROM opconf_meta") == [(then,)]
 
 
 def test_uninitialised_store_is_refused(store: Store) -> None:
@@ -81,7 +83,7 @@ def test_writer_refuses_an_uninitialised_store(store: Store, holder: Holder) -> 
 
 def test_ensure_ready_initialises_only_sqlite(store: Store) -> None:
     if store.backend == "sqlite":
-        assert store.ensure_ready(auto_init=True) == "Initialised store schema v1"
+        assert store.ensure_ready(auto_init=True) == f"Initialised store schema v{SCHEMA_VERSION}"
         assert store.ensure_ready(auto_init=True) is None
     else:
         with pytest.raises(StoreError, match="is not initialised"):
@@ -98,12 +100,12 @@ def test_ensure_ready_without_auto_init_refuses(store: Store) -> None:
 def test_demo_seed_is_idempotent(store: Store) -> None:
     first = store.init(demo=True, demo_file=DEMO)
     assert first == (
-        "Initialised store schema v1; demo data: 4 users, 3 coverage roles, 2 product types,"
-        " 2 products, 1 coverage group, 1 template, 4 opportunities"
+        f"Initialised store schema v{SCHEMA_VERSION}; demo data: 4 users, 3 coverage roles,"
+        " 2 product types, 2 products, 1 coverage group, 1 template, 4 opportunities"
     )
     before = store.read_state()
     assert store.init(demo=True, demo_file=DEMO) == (
-        "Store schema v1 is up to date; demo data: nothing new"
+        f"Store schema v{SCHEMA_VERSION} is up to date; demo data: nothing new"
     )
     assert store.read_state() == before
 
@@ -237,7 +239,7 @@ def test_a_dropped_table_is_named_and_init_recreates_it(store: Store, store_url:
             "run `opconf store init` to create them",
         )
     assert store.init() == (
-        "Store schema v1 is up to date; created the missing tables opconf_history"
+        f"Store schema v{SCHEMA_VERSION} is up to date; created the missing tables opconf_history"
     )
     assert store.history() == []
 
