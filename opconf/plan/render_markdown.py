@@ -70,7 +70,7 @@ def _problem(e: PlanError, links: SourceLinks | None) -> str:
     place = md.code(f"{e.file}:{e.line}:{e.column}") if e.file else ""
     if place and links:
         place = md.link(place, links.line(e.file, e.line))
-    return f"{place + ' ' if place else ''}`{e.code}` {md.text(e.message)}"
+    return f"{place + ' ' if place else ''}{md.code(e.code)} {md.text(e.message)}"
 
 
 def _table(plan: Plan) -> list[str]:

@@ -51,4 +51,5 @@ def _row(d: Diagnostic, links: SourceLinks | None) -> str:
     if place and links:
         place = md.link(place, links.line(d.file, d.line))
     path = f" ({d.dotted})" if d.path else ""
-    return f"| {place} | {d.severity} | `{d.code}` | {md.text(d.message + path)} |"
+    code = md.code(d.code, cell=True)
+    return f"| {place} | {d.severity} | {code} | {md.text(d.message + path)} |"
