@@ -90,7 +90,7 @@ def test_action_plans_comments_and_applies_the_reviewed_plan(env: h.Env, tmp_pat
     digest = outputs["plan-digest"]
     assert digest.startswith("sha256:") and len(digest) == 71
     comment = Path(outputs["comment-file"]).read_text(encoding="utf-8")
-    assert comment.startswith("<!-- opconf: plan -->\n### opconf plan — Plan: 3 to create")
+    assert comment.startswith("### opconf plan — Plan: 3 to create")
     assert f"Plan digest: `{digest}`" in comment
     assert summary.startswith(comment)
     assert "<details><summary>The whole plan</summary>\n\n~~~~~~~~~~diff\n" in summary

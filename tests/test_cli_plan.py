@@ -82,7 +82,7 @@ def test_saved_plan_is_shown_as_planned(env: h.Env) -> None:
     as_json = env.ok("show", "plan.json", "--format", "json")
     assert as_json == (env.root / "plan.json").read_text(encoding="utf-8")
     markdown = env.ok("show", "plan.json", "--format", "markdown")
-    assert markdown.startswith("<!-- opconf: plan -->\n### opconf plan — Plan: 3 to create, 0 to")
+    assert markdown.startswith("### opconf plan — Plan: 3 to create, 0 to")
 
 
 @pytest.mark.parametrize("fmt", ["json", "markdown"])
@@ -174,7 +174,6 @@ def test_markdown_summary_banner_and_folded_details(env: h.Env) -> None:
     store = h.redact(env.url)
     digest = json.loads((env.root / "plan.json").read_text(encoding="utf-8"))["digest"]
     assert markdown == (
-        "<!-- opconf: plan -->\n"
         "### opconf plan — Plan: 1 to create, 3 to update, 0 to rename, 1 to delete.\n"
         "\n"
         "| Action | Count |\n"
@@ -221,7 +220,7 @@ def test_markdown_without_changes_is_one_line_and_the_store(env: h.Env) -> None:
     markdown = env.ok("plan", "--format", "markdown", "--out", "plan.json")
     digest = json.loads((env.root / "plan.json").read_text(encoding="utf-8"))["digest"]
     assert markdown == (
-        f"<!-- opconf: plan -->\n### opconf plan — {NO_CHANGES}\n\n"
+        f"### opconf plan — {NO_CHANGES}\n\n"
         f"Store `{h.redact(env.url)}` at revision 1.\n"
         f"Plan digest: `{digest}`\n"
     )

@@ -112,7 +112,6 @@ def test_invalid_configuration_in_the_comment(env: h.Env, monkeypatch: pytest.Mo
     assert result.code == exitcodes.PROBLEMS
     assert result.err == "error: the configuration is invalid; nothing was planned\n"
     assert result.out == (
-        "<!-- opconf: plan -->\n"
         "### opconf plan — the configuration is invalid: 1 error, 0 warnings in 1 file "
         "(1 object checked)\n\n"
         "| Place | Severity | Code | Message |\n|---|---|---|---|\n"

@@ -43,13 +43,13 @@ def run(args: argparse.Namespace) -> int:
     from opconf.plan.render import render
     from opconf.workflow import plan_config, validate_config
 
-    project, store = open_store(args)
-    progress = _progress if sys.stderr.isatty() else None
     if args.expect_digest and not args.planfile:
         raise UsageError(
             "--expect-digest needs a saved plan: opconf apply PLANFILE --expect-digest …",
             hint="save the reviewed plan with `opconf plan --out FILE`",
         )
+    project, store = open_store(args)
+    progress = _progress if sys.stderr.isatty() else None
     if args.planfile:
         plan = saved.load(args.planfile)
         if args.expect_digest:

@@ -1,5 +1,5 @@
 """``plan --format markdown``: a PR comment — summary line and table first, a folded block of
-details per object, a hidden marker naming the target.
+details per object, a hidden marker naming the target (with ``--target``).
 
 GitHub refuses comments over 65,536 characters, so details are cut to a budget and the rest
 is summarised, with a pointer to the job summary. User text (names, keys, messages, the store)
@@ -21,9 +21,9 @@ _RESERVE = 2_000  # room for the closing lines and the overflow note
 _MAX_ERRORS = 20  # more would crowd out the changes; the rest are counted
 
 
-def marker(target: str | None) -> str:
-    """The hidden line that names the comment of one target's plan."""
-    return md.comment_marker(f"plan/{target}" if target else "plan")
+def marker(target: str | None) -> list[str]:
+    """The hidden line that names the comment of one target's plan (none without a target)."""
+    return [md.comment_marker(f"plan/{target}")] if target else []
 
 
 def render(
@@ -33,7 +33,7 @@ def render(
     target: str | None = None,
     links: SourceLinks | None = None,
 ) -> str:
-    head = [marker(target), f"### opconf plan — {summary_line(plan)}", ""]
+    head = [*marker(target), f"### opconf plan — {summary_line(plan)}", ""]
     if plan.changes:
         head += _table(plan)
     if plan.errors:

@@ -22,11 +22,11 @@ def render(
     strict: bool,
     *,
     title: str = "opconf validate",
-    marker: str = "",
+    marker: tuple[str, ...] | list[str] = (),
     links: SourceLinks | None = None,
 ) -> str:
     verdict = "valid" if result.valid(strict) else "invalid"
-    head = [marker] if marker else []
+    head = list(marker)
     head += [f"### {title} — the configuration is {verdict}: {summary(result)}", ""]
     if not result.diagnostics:
         return "\n".join(head) + "\n"
