@@ -22,6 +22,8 @@ from opconf.commands._common import (
 )
 
 if TYPE_CHECKING:
+    from opconf.errors import InvalidFileError
+    from opconf.plan.model import Plan
     from opconf.sourcelinks import SourceLinks
     from opconf.validate import ValidationResult
 
@@ -59,15 +61,7 @@ def run(args: argparse.Namespace) -> int:
         return exitcodes.PROBLEMS
     prune = project.prune if args.prune is None else args.prune
     plan = plan_config(result, store, prune)
-    if args.format == "markdown":
-        from opconf.plan import render_markdown
-        from opconf.plan.saved import save
-
-        sys.stdout.write(render_markdown.render(plan, target=args.target, links=_links()))
-        if args.out:
-            save(plan, args.out)
-    else:
-        show_plan(plan, args.format, args.out)
+    _show(plan, args)
     if plan.errors:
         return exitcodes.PROBLEMS
     if args.detailed_exitcode and plan.changes:
@@ -75,11 +69,24 @@ def run(args: argparse.Namespace) -> int:
     return exitcodes.OK
 
 
-def _result_of(exc: Exception) -> ValidationResult:
+def _show(plan: Plan, args: argparse.Namespace) -> None:
+    """Print (and save) the plan; the Markdown comment names its target and links lines."""
+    if args.format != "markdown":
+        show_plan(plan, args.format, args.out)
+        return
+    from opconf.plan import render_markdown
+    from opconf.plan.saved import save
+
+    sys.stdout.write(render_markdown.render(plan, target=args.target, links=_links()))
+    if args.out:
+        save(plan, args.out)
+
+
+def _result_of(exc: InvalidFileError) -> ValidationResult:
     from opconf.validate import ValidationResult
 
     result = ValidationResult(files=1)  # the project file
-    result.include(getattr(exc, "diagnostics", ()))
+    result.include(exc.diagnostics)
     return result
 
 
@@ -91,10 +98,8 @@ def _write_invalid(args: argparse.Namespace, result: ValidationResult) -> None:
     if args.format == "json":
         sys.stdout.write(json.render(result, False, links=_links()))
         return
-    links = _links()
-    sys.stdout.write(
-        markdown.render(result, False, title="opconf plan", marker=marker(args.target), links=links)
-    )
+    title, target = "opconf plan", marker(args.target)
+    sys.stdout.write(markdown.render(result, False, title=title, marker=target, links=_links()))
 
 
 def _links() -> SourceLinks | None:
