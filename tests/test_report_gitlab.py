@@ -81,3 +81,22 @@ def test_terminal_reporters_show_control_characters_escaped() -> None:
         out = REPORTERS[fmt](ValidationResult(files=1, diagnostics=[HOSTILE]), False)
         assert "\x1b" not in out and "\u202e" not in out
         assert "Evil\\u001b[2J\\u202e" in out  # the JSON still holds the exact text
+
+
+def test_markdown_report_is_a_table_under_the_comment_limit() -> None:
+    many = [replace(ERROR, line=i, message=f"problem {i} | <b>") for i in range(1, 3001)]
+    out = REPORTERS["markdown"](ValidationResult(files=1, diagnostics=many), False)
+    assert out.startswith(
+        "### opconf validate — the configuration is invalid: 3,000 errors, 0 warnings in 1 file "
+        "(0 objects checked)\n\n| Place | Severity | Code | Message |\n|---|---|---|---|\n"
+        "| `config/t.yaml:1:19` | error | `OPC106` | problem 1 \\| &lt;b> (stages\\[0\\].probability) |\n"
+    )
+    assert len(out) <= 65_536
+    assert out.endswith(
+        " more problems not shown (comment size limit); `opconf validate` lists them all.\n"
+    )
+    valid = REPORTERS["markdown"](ValidationResult(files=2), False)
+    assert valid == (
+        "### opconf validate — the configuration is valid: No problems in 2 files "
+        "(0 objects checked).\n"
+    )

@@ -29,7 +29,7 @@ def render(
     head = list(marker)
     head += [f"### {title} — the configuration is {verdict}: {summary(result)}", ""]
     if not result.diagnostics:
-        return "\n".join(head) + "\n"
+        return "\n".join(head[:-1]) + "\n"
     rows = ["| Place | Severity | Code | Message |", "|---|---|---|---|"]
     used = sum(len(line) + 1 for line in head + rows) + _RESERVE
     shown = 0
