@@ -89,7 +89,8 @@ def test_markdown_report_is_a_table_under_the_comment_limit() -> None:
     assert out.startswith(
         "### opconf validate — the configuration is invalid: 3,000 errors, 0 warnings in 1 file "
         "(0 objects checked)\n\n| Place | Severity | Code | Message |\n|---|---|---|---|\n"
-        "| `config/t.yaml:1:19` | error | `OPC106` | problem 1 \\| &lt;b> (stages\\[0\\].probability) |\n"
+        "| `config/t.yaml:1:19` | error | `OPC106` | "
+        "problem 1 \\| &lt;b> (stages\\[0\\].probability) |\n"
     )
     assert len(out) <= 65_536
     assert out.endswith(
