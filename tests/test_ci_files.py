@@ -66,7 +66,8 @@ def _run_step(env: h.Env, tmp_path: Path, **inputs: str) -> tuple[int, dict[str,
     files = {name: tmp_path / name for name in ("output", "summary")}
     for file in files.values():
         file.write_text("", encoding="utf-8")
-    environ = h.subprocess_env()
+    # Not the links of the GitHub Actions run the tests may themselves run in.
+    environ = {k: v for k, v in h.subprocess_env().items() if not k.startswith("GITHUB_")}
     environ.update(
         PATH=f"{BIN}{os.pathsep}{environ['PATH']}",
         OPCONF_STORE=env.url,
