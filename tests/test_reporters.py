@@ -31,7 +31,7 @@ def result(*diagnostics: Diagnostic, files: int = 3) -> ValidationResult:
 
 
 def test_reporters_by_name() -> None:
-    assert sorted(REPORTERS) == ["github", "json", "sarif", "text"]
+    assert sorted(REPORTERS) == ["github", "gitlab", "json", "markdown", "sarif", "text"]
 
 
 # --------------------------------------------------------------------------- text

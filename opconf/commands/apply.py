@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from opconf.commands._common import (
     print_invalid,
     progress_line,
 )
+from opconf.visible import visible
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,20 +28,34 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="run the real writes under the lock, then roll back: would the apply succeed?",
     )
+    p.add_argument(
+        "--expect-digest",
+        type=_digest,
+        metavar="sha256:HEX",
+        help="apply PLANFILE only if it is the plan with this digest (the one reviewed)",
+    )
     p.add_argument("--prune", action="store_true", default=None, help="delete unmanaged objects")
     add_store_options(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from opconf.errors import UsageError
     from opconf.plan import saved
     from opconf.plan.render import render
     from opconf.workflow import plan_config, validate_config
 
+    if args.expect_digest and not args.planfile:
+        raise UsageError(
+            "--expect-digest needs a saved plan: opconf apply PLANFILE --expect-digest …",
+            hint="save the reviewed plan with `opconf plan --out FILE`",
+        )
     project, store = open_store(args)
     progress = progress_line(sys.stderr)
     if args.planfile:
         plan = saved.load(args.planfile)
+        if args.expect_digest:
+            saved.expect_digest(plan, args.planfile, args.expect_digest)
         saved.check_origin(plan, store.display_url)
         store.ensure_ready(auto_init=False)
         sys.stdout.write(render(plan, "text"))
@@ -54,3 +70,12 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(render(plan, "text"))
     ask = not args.auto_approve and not args.dry_run
     return execute(store, plan, args, ask=ask, config=project.config, progress=progress)
+
+
+def _digest(value: str) -> str:
+    """``--expect-digest``: ``sha256:`` and 64 hexadecimal digits, as every plan prints it."""
+    if not re.fullmatch(r"sha256:[0-9a-f]{64}", value.strip().lower()):
+        raise argparse.ArgumentTypeError(
+            f"{visible(value)!r} is not a plan digest (sha256: and 64 hexadecimal digits)"
+        )
+    return value.strip().lower()

@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
     p.add_argument(
         "--format",
-        choices=("text", "json", "github", "sarif"),
+        choices=("text", "json", "github", "sarif", "gitlab", "markdown"),
         default="text",
         help="output format (default: text)",
     )

@@ -58,6 +58,16 @@ def load(path: Path) -> Plan:
     return plan
 
 
+def expect_digest(plan: Plan, path: Path, expected: str) -> None:
+    """``apply FILE --expect-digest``: ``plan`` (loaded from ``path``) is the one reviewed."""
+    if plan.digest != expected:
+        raise PlanRefused(
+            f"{path} is plan {plan.digest}, not the expected {expected}",
+            hint="apply the plan that was reviewed (its digest is in the plan's output and the "
+            "PR comment), or review this one",
+        )
+
+
 def check_origin(plan: Plan, store_url: str) -> None:
     """A saved plan applies only to the store it was made for, by the same opconf."""
     if plan.base.store != store_url:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from opconf.report import github, sarif, text
+from opconf.report import github, gitlab, markdown, sarif, text
 from opconf.report import json as json_format
 from opconf.validate import ValidationResult
 
@@ -15,4 +15,6 @@ REPORTERS: dict[str, Renderer] = {
     "json": json_format.render,
     "github": github.render,
     "sarif": sarif.render,
+    "gitlab": gitlab.render,
+    "markdown": markdown.render,
 }

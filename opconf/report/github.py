@@ -5,12 +5,15 @@ from __future__ import annotations
 from opconf.diagnostics import Diagnostic
 from opconf.report.text import summary
 from opconf.validate import ValidationResult
+from opconf.visible import visible
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # %, CR and LF are the workflow command's own escapes; other controls are shown escaped.
+    escaped = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(escaped)
 
 
 def _property(value: str) -> str:

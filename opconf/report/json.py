@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import json
 
+from opconf.sourcelinks import SourceLinks
 from opconf.validate import ValidationResult
+from opconf.visible import json_visible
 
 
-def render(result: ValidationResult, strict: bool) -> str:
+def render(result: ValidationResult, strict: bool, *, links: SourceLinks | None = None) -> str:
+    """With ``links`` (in GitHub Actions), each located diagnostic has the ``url`` of its line."""
+    diagnostics = [d.to_dict() for d in result.diagnostics]
+    if links:
+        for d, out in zip(result.diagnostics, diagnostics, strict=True):
+            if url := links.line(d.file, d.line):
+                out["url"] = url
     body = {
         "valid": result.valid(strict),
         "files": result.files,
         "objects": result.objects,
-        "diagnostics": [d.to_dict() for d in result.diagnostics],
+        "diagnostics": diagnostics,
     }
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    return json_visible(json.dumps(body, indent=2, ensure_ascii=False)) + "\n"

@@ -11,6 +11,7 @@ from opconf import __version__
 from opconf.diagnostics import Diagnostic
 from opconf.validate import ValidationResult
 from opconf.validate.catalogue import DOCS_URL, RULES, help_uri
+from opconf.visible import json_visible
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -60,4 +61,4 @@ def render(result: ValidationResult, strict: bool) -> str:
         "columnKind": "unicodeCodePoints",
     }
     body = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    return json_visible(json.dumps(body, indent=2, ensure_ascii=False)) + "\n"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from opconf.diagnostics import Diagnostic, plural
 from opconf.validate import ValidationResult
+from opconf.visible import visible
 
 
 def line(d: Diagnostic) -> str:
+    """``file:line:column: severity CODE message (path)``, control characters escaped."""
     where = f"{d.file}:{d.line}:{d.column}: " if d.file else ""
     path = f" ({d.dotted})" if d.path else ""
-    return f"{where}{d.severity} {d.code} {d.message}{path}"
+    return visible(f"{where}{d.severity} {d.code} {d.message}{path}")
 
 
 def summary(result: ValidationResult) -> str:

@@ -148,4 +148,4 @@ def test_markdown_counts_agree_in_number() -> None:
     whole = render_markdown(plan, budget=10**6)
     last = len(change_lines(plan.changes[-1])[0]) + 1
     cut = render_markdown(plan, budget=len(whole) + 2_000 - last)
-    assert "\n1 more change not shown (comment size limit); " in cut
+    assert "\n1 more change not shown (comment size limit): " in cut

