@@ -3,7 +3,8 @@
 Their structure is checked against the GitHub and GitLab schemas check-jsonschema ships
 (offline), and the workflows with the real actionlint (the dev extra installs it). The
 action's own script runs for real here, with the files GitHub Actions gives a step
-(``GITHUB_OUTPUT``, ``GITHUB_STEP_SUMMARY``): plan → outputs, comment and job summary; apply with the reviewed digest, and with another.
+(``GITHUB_OUTPUT``, ``GITHUB_STEP_SUMMARY``): plan → outputs, comment and job summary; apply
+with the reviewed digest, and with another.
 """
 
 from __future__ import annotations
