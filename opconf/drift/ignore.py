@@ -9,10 +9,11 @@ applies and each drift run warns about it, so that nothing stays ignored by over
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from fnmatch import fnmatchcase
 from typing import Any
 
 from opconf.drift.model import Difference
@@ -26,12 +27,19 @@ class IgnoreRule:
     until: date | None = None
 
     def covers(self, d: Difference) -> bool:
-        if not d.out_of_band or not fnmatchcase(f"{d.kind}/{d.key}", self.match):
+        if not d.out_of_band or not glob(self.match).fullmatch(f"{d.kind}/{d.key}"):
             return False
-        return not self.fields or any(fnmatchcase(d.path, f) for f in self.fields)
+        return not self.fields or any(glob(f).fullmatch(d.path) for f in self.fields)
 
     def expired(self, today: date) -> bool:
         return self.until is not None and today > self.until
+
+
+@functools.cache
+def glob(pattern: str) -> re.Pattern[str]:
+    """``*`` any text, ``?`` one character; everything else literal (``stages[*].name``:
+    the brackets are the plan's path notation, not a character class)."""
+    return re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), re.DOTALL)
 
 
 def rule_of(entry: Mapping[str, Any]) -> IgnoreRule:

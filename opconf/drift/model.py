@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from opconf.plan.model import Detail, Obj
+from opconf.plan.model import Detail, Obj, Op
 
 # drift: the store changed since the last apply, outside opconf; pending: the configuration
 # changed, not applied yet; conflict: both changed the same field, differently; new: an object
@@ -29,7 +29,7 @@ class Difference:
     category: Category
     kind: str
     key: str
-    op: str  # the plan's detail operation from the last apply's value: set, add, remove, move
+    op: Op  # the plan's detail operation from the last apply's value: set, add, remove, move
     path: str  # the plan's detail path: ``name``, ``stages[qualify].probability``, ``""``
     config: Any
     applied: Any
@@ -43,7 +43,7 @@ class Difference:
     def detail(self) -> Detail:
         """As the plan's detail: from the applied value to the side that changed."""
         new = self.config if self.category == "pending" else self.live
-        return Detail(self.op, self.path, self.applied, new)  # type: ignore[arg-type]
+        return Detail(self.op, self.path, self.applied, new)
 
 
 @dataclass(frozen=True, slots=True)
