@@ -42,7 +42,7 @@ def compare(
         if live is not None:
             seen.add((kind, live.id))
         out += _object(kind, key, config.get((kind, key)), applied.get((kind, key)), live)
-    for obj in _ordered_objects(state):
+    for obj in _ordered_objects(state) if snapshot else ():  # never applied: no "since"
         if (obj.kind, obj.id) not in seen:
             out.append(Difference("new", obj.kind, obj.key, "add", "", ABSENT, ABSENT, obj.data))
     return out

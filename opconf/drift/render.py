@@ -30,7 +30,7 @@ _NOUN = {
 def since_line(drift: Drift) -> str:
     """``Changed since revision 12, applied 2026-11-30 10:15 UTC by deploy-bot.``"""
     if drift.since is None:
-        return "Nothing has been applied to this store yet: every object is compared as new."
+        return "Nothing has been applied to this store yet: the whole configuration is pending."
     s = drift.since
     when = s.applied_at.replace("T", " ").removesuffix("Z")[:16] + " UTC"
     return f"Compared with revision {s.revision}, applied {when} by {visible(s.actor)}."

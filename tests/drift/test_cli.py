@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -152,18 +154,19 @@ def test_drift_reads_after_the_apply_it_waited_for(applied: h.Env) -> None:
     assert new == ["half"]  # the apply's product, whole: never half an apply
 
 
-def test_a_crashed_sqlite_apply_leaves_no_lock_for_drift(applied: h.Env) -> None:
-    if not applied.url.startswith("sqlite"):
-        pytest.skip("the sidecar file is SQLite's")
-    sidecar = Path(applied.url.removeprefix("sqlite:///") + ".lock.json")
-    dead = {
-        "action": "apply",
-        "actor": "x",
-        "host": __import__("socket").gethostname(),
-        "pid": 2**22 + 7,
-    }
-    sidecar.write_text(json.dumps({**dead, "since": None}), encoding="utf-8")
-    assert drift(applied).code == exitcodes.OK
+def test_a_crashed_sqlite_apply_leaves_no_lock_for_drift(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The holder file of a process of this host that is gone: no apply to wait for."""
+    env = h.make_env(f"sqlite:///{tmp_path}/store.db", tmp_path / "repo", monkeypatch, capsys)
+    apply_base(env, tmp_path)
+    shutil.copytree(CASES / "_applied", env.root / "config")
+    gone = {"action": "apply", "actor": "x", "host": socket.gethostname(), "pid": 2**22 + 7}
+    Path(f"{tmp_path}/store.db.lock.json").write_text(json.dumps(gone), encoding="utf-8")
+    assert drift(env).code == exitcodes.OK
+    gone["pid"] = os.getpid()  # a live process: an apply in progress
+    Path(f"{tmp_path}/store.db.lock.json").write_text(json.dumps(gone), encoding="utf-8")
+    assert drift(env).code == exitcodes.STORE
 
 
 def test_ignore_hides_drift_and_warns_when_expired(applied: h.Env) -> None:
@@ -247,3 +250,15 @@ def test_an_uninitialised_store_is_one_line(
     assert run.err.startswith(
         f"error: store at sqlite:///{tmp_path}/none.db is not initialised\nhint: "
     )
+
+
+def test_before_the_first_apply_everything_is_pending_and_nothing_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = h.make_env(f"sqlite:///{tmp_path}/demo.db", tmp_path / "repo", monkeypatch, capsys)
+    env.ok("store", "init", "--demo")  # the CRM's own objects, never applied
+    shutil.copytree(CASES / "_applied", env.root / "config")
+    run = drift(env, "--detailed-exitcode", "--format", "json")
+    data = json.loads(run.out)
+    assert run.code == exitcodes.OK and data["since"] is None
+    assert {d["category"] for d in data["differences"]} == {"pending"}
