@@ -99,9 +99,9 @@ def _project(file: Path, checked: CheckedFile) -> Project:
 def _ignore_rules(entries: list[dict[str, object]]) -> tuple[IgnoreRule, ...]:
     if not entries:
         return ()
-    from opconf.drift.ignore import rule_of
+    from opconf.drift.ignore import problems, rule_of
 
-    return tuple(rule_of(entry) for entry in entries)
+    return tuple(rule_of(entry) for entry in entries if not any(problems(entry)))
 
 
 def _windows(entries: list[dict[str, object]]) -> tuple[Window, ...]:
@@ -119,18 +119,17 @@ def _project_rules(doc: Document) -> Iterator[Finding]:
 
 
 def _drift_rule(doc: Document) -> Iterator[Finding]:
-    """OPC285: a ``drift.ignore`` entry's ``until`` is a real day."""
+    """OPC285: a ``drift.ignore`` entry names objects as Kind/glob and ends on a real day."""
     section = doc.data.get("drift")
     entries = section.get("ignore") if isinstance(section, dict) else None
     if not isinstance(entries, list):
         return
-    from opconf.drift.ignore import until_problem
+    from opconf.drift.ignore import problems
     from opconf.validate.finding import Finding
 
     for i, entry in enumerate(entries):
-        problem = until_problem(entry.get("until")) if isinstance(entry, dict) else None
-        if problem:
-            yield Finding("OPC285", problem, doc, ("drift", "ignore", i, "until"))
+        for name, why in problems(entry) if isinstance(entry, dict) else ():
+            yield Finding("OPC285", why, doc, ("drift", "ignore", i, name))
 
 
 def _freeze_rule(doc: Document) -> Iterator[Finding]:

@@ -70,8 +70,8 @@ class FreezeWindow(_Strict):
 class DriftIgnore(_Strict):
     """Differences ``opconf drift`` does not report, for a reason and until a date."""
 
-    match: Annotated[str, Field(pattern=r"^(Product|CoverageGroup|OpportunityTemplate|\*)/.+$")] = (
-        Field(description="Kind/key glob of the objects, e.g. OpportunityTemplate/legacy_*.")
+    match: NonEmpty = Field(
+        description="Kind/key glob of the objects, e.g. OpportunityTemplate/legacy_*."
     )
     fields: list[NonEmpty] = Field(
         default_factory=list,
@@ -79,7 +79,7 @@ class DriftIgnore(_Strict):
         "members[*]); empty: every field, and the object itself.",
     )
     reason: NonEmpty = Field(description="Why the difference is acceptable: shown with it.")
-    until: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")] | None = Field(
+    until: NonEmpty | None = Field(
         default=None,
         description="Last day (YYYY-MM-DD, UTC) the entry applies; after it, a warning.",
     )

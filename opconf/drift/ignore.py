@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from opconf.canonical import KIND_ORDER
+from opconf.diagnostics import did_you_mean
 from opconf.drift.model import Difference
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +47,7 @@ def glob(pattern: str) -> re.Pattern[str]:
 
 
 def rule_of(entry: Mapping[str, Any]) -> IgnoreRule:
-    """A rule from a schema-valid entry (``until`` checked by :func:`until_problem`)."""
+    """A rule from an entry without :func:`problems`."""
     until = entry.get("until")
     return IgnoreRule(
         match=entry["match"],
@@ -53,15 +57,26 @@ def rule_of(entry: Mapping[str, Any]) -> IgnoreRule:
     )
 
 
-def until_problem(value: object) -> str | None:
-    """Why ``until`` is not a day of the calendar (``2026-02-30``), or None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return f"drift.ignore until '{value}' is not a date of the calendar (YYYY-MM-DD)"
-    return None
+def problems(entry: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(field, why) for what the schema cannot see in a well-typed entry: ``match`` is not
+    ``Kind/glob`` of a known kind, ``until`` is not a day of the calendar."""
+    match = entry.get("match")
+    if isinstance(match, str):
+        kind, slash, key = match.partition("/")
+        if not slash or not key or (kind != "*" and kind not in KIND_ORDER):
+            hint = did_you_mean(kind, KIND_ORDER) if slash else ""
+            yield "match", f"drift.ignore match '{match}' is not Kind/key-glob{hint}"
+    until = entry.get("until")
+    if isinstance(until, str) and not _DAY.fullmatch(until):
+        yield "until", f"drift.ignore until '{until}' is not a date of the calendar (YYYY-MM-DD)"
+    elif isinstance(until, str):
+        try:
+            date.fromisoformat(until)
+        except ValueError:
+            yield (
+                "until",
+                f"drift.ignore until '{until}' is not a date of the calendar (YYYY-MM-DD)",
+            )
 
 
 def apply_rules(
