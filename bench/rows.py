@@ -194,6 +194,21 @@ def export(ctx: Ctx) -> list[Command]:
     return [ctx.opconf("export", "--out", out, "--store", ctx.sqlite("export"))]
 
 
+# --- drift: the corpus applied, then 1 % of the objects edited out of band by SQL -------------
+
+
+def _drift_setup(ctx: Ctx) -> None:
+    reset(Path("drift.db"))(ctx)
+    seed(ctx, ctx.sqlite("drift"))
+    ctx.run(ctx.opconf("apply", "--auto-approve", "--store", ctx.sqlite("drift")))
+    script = str(Path(__file__).with_name("drift_edit.py"))
+    ctx.run(ctx.cmd(str(ctx.bin / "python"), script, ctx.sqlite("drift")))
+
+
+def drift(ctx: Ctx) -> list[Command]:
+    return [ctx.opconf("drift", "--detailed-exitcode", "--store", ctx.sqlite("drift"))]
+
+
 def _no_postgres(ctx: Ctx) -> str | None:
     import pgserver
 
@@ -262,5 +277,13 @@ ROWS: tuple[Row, ...] = (
         "opconf catalogue (the HTML page; its size and first paint: bench/catalogue_paint.py)",
         catalogue,
         budgets=(Ratio("validate", max=2),),
+    ),
+    Row(
+        "drift",
+        "opconf drift, 1 % of the objects edited out of band by SQL (SQLite)",
+        drift,
+        budgets=(Ratio("plan", max=1.5),),
+        setup=_drift_setup,
+        ok=frozenset({0, 2}),
     ),
 )

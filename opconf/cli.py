@@ -36,6 +36,7 @@ COMMANDS = (
     "export",
     "catalogue",
     "freeze",
+    "drift",
 )
 
 

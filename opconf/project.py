@@ -19,6 +19,7 @@ from opconf.fsio import exists
 from opconf.kinds import PROJECT_SCHEMA
 
 if TYPE_CHECKING:
+    from opconf.drift.ignore import IgnoreRule
     from opconf.filecheck import CheckedFile
     from opconf.freeze import Window
     from opconf.load.yamlread import Document
@@ -42,6 +43,7 @@ class Project:
     prune: bool = False
     file: Path | None = None
     freeze: tuple[Window, ...] = ()
+    drift_ignore: tuple[IgnoreRule, ...] = ()
 
     @property
     def refs_file(self) -> Path:
@@ -90,7 +92,16 @@ def _project(file: Path, checked: CheckedFile) -> Project:
         prune=data.get("prune", False),
         file=file,
         freeze=_windows(data.get("freeze", [])),
+        drift_ignore=_ignore_rules(data.get("drift", {}).get("ignore", [])),
     )
+
+
+def _ignore_rules(entries: list[dict[str, object]]) -> tuple[IgnoreRule, ...]:
+    if not entries:
+        return ()
+    from opconf.drift.ignore import problems, rule_of
+
+    return tuple(rule_of(entry) for entry in entries if not any(problems(entry)))
 
 
 def _windows(entries: list[dict[str, object]]) -> tuple[Window, ...]:
@@ -104,6 +115,21 @@ def _windows(entries: list[dict[str, object]]) -> tuple[Window, ...]:
 def _project_rules(doc: Document) -> Iterator[Finding]:
     yield from _default_target_rule(doc)
     yield from _freeze_rule(doc)
+    yield from _drift_rule(doc)
+
+
+def _drift_rule(doc: Document) -> Iterator[Finding]:
+    """OPC285: a ``drift.ignore`` entry names objects as Kind/glob and ends on a real day."""
+    section = doc.data.get("drift")
+    entries = section.get("ignore") if isinstance(section, dict) else None
+    if not isinstance(entries, list):
+        return
+    from opconf.drift.ignore import problems
+    from opconf.validate.finding import Finding
+
+    for i, entry in enumerate(entries):
+        for name, why in problems(entry) if isinstance(entry, dict) else ():
+            yield Finding("OPC285", why, doc, ("drift", "ignore", i, name))
 
 
 def _freeze_rule(doc: Document) -> Iterator[Finding]:

@@ -67,6 +67,32 @@ class FreezeWindow(_Strict):
     reason: str | None = Field(default=None, description="Why: shown when apply is blocked.")
 
 
+class DriftIgnore(_Strict):
+    """Differences ``opconf drift`` does not report, for a reason and until a date."""
+
+    match: NonEmpty = Field(
+        description="Kind/key glob of the objects, e.g. OpportunityTemplate/legacy_*."
+    )
+    fields: list[NonEmpty] = Field(
+        default_factory=list,
+        description="Field globs in the plan's notation (name, stages[*].probability, "
+        "members[*]); empty: every field, and the object itself.",
+    )
+    reason: NonEmpty = Field(description="Why the difference is acceptable: shown with it.")
+    until: NonEmpty | None = Field(
+        default=None,
+        description="Last day (YYYY-MM-DD, UTC) the entry applies; after it, a warning.",
+    )
+
+
+class DriftSection(_Strict):
+    """Settings of ``opconf drift``."""
+
+    ignore: list[DriftIgnore] = Field(
+        default_factory=list, description="Known differences to leave out (docs/drift.md)."
+    )
+
+
 class ProjectFile(_Strict):
     """opconf.yaml: where the documents live and which stores plan and apply talk to."""
 
@@ -86,6 +112,9 @@ class ProjectFile(_Strict):
     )
     freeze: list[FreezeWindow] = Field(
         default_factory=list, description="Change-freeze windows checked by apply (docs/freeze.md)."
+    )
+    drift: DriftSection = Field(
+        default_factory=DriftSection, description="Settings of `opconf drift` (docs/drift.md)."
     )
 
 

@@ -15,6 +15,7 @@ from opconf.errors import file_error
 from opconf.fsio import MIB, read_bytes, write_text
 from opconf.models import MODELS, SCHEMA_NAMES
 from opconf.project_models import FILE_MODELS
+from opconf.schema.drift_schema import drift_schema
 from opconf.schema.plan_schema import plan_schema
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -84,6 +85,9 @@ def expected_files() -> dict[str, str]:
     files.update({f"{s}.schema.json": render(model_schema(m, s)) for s, m in FILE_MODELS.items()})
     files["plan.schema.json"] = render(
         {"$schema": DRAFT, "$id": f"{BASE_URI}plan.schema.json", **plan_schema()}
+    )
+    files["drift.schema.json"] = render(
+        {"$schema": DRAFT, "$id": f"{BASE_URI}drift.schema.json", **drift_schema()}
     )
     return files
 

@@ -16,6 +16,7 @@ import dataclasses
 import json
 import os
 import re
+import socket
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +41,34 @@ def locked_error(holder: Holder | None) -> LockError:
     if holder is None:
         return LockError("store is locked by another writer (holder unknown)", hint=_HINT)
     return LockError(f"store is locked by {holder.describe()}", hint=_HINT)
+
+
+def current_holder(conn: Connection, backend: str, db: str | None) -> Holder | None:
+    """Who holds the write lock now, without taking it; None when nobody does.
+
+    PostgreSQL: the advisory lock as ``pg_locks`` shows it. SQLite: the holder's sidecar,
+    unless it is a stale one left by a process of this host that is gone.
+    """
+    if backend == "postgresql":
+        return _pg_holder(conn)
+    holder = read_sidecar(db)
+    if holder is None or holder.host != socket.gethostname():
+        return holder
+    try:
+        os.kill(holder.pid, 0)
+    except ProcessLookupError:
+        return None  # crashed while holding it: the transaction, and so the lock, is gone
+    except OSError:
+        pass  # alive, owned by another user
+    return holder
+
+
+def in_progress_error(holder: Holder, where: str) -> LockError:
+    """A reader that waited for an apply to finish, in vain."""
+    return LockError(
+        f"an apply is in progress on {where}: the store is locked by {holder.describe()}",
+        hint="nothing was read; retry when it has finished, or pass --lock-timeout 60",
+    )
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------

@@ -111,6 +111,15 @@ class HistoryEntry:
     override_reason: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """The store read in one transaction while no apply held the lock (``opconf drift``)."""
+
+    state: StoreState
+    last: HistoryEntry | None  # the last applied revision (None: never applied)
+    snapshot: dict[str, Any] | None  # what that revision recorded
+
+
 def _os_user() -> str:
     try:
         return getpass.getuser()

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import json
+import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from opconf.errors import StoreError
 from opconf.store import demo as demo_data
-from opconf.store import read, tables
+from opconf.store import history, read
 from opconf.store.connect import (
     connect,
     db_errors,
@@ -23,14 +22,20 @@ from opconf.store.connect import (
     sqlite_file,
     sqlite_file_exists,
 )
-from opconf.store.lock import lock_postgresql, lock_sqlite, remove_sidecar
-from opconf.store.model import HistoryEntry, Holder, RefData, StoreState
+from opconf.store.lock import (
+    current_holder,
+    in_progress_error,
+    lock_postgresql,
+    lock_sqlite,
+    remove_sidecar,
+)
+from opconf.store.model import HistoryEntry, Holder, RefData, Settled, StoreState
 from opconf.store.schema import INIT_HINT, Meta, check_schema, init_schema, read_meta
 from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT, set_timeouts, timeout_error
 from opconf.store.url import Backend, backend_of, redact
 from opconf.store.write import Writer
 
-MAX_REVISION = 2**31 - 1  # opconf_history.revision is an INTEGER (32 bits on PostgreSQL)
+_POLL_SECONDS = 0.1
 _ROLLED_BACK = "nothing was written: the transaction was rolled back"
 _READ_HINT = "check the store URL, and that the database is an opconf store"
 
@@ -107,25 +112,8 @@ class Store:
 
     def history(self) -> list[HistoryEntry]:
         """Applied revisions, oldest first."""
-        h = tables.opconf_history.c
-        cols = [h.revision, h.applied_at, h.actor, h.host, h.git_commit, h.plan_digest, h.summary]
-        cols += [h.override_windows, h.override_reason]
         with self._reading() as (conn, _):
-            rows = conn.execute(select(*cols).order_by(h.revision)).all()
-        return [
-            HistoryEntry(
-                revision=r.revision,
-                applied_at=_utc(r.applied_at),
-                actor=r.actor,
-                host=r.host,
-                git_commit=r.git_commit,
-                plan_digest=r.plan_digest,
-                summary=json.loads(r.summary),
-                override_windows=r.override_windows,
-                override_reason=r.override_reason,
-            )
-            for r in rows
-        ]
+            return history.entries(conn)
 
     def snapshot(self, revision: int) -> dict[str, Any] | None:
         """The managed configuration after ``revision``, or None.
@@ -134,13 +122,28 @@ class Store:
         "unmanaged": {…}, "refs": {…}, "moves": {…}}`` as written (see docs/store.md and
         opconf/plan/snapshot.py, which also upgrades snapshots written without ``refs``).
         """
-        h = tables.opconf_history.c
         with self._reading() as (conn, _):
-            if not 0 < revision <= MAX_REVISION:  # beyond the column: a driver error
-                return None
-            query = select(h.snapshot).where(h.revision == revision)
-            text = conn.execute(query).scalar()
-        return None if text is None else dict(json.loads(text))
+            return history.snapshot(conn, revision)
+
+    def read_settled(self, lock_timeout: float = 0.0) -> Settled:
+        """The state, the last revision and its snapshot, read together once no apply holds
+        the write lock (waiting up to ``lock_timeout`` seconds, then a ``LockError``).
+
+        Takes no lock itself: a reading transaction (read-only on PostgreSQL) that an apply
+        never waits for, so a scheduled ``drift`` cannot hold up a deploy.
+        """
+        deadline = time.monotonic() + max(lock_timeout, 0.0)
+        while True:
+            with self._reading() as (conn, meta):
+                holder = current_holder(conn, self.backend, self._file)
+                if holder is None:
+                    last = history.entries(conn, meta.revision) if meta.revision else []
+                    snap = history.snapshot(conn, meta.revision) if last else None
+                    state = read.read_state(conn, meta.revision)
+                    return Settled(state, last[0] if last else None, snap)
+            if time.monotonic() >= deadline:
+                raise in_progress_error(holder, self.display_url)
+            time.sleep(min(_POLL_SECONDS, max(deadline - time.monotonic(), 0.0)))
 
     # --- writing --------------------------------------------------------------------------
 
@@ -184,8 +187,8 @@ class Store:
             db_errors(self._url, "reading the store", hint=_READ_HINT),
             connect(self._get_engine(), self._url) as conn,
         ):
-            if self.backend == "postgresql":  # every table from one snapshot
-                conn.execution_options(isolation_level="REPEATABLE READ")
+            if self.backend == "postgresql":  # every table from one snapshot, read only
+                conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             with conn.begin():
                 if self.backend == "postgresql":  # a table locked by DDL: never wait for ever
                     set_timeouts(conn, DEFAULT_STATEMENT_TIMEOUT)
@@ -240,7 +243,3 @@ def _meta(conn: Connection, where: str) -> Meta:
     meta = read_meta(conn, where)
     assert meta is not None  # init_schema just wrote it
     return meta
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -63,6 +63,7 @@ RULES: dict[str, str] = {
     "OPC282": "freeze window time zone is unknown",
     "OPC283": "freeze window start or end is invalid",
     "OPC284": "freeze window is incomplete",
+    "OPC285": "drift.ignore entry is invalid",
     "OPC290": "reference checks skipped (no snapshot)",
 }
 

@@ -1,0 +1,72 @@
+"""``opconf drift``: what changed in the CRM since the last apply, beside what is pending.
+
+Exit 0 without drift, 2 with drift when ``--detailed-exitcode`` is given, 1 on an invalid
+configuration, 65 when the store cannot be read (or an apply kept it locked).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from opconf import exitcodes
+from opconf.commands._common import (
+    PLAN_FORMATS,
+    add_store_options,
+    open_store,
+    print_invalid,
+    seconds,
+)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("drift", help="show what changed in the store outside opconf")
+    p.add_argument("--format", choices=PLAN_FORMATS, default="text", help="output format")
+    p.add_argument(
+        "--detailed-exitcode",
+        action="store_true",
+        help="exit 0 when there is no drift, 1 on errors, 2 when there is drift",
+    )
+    p.add_argument(
+        "--accept",
+        nargs="*",
+        metavar="KIND/KEY",
+        help="write the store's values into the configuration (all, or the objects named)",
+    )
+    p.add_argument(
+        "--lock-timeout",
+        type=seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for an apply in progress to finish (default: 0)",
+    )
+    add_store_options(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from opconf.drift import drift_of
+    from opconf.drift.render import RENDERERS
+    from opconf.plan.desired import from_index
+    from opconf.workflow import validate_config
+
+    project, store = open_store(args)
+    result = validate_config(project.config)
+    if not result.valid():
+        print_invalid(result)
+        print("error: the configuration is invalid; drift was not checked", file=sys.stderr)
+        return exitcodes.PROBLEMS
+    desired = from_index(result.index)
+    settled = store.read_settled(args.lock_timeout)
+    drift = drift_of(desired, settled, store=store.display_url, ignore=project.drift_ignore)
+    if args.accept is not None:
+        from opconf.drift.accept import accept
+
+        live = {k: o.data for k, o in settled.state.objects.items()}
+        accepted = accept(drift, desired, live, project.config, args.accept)
+        sys.stdout.write(accepted.report())
+        return exitcodes.OK
+    sys.stdout.write(RENDERERS[args.format](drift))
+    if args.detailed_exitcode and drift.drifted:
+        return exitcodes.CHANGES
+    return exitcodes.OK

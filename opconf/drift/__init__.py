@@ -1,0 +1,41 @@
+"""``opconf drift`` (SPEC §7): the configuration, the last apply and the live store compared.
+
+A peer of :mod:`opconf.plan`: the comparison (:mod:`~opconf.drift.compare`) uses the plan's
+detail model and diff; :mod:`~opconf.drift.ignore` applies ``drift.ignore``;
+:mod:`~opconf.drift.render` renders; :mod:`~opconf.drift.accept` writes the store's values
+into the YAML files. Core only: never prints, never exits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+
+from opconf.drift.compare import compare
+from opconf.drift.ignore import IgnoreRule, apply_rules
+from opconf.drift.model import Drift, Since
+from opconf.plan.diff import Desired
+from opconf.store.model import Settled
+
+__all__ = ["Drift", "drift_of"]
+
+
+def drift_of(
+    desired: Iterable[Desired],
+    settled: Settled,
+    *,
+    store: str,
+    ignore: Iterable[IgnoreRule] = (),
+    today: date | None = None,
+) -> Drift:
+    """The drift of ``settled`` (the store read while no apply ran) against ``desired``."""
+    config = {(d.kind, d.key): d.data for d in desired}
+    found = compare(config, settled.snapshot, settled.state)
+    today = today or datetime.now(UTC).date()
+    kept, ignored, warnings = apply_rules(found, ignore, today)
+    since = None
+    if settled.last is not None:
+        last = settled.last
+        when = last.applied_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        since = Since(last.revision, when, last.actor)
+    return Drift(tuple(kept), since, store, ignored, tuple(warnings))

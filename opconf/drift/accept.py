@@ -1,0 +1,187 @@
+"""``drift --accept``: the store's values written into the configuration, for review in a PR.
+
+A field changed in the CRM is written into its document in place, through the round trip of
+``fmt`` (:func:`opconf.emit.rewrite.rewrite`: comments and untouched lines kept); the new
+value is the one the export emitter would write (:func:`opconf.emit.documents.document`), so
+quoting, decimals and defaults match ``export``. An object created in the CRM becomes a new
+file, written as ``opconf export`` writes it. Pending changes of the configuration are kept:
+only the accepted fields take the store's value.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+from opconf.diagnostics import plural
+from opconf.drift.model import Difference, Drift
+from opconf.emit.documents import document, document_text
+from opconf.emit.export import path_of
+from opconf.emit.rewrite import rewrite
+from opconf.errors import UsageError, file_error
+from opconf.fsio import read_bytes, write_text
+from opconf.load.yamlread import MAX_FILE_BYTES
+from opconf.plan.diff import Desired
+from opconf.plan.model import Obj
+
+_LISTS = {"members": "members", "products": "products", "stages": "stages", "steps": "stages"}
+
+
+@dataclass(frozen=True)
+class Accepted:
+    files: tuple[str, ...]  # written, relative to the working directory
+    fields: int
+    skipped: tuple[str, ...] = ()  # what cannot be accepted, and why
+
+    def report(self) -> str:
+        lines = [f"skipped: {s}" for s in self.skipped]
+        if not self.fields:
+            return (
+                "\n".join([*lines, "Nothing to accept: the configuration has the store's values."])
+                + "\n"
+            )
+        lines += [f"  {f}" for f in self.files]
+        head = (
+            f"Accepted {plural(self.fields, 'difference')} into {plural(len(self.files), 'file')}:"
+        )
+        tail = "Review them (`git diff`), then commit: the next plan leaves the store as it is."
+        return "\n".join([head, *lines, tail]) + "\n"
+
+
+def accept(
+    drift: Drift,
+    desired: Iterable[Desired],
+    live: Mapping[tuple[str, str], Obj],
+    config: Path,
+    only: Sequence[str],
+) -> Accepted:
+    """Write the out-of-band differences of ``drift`` (of the objects ``only`` names, or all)
+    into the files under ``config``; ``live``: the store's objects by (kind, key)."""
+    chosen = [d for d in drift.differences if d.out_of_band and _named(d, only)]
+    sources = {(d.kind, d.key): d for d in desired}
+    by_object: dict[tuple[str, str], list[Difference]] = {}
+    for d in chosen:
+        by_object.setdefault((d.kind, d.key), []).append(d)
+    files, skipped, count = [], [], 0
+    for (kind, key), diffs in by_object.items():
+        why = _cannot(diffs)
+        if why:
+            skipped.append(f"{kind} {key}: {why}")
+            continue
+        if diffs[0].category == "new":
+            files.append(_new_file(kind, diffs[0].live, config))
+        else:
+            files.append(_edit(sources[(kind, key)], live[(kind, key)], diffs))
+        count += len(diffs)
+    return Accepted(tuple(dict.fromkeys(files)), count, tuple(skipped))
+
+
+def _named(d: Difference, only: Sequence[str]) -> bool:
+    return not only or any(fnmatchcase(f"{d.kind}/{d.key}", pattern) for pattern in only)
+
+
+def _cannot(diffs: list[Difference]) -> str | None:
+    if any(d.path == "" and d.op == "remove" for d in diffs):
+        return "deleted in the CRM: remove its document yourself, or apply to create it again"
+    if any(d.path == "key" for d in diffs):
+        return "its key was changed in the CRM: change the key (and previousKeys) yourself"
+    return None
+
+
+def _new_file(kind: str, data: Obj, config: Path) -> str:
+    path = config / path_of(kind, data["key"])
+    if path.exists():
+        raise UsageError(f"{_shown(path)} exists already", hint="move it away, then accept again")
+    schemas = Path(os.path.relpath(config.parent / "schemas", path.parent)).as_posix()
+    _write(path, document_text(kind, data, schemas))
+    return _shown(path)
+
+
+def _edit(source: Desired, live: Obj, diffs: list[Difference]) -> str:
+    path = Path(source.source.rsplit(":", 2)[0])
+    merged = _merged(source.data, live, diffs)
+    rendered = document(source.kind, merged)
+    paths = [d.path for d in diffs]
+
+    def change(doc: Any) -> None:
+        if (
+            isinstance(doc, dict)
+            and doc.get("kind") == source.kind
+            and doc.get("key") == source.key
+        ):
+            for p in paths:
+                _splice(doc, rendered, p)
+
+    text = read_bytes(path, MAX_FILE_BYTES).decode("utf-8")  # validated just now: UTF-8
+    _write(path, rewrite(text, change))
+    return _shown(path)
+
+
+def _merged(config: Obj, live: Obj, diffs: list[Difference]) -> Obj:
+    """The configuration's object with the accepted fields at the store's values."""
+    out = copy.deepcopy(config)
+    for d in diffs:
+        head, _, field = d.path.partition(".")
+        name, element = _split(head)
+        if element is None:
+            out[name] = copy.deepcopy(live[name])
+        elif d.op == "set" and field:
+            _item(out, name, element)[field] = copy.deepcopy(d.live)
+        else:  # an element added, removed or moved: the store's whole list
+            out[_LISTS[name]] = copy.deepcopy(live[_LISTS[name]])
+    return out
+
+
+def _split(head: str) -> tuple[str, str | None]:
+    """``("stages", "qualify")`` of ``stages[qualify]``; ``("name", None)`` of ``name``."""
+    if head.endswith("]"):
+        name, _, element = head[:-1].partition("[")
+        return name, element
+    return head, None
+
+
+def _item(obj: Obj, name: str, element: str) -> Obj:
+    if name == "members":
+        return next(m for m in obj["members"] if m["user"] == element)
+    stages = obj["stages"]
+    if name == "stages":
+        return next(s for s in stages if s["key"] == element)
+    return next(st for s in stages for st in s.get("steps") or () if st["key"] == element)
+
+
+def _splice(doc: Any, rendered: Any, path: str) -> None:
+    """Put the rendered value at ``path`` into the round-trip ``doc`` (absent: removed)."""
+    head, _, field = path.partition(".")
+    name, element = _split(head)
+    if element is None or not field:
+        name = _LISTS.get(name, name)
+        _put(doc, rendered, name)
+        return
+    _put(_item(doc, name, element), _item(rendered, name, element), field)
+
+
+def _put(target: Any, source: Any, name: str) -> None:
+    if name in source:
+        target[name] = source[name]
+    else:
+        target.pop(name, None)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text(path, text)
+    except OSError as exc:
+        raise file_error(exc, path, "write") from None
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,118 @@
+"""The three-way comparison: the configuration, the last apply's snapshot, the live store.
+
+The snapshot is the common ancestor (as in a three-way merge): what changed from it in the
+store is *drift*, what changed from it in the configuration is *pending*, a field changed on
+both sides differently is a *conflict*, and a store object the snapshot does not know is *new*
+in the CRM. Field differences are the plan's own details (:func:`opconf.plan.details.
+object_details`: stages, steps and products by key, members by user, order changes as moves),
+computed only for objects that differ — one diff engine for plan and drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from opconf.canonical import KIND_ORDER
+from opconf.drift.model import ABSENT, Category, Difference
+from opconf.plan.details import object_details
+from opconf.plan.model import Detail, Obj
+from opconf.plan.snapshot import Snapshot, row_ids
+from opconf.store.model import StoredObject, StoreState, Usage
+
+Key = tuple[str, str]  # (kind, key)
+_NO_USAGE = Usage()
+
+
+def compare(
+    config: Mapping[Key, Obj], snapshot: Snapshot | None, state: StoreState
+) -> list[Difference]:
+    """Every difference, by kind (apply order), key, then field."""
+    snapshot = snapshot or {}
+    applied = {(kind, o["key"]): o for kind in KIND_ORDER for o in snapshot.get(kind, ())}
+    ids = {
+        (kind, key): i for kind, keys in snapshot.get("ids", {}).items() for key, i in keys.items()
+    }
+    by_row = {(o.kind, o.id): o for o in state.objects.values()}
+    seen = {(kind, i) for (kind, _), i in row_ids(snapshot).items()}
+    out: list[Difference] = []
+    for kind, key in _ordered(set(applied) | set(config)):
+        row = ids.get((kind, key))
+        live = by_row.get((kind, row)) if row is not None else state.objects.get((kind, key))
+        if live is not None:
+            seen.add((kind, live.id))
+        out += _object(kind, key, config.get((kind, key)), applied.get((kind, key)), live)
+    for obj in _ordered_objects(state) if snapshot else ():  # never applied: no "since"
+        if (obj.kind, obj.id) not in seen:
+            out.append(Difference("new", obj.kind, obj.key, "add", "", ABSENT, ABSENT, obj.data))
+    return out
+
+
+def _ordered(keys: set[Key]) -> list[Key]:
+    return sorted(keys, key=lambda k: (KIND_ORDER.index(k[0]), k[1]))
+
+
+def _ordered_objects(state: StoreState) -> list[StoredObject]:
+    return sorted(state.objects.values(), key=lambda o: (KIND_ORDER.index(o.kind), o.key))
+
+
+def _object(
+    kind: str, key: str, config: Obj | None, then: Obj | None, live: StoredObject | None
+) -> list[Difference]:
+    """The differences of one object the configuration or the last apply names."""
+    now = live.data if live is not None else None
+    if then is None:  # not applied yet: plan creates or adopts it
+        return [Difference("pending", kind, key, "add", "", config, ABSENT, now)]
+    if now is None:  # deleted in the CRM
+        if config is None:
+            return []  # and from the configuration too: nothing left to do
+        category: Category = "drift" if config == then else "conflict"
+        return [Difference(category, kind, key, "remove", "", config, then, ABSENT)]
+    if config is None:  # removed from the configuration: plan deletes it
+        category = "pending" if now == then else "conflict"
+        return [Difference(category, kind, key, "remove", "", ABSENT, then, now)]
+    if config == then == now:
+        return []
+    return list(_fields(kind, key, config, then, now))
+
+
+def _fields(kind: str, key: str, config: Obj, then: Obj, now: Obj) -> Iterator[Difference]:
+    if now["key"] != then["key"]:  # renamed in the CRM: the row kept, its key changed
+        yield Difference(
+            "drift", kind, key, "rename", "key", config["key"], then["key"], now["key"]
+        )
+    drift = _details(kind, then, now)
+    pending = _details(kind, then, config)
+    for path, d in drift.items():
+        mine = pending.get(path)
+        if mine is None:
+            yield Difference("drift", kind, key, d.op, path, _old(d), _old(d), _new(d))
+        elif _new(mine) != _new(d):
+            yield Difference("conflict", kind, key, d.op, path, _new(mine), _old(d), _new(d))
+    for path, d in pending.items():
+        if path not in drift:
+            yield Difference("pending", kind, key, d.op, path, _new(d), _old(d), _old(d))
+
+
+def _details(kind: str, before: Obj, after: Obj) -> dict[str, Detail]:
+    if before == after:
+        return {}
+    return {d.path: d for d in object_details(kind, before, after, {}, _NO_USAGE)}
+
+
+def _old(d: Detail) -> Any:
+    """The value before: an element removed without a value (a product, a stage) is its key."""
+    if d.op == "remove" and d.old is None:
+        return _element(d.path)
+    return d.old
+
+
+def _new(d: Detail) -> Any:
+    if d.op == "add" and d.new is None:
+        return _element(d.path)
+    return d.new
+
+
+def _element(path: str) -> str:
+    """``heloc`` of ``products[heloc]``."""
+    return path[path.index("[") + 1 : -1] if path.endswith("]") else path

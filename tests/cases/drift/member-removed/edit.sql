@@ -1,0 +1,1 @@
+DELETE FROM coverage_member WHERE user_login = 'bpatel'

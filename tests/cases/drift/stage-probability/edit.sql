@@ -1,0 +1,1 @@
+UPDATE template_stage SET probability = 15 WHERE key = 'qualify'

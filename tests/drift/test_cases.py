@@ -1,0 +1,118 @@
+"""Golden cases for ``opconf drift``: one folder per case, both backends.
+
+A case folder under ``tests/cases/drift/`` holds ``case.yaml`` (its ``description``),
+``edit.sql`` (statements run after the configuration ``_applied/`` was applied, as an admin
+clicking in the CRM: one per line) and optionally ``config/`` (the configuration when drift
+runs; default: ``_applied/``, unchanged). ``expected.txt`` is the transcript: ``drift
+--detailed-exitcode`` (exit code and output), ``drift --accept`` and the diff it made to the
+configuration. After the accept, drift reports nothing out of band and the plan changes
+nothing the CRM made (it adopts an object created there).
+
+Adding a case is adding a folder; ``OPCONF_REGEN=1 pytest tests/drift/test_cases.py``
+rewrites the transcripts, which must then be read before committing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from opconf import exitcodes
+
+try:
+    from plan import helpers as h
+except ImportError:  # tests/ is a package
+    from tests.plan import helpers as h  # type: ignore[no-redef]
+
+REGEN = os.environ.get("OPCONF_REGEN") == "1"
+CASES = h.ROOT / "tests" / "cases" / "drift"
+# What the plan still does after the accept: the configuration's own change, an adopt.
+PLANNED_AFTER = {
+    "edited-elsewhere": {("update", "OpportunityTemplate", "account_opening")},
+    "product-created": {("adopt", "Product", "heloc")},
+}
+_WHEN = re.compile(r"applied \d{4}-\d\d-\d\d \d\d:\d\d UTC")
+
+
+def _cases() -> list[Path]:
+    return sorted(p for p in CASES.iterdir() if (p / "edit.sql").is_file())
+
+
+def normalise(output: str, url: str) -> str:
+    return _WHEN.sub("applied <time>", h.normalise(output, url))
+
+
+def drift(env: h.Env, *args: str) -> h.Run:
+    return env.run("drift", *args, "--store", env.url)
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(folder.rglob("*.yaml"))
+    }
+
+
+def _diff(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    lines: list[str] = []
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name, ""), after.get(name, "")
+        lines += difflib.unified_diff(
+            old.splitlines(), new.splitlines(), f"a/{name}", f"b/{name}", lineterm="", n=1
+        )
+    return lines
+
+
+def apply_base(env: h.Env, tmp_path: Path) -> None:
+    """The demo's reference data, then ``_applied/`` applied (revision 1)."""
+    h.seed(env.url, h.reference_seed(tmp_path))
+    shutil.copytree(CASES / "_applied", env.root / "applied")
+    project = h.project_file(env.root, "applied.opconf.yaml", "applied")
+    env.ok("apply", "--auto-approve", project=project)
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda p: p.name)
+def test_case(
+    case: Path,
+    store_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    spec = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
+    assert set(spec) == {"description"}, f"{case}: case.yaml holds only a description"
+    env = h.make_env(store_url, tmp_path / "repo", monkeypatch, capsys)
+    apply_base(env, tmp_path)
+    config = case / "config" if (case / "config").is_dir() else CASES / "_applied"
+    shutil.copytree(config, env.root / "config")
+    for statement in (case / "edit.sql").read_text(encoding="utf-8").splitlines():
+        if statement.strip():
+            h.sql(env.url, statement)
+
+    found = drift(env, "--detailed-exitcode")
+    assert found.err == ""
+    before = _files(env.root / "config")
+    accepted = drift(env, "--accept")
+    assert (accepted.code, accepted.err) == (exitcodes.OK, "")
+    lines = [f"# {spec['description']}", "$ opconf drift --detailed-exitcode"]
+    lines += [f"exit {found.code}", *normalise(found.out, env.url).splitlines()]
+    lines += ["$ opconf drift --accept", *accepted.out.splitlines()]
+    lines += _diff(before, _files(env.root / "config"))
+    transcript = "\n".join(lines) + "\n"
+
+    after = drift(env, "--detailed-exitcode")
+    assert after.code == exitcodes.OK, after
+    plan = json.loads(env.run("plan", "--format", "json").out)
+    actions = {(c["action"], c["kind"], c["key"]) for c in plan["changes"]}
+    assert actions <= PLANNED_AFTER.get(case.name, set())
+    expected = case / "expected.txt"
+    if REGEN:
+        expected.write_text(transcript, encoding="utf-8")
+    assert transcript == expected.read_text(encoding="utf-8")

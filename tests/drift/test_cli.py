@@ -1,0 +1,264 @@
+"""``opconf drift`` through the real entry point: exit codes, messages, locks, ignore, JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from opconf import exitcodes
+from opconf.store import Holder, Store
+
+try:
+    from plan import helpers as h
+
+    from drift.test_cases import CASES, apply_base, drift
+except ImportError:  # tests/ is a package
+    from tests.drift.test_cases import CASES, apply_base, drift  # type: ignore[no-redef]
+    from tests.plan import helpers as h  # type: ignore[no-redef]
+
+SINCE = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
+DRIFT_SCHEMA = json.loads((h.ROOT / "schemas" / "drift.schema.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def applied(
+    store_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> h.Env:
+    """``tests/cases/drift/_applied`` applied, and the same configuration in ``config/``."""
+    env = h.make_env(store_url, tmp_path / "repo", monkeypatch, capsys)
+    apply_base(env, tmp_path)
+    shutil.copytree(CASES / "_applied", env.root / "config")
+    return env
+
+
+@contextmanager
+def apply_in_progress(url: str) -> Iterator[threading.Event]:
+    """Another connection holds the write lock, with half an apply written, until released."""
+    taken, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        store = Store(url)
+        try:
+            with store.writer(Holder("deploy-bot", "ci-runner", 4242)) as writer:
+                writer.create(
+                    "Product", {**h.managed_objects(url)[("Product", "savings")], "key": "half"}
+                )
+                taken.set()
+                release.wait(30)
+        finally:
+            taken.set()
+            store.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert taken.wait(30)
+        yield release
+    finally:
+        release.set()
+        thread.join(30)
+
+
+def test_no_drift_exits_0_even_with_detailed_exitcode(applied: h.Env) -> None:
+    run = drift(applied, "--detailed-exitcode")
+    assert (run.code, run.err) == (exitcodes.OK, "")
+    assert run.out.endswith("\n\nNo drift. The store matches the last apply.\n")
+    assert re.fullmatch(
+        r"Compared with revision 1, applied [-0-9: ]+ UTC by tester\.", run.out.splitlines()[0]
+    )
+
+
+def test_drift_exits_0_without_detailed_exitcode(applied: h.Env) -> None:
+    h.sql(applied.url, "UPDATE product SET name = 'Savings+' WHERE key = 'savings'")
+    run = drift(applied)
+    assert (run.code, run.err) == (exitcodes.OK, "")
+    assert run.out.splitlines()[-1] == "Drift: 1 drifted field."
+
+
+def test_pending_alone_is_not_drift(applied: h.Env) -> None:
+    path = applied.root / "config" / "products" / "savings.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Savings", "Savings Plus"), encoding="utf-8"
+    )
+    run = drift(applied, "--detailed-exitcode")
+    assert run.code == exitcodes.OK
+    last = "No drift. The store matches the last apply; 1 pending change in the configuration."
+    assert run.out.splitlines()[-1] == last
+
+
+def test_json_output_follows_its_schema(applied: h.Env) -> None:
+    h.sql(applied.url, "DELETE FROM coverage_member WHERE user_login = 'bpatel'")
+    run = drift(applied, "--format", "json")
+    data = json.loads(run.out)
+    jsonschema.validate(data, DRIFT_SCHEMA)
+    assert data["summary"] == {"drift": 1, "conflict": 0, "new": 0, "pending": 0, "ignored": 0}
+    assert data["differences"] == [
+        {
+            "category": "drift",
+            "kind": "CoverageGroup",
+            "key": "branch_team",
+            "op": "remove",
+            "path": "members[bpatel]",
+            "config": "advisor",
+            "applied": "advisor",
+            "live": None,
+        }
+    ]
+    assert data["since"]["revision"] == 1 and data["since"]["actor"] == "tester"
+
+
+def test_markdown_escapes_names_from_the_crm(applied: h.Env) -> None:
+    h.sql(applied.url, "UPDATE product SET name = 'a|b <img>' WHERE key = 'savings'")
+    run = drift(applied, "--format", "markdown")
+    row = '| drift | `Product savings` | `name` | `"Savings"` | `"Savings"` | `"a\\|b <img>"` |'
+    assert row in run.out.splitlines()
+
+
+def test_an_apply_in_progress_is_waited_for_then_reported(applied: h.Env) -> None:
+    with apply_in_progress(applied.url):
+        started = time.monotonic()
+        run = drift(applied, "--lock-timeout", "0.5")
+        waited = time.monotonic() - started
+    assert run.code == exitcodes.STORE and run.out == ""
+    error, hint = run.err.splitlines()
+    shown = h.redact(applied.url)
+    assert re.fullmatch(
+        rf"error: an apply is in progress on {re.escape(shown)}: the store is locked by an apply:"
+        rf" actor deploy-bot, host ci-runner, pid 4242, since {SINCE}",
+        error,
+    ), error
+    assert hint == "hint: nothing was read; retry when it has finished, or pass --lock-timeout 60"
+    assert waited >= 0.5
+
+
+def test_drift_reads_after_the_apply_it_waited_for(applied: h.Env) -> None:
+    with apply_in_progress(applied.url) as release:
+        threading.Timer(0.3, release.set).start()
+        run = drift(applied, "--lock-timeout", "20", "--format", "json")
+    assert run.code == exitcodes.OK, run
+    new = [d["key"] for d in json.loads(run.out)["differences"]]
+    assert new == ["half"]  # the apply's product, whole: never half an apply
+
+
+def test_a_crashed_sqlite_apply_leaves_no_lock_for_drift(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The holder file of a process of this host that is gone: no apply to wait for."""
+    env = h.make_env(f"sqlite:///{tmp_path}/store.db", tmp_path / "repo", monkeypatch, capsys)
+    apply_base(env, tmp_path)
+    shutil.copytree(CASES / "_applied", env.root / "config")
+    gone = {"action": "apply", "actor": "x", "host": socket.gethostname(), "pid": 2**22 + 7}
+    Path(f"{tmp_path}/store.db.lock.json").write_text(json.dumps(gone), encoding="utf-8")
+    assert drift(env).code == exitcodes.OK
+    gone["pid"] = os.getpid()  # a live process: an apply in progress
+    Path(f"{tmp_path}/store.db.lock.json").write_text(json.dumps(gone), encoding="utf-8")
+    assert drift(env).code == exitcodes.STORE
+
+
+def test_ignore_hides_drift_and_warns_when_expired(applied: h.Env) -> None:
+    h.sql(applied.url, "UPDATE template_stage SET probability = 15 WHERE key = 'qualify'")
+    h.sql(applied.url, "UPDATE product SET name = 'Savings+' WHERE key = 'savings'")
+    (applied.root / "opconf.yaml").write_text(
+        "drift:\n"
+        "  ignore:\n"
+        "    - match: OpportunityTemplate/account_*\n"
+        "      fields: ['stages[*].probability']\n"
+        "      reason: sales tunes probabilities in the CRM\n"
+        "    - match: Product/*\n"
+        "      reason: the product team owns names this quarter\n"
+        "      until: 2020-01-31\n",
+        encoding="utf-8",
+    )
+    run = drift(applied, "--detailed-exitcode")
+    assert run.code == exitcodes.CHANGES
+    lines = run.out.splitlines()
+    assert '    drift     name: config "Savings", applied "Savings", live "Savings+"' in lines
+    assert not any("probability" in line for line in lines)
+    assert (
+        "warning: drift.ignore entry 'Product/*' expired on 2020-01-31: its differences are"
+        " reported again (reason was: the product team owns names this quarter)"
+    ) in lines
+    assert lines[-1] == "Drift: 1 drifted field (1 ignored by drift.ignore)."
+
+
+def test_an_impossible_until_is_a_located_error(applied: h.Env) -> None:
+    (applied.root / "opconf.yaml").write_text(
+        "drift:\n  ignore:\n    - {match: Product/*, reason: r, until: 2026-02-30}\n",
+        encoding="utf-8",
+    )
+    run = drift(applied)
+    assert run.code == exitcodes.USAGE
+    assert (
+        "opconf.yaml:3:44: error OPC285 drift.ignore until '2026-02-30' is not a date of the"
+        " calendar (YYYY-MM-DD) (drift.ignore[0].until)"
+    ) in run.err
+
+
+def test_accept_only_the_objects_named(applied: h.Env) -> None:
+    h.sql(applied.url, "UPDATE product SET name = 'Savings+' WHERE key = 'savings'")
+    h.sql(applied.url, "UPDATE product SET name = 'Checking+' WHERE key = 'checking'")
+    run = drift(applied, "--accept", "Product/sav*")
+    assert run.out.splitlines()[:2] == [
+        "Accepted 1 difference into 1 file:",
+        "  config/products/savings.yaml",
+    ]
+    text = (applied.root / "config" / "products" / "savings.yaml").read_text(encoding="utf-8")
+    assert "name: Savings+ # the everyday account\n" in text
+    left = json.loads(drift(applied, "--format", "json").out)["differences"]
+    assert [(d["key"], d["path"]) for d in left] == [("checking", "name")]
+
+
+def test_accept_with_nothing_to_accept(applied: h.Env) -> None:
+    run = drift(applied, "--accept")
+    assert run == (
+        exitcodes.OK,
+        "Nothing to accept: the configuration has the store's values.\n",
+        "",
+    )
+
+
+def test_an_invalid_configuration_is_refused(applied: h.Env) -> None:
+    (applied.root / "config" / "products" / "bad.yaml").write_text(
+        "kind: Product\n", encoding="utf-8"
+    )
+    run = drift(applied)
+    assert run.code == exitcodes.PROBLEMS and run.out == ""
+    assert run.err.splitlines()[-1] == "error: the configuration is invalid; drift was not checked"
+
+
+def test_an_uninitialised_store_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = h.make_env(f"sqlite:///{tmp_path}/none.db", tmp_path / "repo", monkeypatch, capsys)
+    shutil.copytree(CASES / "_applied", env.root / "config")
+    run = drift(env)
+    assert run.code == exitcodes.STORE
+    assert run.err.startswith(
+        f"error: store at sqlite:///{tmp_path}/none.db is not initialised\nhint: "
+    )
+
+
+def test_before_the_first_apply_everything_is_pending_and_nothing_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = h.make_env(f"sqlite:///{tmp_path}/demo.db", tmp_path / "repo", monkeypatch, capsys)
+    env.ok("store", "init", "--demo")  # the CRM's own objects, never applied
+    shutil.copytree(CASES / "_applied", env.root / "config")
+    run = drift(env, "--detailed-exitcode", "--format", "json")
+    data = json.loads(run.out)
+    assert run.code == exitcodes.OK and data["since"] is None
+    assert {d["category"] for d in data["differences"]} == {"pending"}
