@@ -24,13 +24,13 @@ from tests.plan import helpers as h
 
 Obj = dict[str, Any]
 # Any character a YAML stream can hold (escaped where needed); PostgreSQL text holds no NUL.
-_CHARS = st.characters(
+CHARS = st.characters(
     codec="utf-8",
     exclude_categories=["Cs", "Cc"],
     include_characters="\t\n\r\x85",
     exclude_characters="\ufffe\uffff",
 )
-_TEXT = st.text(_CHARS, min_size=1, max_size=12)
+_TEXT = st.text(CHARS, min_size=1, max_size=12)
 _TRICKY = st.sampled_from(
     ["yes", "null", "1e3", "0x10", ": #", "*x", "&y", "!z", "%p", "@q", "a\tb", "end ", "~",
      "multi\nline\n", "🎉", "עברית", "'", '"', "- x", "? y", "#", "0"]

@@ -15,10 +15,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from opconf.emit.engine import FLOAT_TAG, INT, WIDTH, Verbatim, dump_plain, make_yaml, trimmed
+from opconf.emit.direct import FlowMap, FlowSeq, Tree, commented, dump_direct
+from opconf.emit.engine import FLOAT_TAG, INT, WIDTH, Verbatim, make_yaml, trimmed
 from opconf.emit.order import field_order
 from opconf.kinds import API_VERSION, SCHEMA_NAMES
 from opconf.models import MODELS, Stage, Step
@@ -57,20 +58,27 @@ def modeline(kind: str, schemas: str) -> str:
 
 def document_text(kind: str, data: Obj, schemas: str, yaml: YAML | None = None) -> str:
     """The document for one object in canonical form, with its schema modeline."""
-    return modeline(kind, schemas) + trimmed(dump_plain(document(kind, data), yaml or make_yaml()))
+    return modeline(kind, schemas) + trimmed(dump_direct(tree(kind, data), yaml or make_yaml()))
 
 
 def document(kind: str, data: Obj) -> CommentedMap:
     """The round-trip mapping for one object in canonical form; raises :class:`Unwritable`."""
+    out: CommentedMap = commented(tree(kind, data))
+    return out
+
+
+def tree(kind: str, data: Obj) -> Tree:
+    """:func:`document` as plain dicts and lists (:mod:`opconf.emit.direct`'s input): cheaper
+    to build than ruamel's round-trip types; raises :class:`Unwritable`."""
     check_text(data)
     fields = {"apiVersion": API_VERSION, "kind": kind, **data}
     out = _mapping(fields, field_order(MODELS[kind], True), DEFAULTS["document"] | DEFAULTS[kind])
     if kind == "CoverageGroup" and "members" in out:
-        out["members"] = CommentedSeq(flow(m) for m in data["members"])
+        out["members"] = [_flow(m) for m in data["members"]]
     if kind == "OpportunityTemplate":
         if "products" in out:
             out["products"] = _products(data["products"])
-        out["stages"] = CommentedSeq(_stage(s) for s in data["stages"])
+        out["stages"] = [_stage(s) for s in data["stages"]]
     return out
 
 
@@ -93,8 +101,8 @@ def _strings(data: Any, path: str) -> Iterator[tuple[str, str]]:
             yield from _strings(value, f"{path}[{index}]")
 
 
-def _mapping(data: Obj, order: tuple[str, ...], defaults: Obj) -> CommentedMap:
-    out = CommentedMap()
+def _mapping(data: Obj, order: tuple[str, ...], defaults: Obj) -> Tree:
+    out: Tree = {}
     for name in order:
         value = data.get(name)
         if value == "" and defaults.get(name, "") is None:
@@ -110,7 +118,7 @@ def _scalar(name: str, value: Any) -> Any:
     if isinstance(value, str):
         return text(value)
     if isinstance(value, dict):  # an assignee: {role: CODE} or {user: LOGIN}
-        return flow(value)
+        return _flow(value)
     return value
 
 
@@ -140,22 +148,24 @@ def _literal_ok(value: str) -> bool:
 
 def flow(data: Obj) -> CommentedMap:
     """A flow mapping (``{user: ajones, role: advisor}``) of scalars."""
-    out = CommentedMap((k, text(v) if isinstance(v, str) else v) for k, v in data.items())
-    out.fa.set_flow_style()
+    out: CommentedMap = commented(_flow(data))
     return out
 
 
-def _products(keys: list[str]) -> CommentedSeq:
-    out = CommentedSeq(keys)
+def _flow(data: Obj) -> FlowMap:
+    return FlowMap((k, text(v) if isinstance(v, str) else v) for k, v in data.items())
+
+
+def _products(keys: list[str]) -> list[str]:
     if len("products: []") + sum(len(k) + 2 for k in keys) <= WIDTH:  # keys are never quoted
-        out.fa.set_flow_style()
-    return out
+        return FlowSeq(keys)
+    return list(keys)
 
 
-def _stage(data: Obj) -> CommentedMap:
+def _stage(data: Obj) -> Tree:
     out = _mapping(data, field_order(Stage, False), DEFAULTS["Stage"])
     if "steps" in out:
-        out["steps"] = CommentedSeq(
+        out["steps"] = [
             _mapping(s, field_order(Step, False), DEFAULTS["Step"]) for s in data["steps"]
-        )
+        ]
     return out
