@@ -199,6 +199,19 @@ def test_unwritable_out(env: h.Env) -> None:
     assert not (env.root / "afile").is_dir()  # nothing half-written
 
 
+def test_all_files_or_none(tmp_path: Path) -> None:
+    """Export's files are written together: when one cannot be, no target is touched."""
+    from opconf.errors import FileError
+    from opconf.fsio import write_files
+
+    (tmp_path / "b").write_text("x", encoding="utf-8")
+    with pytest.raises(FileError, match=r"^cannot create .*/b: File exists$"):
+        write_files({tmp_path / "a" / "x.yaml": "1\n", tmp_path / "b" / "y.yaml": "2\n"})
+    assert _tree(tmp_path) == {"b": "x"}
+    write_files({tmp_path / "a" / "x.yaml": "1\n", tmp_path / "c.yaml": "2\n"})
+    assert _tree(tmp_path) == {"a/x.yaml": "1\n", "b": "x", "c.yaml": "2\n"}
+
+
 def test_unknown_kind(env: h.Env) -> None:
     assert _export(env, "--kind", "Widget") == (
         exitcodes.USAGE,
