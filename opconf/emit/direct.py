@@ -85,22 +85,25 @@ def _mapping(
     """A block mapping's entries; with ``inline`` the first one goes on the current line."""
     first = True
     for key, value in data.items():
-        if type(key) is not str or _trivial(key, True) is None:
+        if type(key) is not str or not _plain(key, True):
             raise _Unlaid
         if not (first and inline):
             out.append(" " * indent)
         out.append(key + ":")
-        here = (*frames, (key, first))
-        first = False
         kind = type(value)
         if kind is dict and value:
             out.append("\n")
-            _mapping(value, indent + 2, here, out, yaml, inline=False)
+            _mapping(value, indent + 2, (*frames, (key, first)), out, yaml, inline=False)
         elif kind is list and value:
             out.append("\n")
-            _sequence(value, indent + 2, here, out, yaml)
-        else:
-            _leaf(value, indent + len(key) + 1, here, out, yaml)
+            _sequence(value, indent + 2, (*frames, (key, first)), out, yaml)
+        else:  # a leaf, inline for speed: this runs for every value of every document
+            text = (value if _plain(value, False) else None) if kind is str else _trivial(value)
+            if text is not None and indent + len(key) + len(text) < WIDTH - 2:
+                out.append(f" {text}\n")
+            else:
+                out.append(_by_ruamel(value, (*frames, (key, first)), yaml))
+        first = False
 
 
 def _sequence(data: list[Any], dash: int, frames: Frames, out: list[str], yaml: YAML) -> None:
@@ -115,26 +118,32 @@ def _sequence(data: list[Any], dash: int, frames: Frames, out: list[str], yaml: 
         elif kind is list and item:
             raise _Unlaid
         else:
-            _leaf(item, dash + 1, here, out, yaml)
+            text = _trivial(item)
+            if text is not None and dash + len(text) < WIDTH - 2:
+                out.append(f" {text}\n")
+            else:
+                out.append(_by_ruamel(item, here, yaml))
 
 
-def _leaf(value: Any, column: int, frames: Frames, out: list[str], yaml: YAML) -> None:
-    """A scalar or flow collection: itself when trivial and short, else as ruamel writes it."""
-    text = _trivial(value, False)
-    if text is not None and column + 1 + len(text) < WIDTH:
-        out.append(" " + text + "\n")
-    else:
-        out.append(_by_ruamel(value, frames, yaml))
+_PLAIN: tuple[dict[str, bool], dict[str, bool]] = ({}, {})  # block, flow: string → trivial
 
 
-def _trivial(value: Any, flow: bool) -> str | None:
+def _plain(text: str, flow: bool) -> bool:
+    """Whether ruamel writes ``text`` plain, as it is (short enough provided)."""
+    known = _PLAIN[flow]
+    if text not in known:
+        if len(known) >= _MEMO_SIZE:
+            known.clear()
+        pattern = _PLAIN_FLOW if flow else _PLAIN_BLOCK
+        known[text] = bool(pattern.fullmatch(text)) and text.lower() not in _WORDS
+    return known[text]
+
+
+def _trivial(value: Any, flow: bool = False) -> str | None:
     """The text ruamel writes for ``value`` on one line, when that is sure; else None."""
     kind = type(value)
     if kind is str:
-        plain = _PLAIN_FLOW if flow else _PLAIN_BLOCK
-        if plain.fullmatch(value) and (len(value) > 5 or value.lower() not in _WORDS):
-            return value  # type: ignore[no-any-return]
-        return None
+        return value if _plain(value, flow) else None
     if kind is bool:
         return "true" if value else "false"
     if kind is int:

@@ -10,6 +10,7 @@ A character YAML cannot hold at all is refused (:class:`Unwritable`). Core only.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -37,6 +38,7 @@ DEFAULTS: dict[str, Obj] = {
 }
 # What the YAML spec lets a stream hold (c-printable); anything else cannot be written.
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_JSON_CONTROL = re.compile(r"\\[bfu]")  # how json.dumps writes control characters
 # Characters a plain or single-quoted scalar would not keep exactly: double quotes escape them.
 _ESCAPE = re.compile(
     "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
@@ -84,10 +86,24 @@ def tree(kind: str, data: Obj) -> Tree:
 
 def check_text(data: Any, path: str = "") -> None:
     """Raise :class:`Unwritable` for the first string holding a character YAML forbids."""
+    if _clean(data):
+        return
     for where, text in _strings(data, path):
         bad = _NOT_PRINTABLE.search(text)
         if bad:
             raise Unwritable(where, bad.group())
+
+
+def _clean(data: Any) -> bool:
+    """True when no text in ``data`` holds a forbidden character: one search over its JSON
+    text instead of one per string. JSON escapes control characters (``\\b``, ``\\u0007``),
+    so those escapes count as suspect too; a suspect (or an escaped backslash before ``b``,
+    ``f``, ``u``) is False, and :func:`check_text` then looks string by string."""
+    try:
+        encoded = json.dumps(data, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return False
+    return _NOT_PRINTABLE.search(encoded) is None and _JSON_CONTROL.search(encoded) is None
 
 
 def _strings(data: Any, path: str) -> Iterator[tuple[str, str]]:
@@ -104,11 +120,14 @@ def _strings(data: Any, path: str) -> Iterator[tuple[str, str]]:
 def _mapping(data: Obj, order: tuple[str, ...], defaults: Obj) -> Tree:
     out: Tree = {}
     for name in order:
-        value = data.get(name)
-        if value == "" and defaults.get(name, "") is None:
-            continue  # an empty optional text (a CRM's UI saves ""): documents hold none
-        if name in data and not (name in defaults and value == defaults[name]):
-            out[name] = _scalar(name, value)
+        if name not in data:
+            continue
+        value = data[name]
+        if name in defaults:
+            default = defaults[name]
+            if value == default or (value == "" and default is None):
+                continue  # "": an empty optional text (a CRM's UI saves it); documents hold none
+        out[name] = _scalar(name, value)
     return out
 
 
@@ -116,7 +135,7 @@ def _scalar(name: str, value: Any) -> Any:
     if name == "listPrice":  # exact decimal text, written as the number it is
         return Verbatim(value, INT if value.lstrip("-").isdigit() else FLOAT_TAG)
     if isinstance(value, str):
-        return text(value)
+        return _text(value)
     if isinstance(value, dict):  # an assignee: {role: CODE} or {user: LOGIN}
         return _flow(value)
     return value
@@ -136,6 +155,11 @@ def text(value: str) -> str:
     return quoted
 
 
+def _text(value: str) -> str:
+    """:func:`text`, sooner for printable ASCII (no escape, no line break: itself)."""
+    return value if value.isascii() and value.isprintable() else text(value)
+
+
 def _literal_ok(value: str) -> bool:
     """A literal block holds the text exactly: no edge whitespace, one final newline at most."""
     lines = value.removesuffix("\n").split("\n")
@@ -153,7 +177,7 @@ def flow(data: Obj) -> CommentedMap:
 
 
 def _flow(data: Obj) -> FlowMap:
-    return FlowMap((k, text(v) if isinstance(v, str) else v) for k, v in data.items())
+    return FlowMap({k: _text(v) if isinstance(v, str) else v for k, v in data.items()})
 
 
 def _products(keys: list[str]) -> list[str]:
