@@ -176,6 +176,16 @@ def test_control_character_refused(env: h.Env) -> None:
     assert not (env.root / "config").exists()
 
 
+def test_refused_object_leaves_no_folder_behind(env: h.Env) -> None:
+    """Files written ahead while the next ones are made are removed with their folders."""
+    _unmanaged_product(env, "a_first", "First")
+    _unmanaged_product(env, "z_bad", "Bad \x07")
+    result = _export(env)
+    assert result.code == exitcodes.PROBLEMS
+    assert result.err.startswith("error: cannot export Product z_bad: name holds U+0007")
+    assert not (env.root / "config").exists()
+
+
 def test_key_that_would_escape_the_folder_is_refused(env: h.Env) -> None:
     _unmanaged_product(env, "../../evil", "Evil")
     result = _export(env)
