@@ -176,6 +176,16 @@ def test_control_character_refused(env: h.Env) -> None:
     assert not (env.root / "config").exists()
 
 
+def test_refused_object_leaves_no_folder_behind(env: h.Env) -> None:
+    """Files written ahead while the next ones are made are removed with their folders."""
+    _unmanaged_product(env, "a_first", "First")
+    _unmanaged_product(env, "z_bad", "Bad \x07")
+    result = _export(env)
+    assert result.code == exitcodes.PROBLEMS
+    assert result.err.startswith("error: cannot export Product z_bad: name holds U+0007")
+    assert not (env.root / "config").exists()
+
+
 def test_key_that_would_escape_the_folder_is_refused(env: h.Env) -> None:
     _unmanaged_product(env, "../../evil", "Evil")
     result = _export(env)
@@ -197,6 +207,19 @@ def test_unwritable_out(env: h.Env) -> None:
         "hint: a component of the path is a file, not a folder\n",
     )
     assert not (env.root / "afile").is_dir()  # nothing half-written
+
+
+def test_all_files_or_none(tmp_path: Path) -> None:
+    """Export's files are written together: when one cannot be, no target is touched."""
+    from opconf.errors import FileError
+    from opconf.fsio import write_files
+
+    (tmp_path / "b").write_text("x", encoding="utf-8")
+    with pytest.raises(FileError, match=r"^cannot create .*/b: File exists$"):
+        write_files({tmp_path / "a" / "x.yaml": "1\n", tmp_path / "b" / "y.yaml": "2\n"})
+    assert _tree(tmp_path) == {"b": "x"}
+    write_files({tmp_path / "a" / "x.yaml": "1\n", tmp_path / "c.yaml": "2\n"})
+    assert _tree(tmp_path) == {"a/x.yaml": "1\n", "b": "x", "c.yaml": "2\n"}
 
 
 def test_unknown_kind(env: h.Env) -> None:

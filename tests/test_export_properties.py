@@ -24,13 +24,13 @@ from tests.plan import helpers as h
 
 Obj = dict[str, Any]
 # Any character a YAML stream can hold (escaped where needed); PostgreSQL text holds no NUL.
-_CHARS = st.characters(
+CHARS = st.characters(
     codec="utf-8",
     exclude_categories=["Cs", "Cc"],
     include_characters="\t\n\r\x85",
     exclude_characters="\ufffe\uffff",
 )
-_TEXT = st.text(_CHARS, min_size=1, max_size=12)
+_TEXT = st.text(CHARS, min_size=1, max_size=12)
 _TRICKY = st.sampled_from(
     ["yes", "null", "1e3", "0x10", ": #", "*x", "&y", "!z", "%p", "@q", "a\tb", "end ", "~",
      "multi\nline\n", "🎉", "עברית", "'", '"', "- x", "? y", "#", "0"]
@@ -169,12 +169,19 @@ def test_export_validate_adopt_apply_is_stable(env: h.Env, objects: list[tuple[s
     assert again == (0, f"0 files would change, {len(objects)} unchanged.\n", "")
 
 
-@pytest.mark.parametrize("text", ["a\x00b", "\x1b[31m", "\x7f", "\ud800"])
+@pytest.mark.parametrize("text", ["a\x00b", "\x1b[31m", "\x7f", "\ud800", "\b", "\f", "\\\x0c"])
 def test_unwritable_text_is_named(text: str) -> None:
     from opconf.emit.documents import Unwritable, check_text
 
     with pytest.raises(Unwritable, match=r"^stages\[0\]\.name holds U\+"):
         check_text({"stages": [{"name": text}]})
+
+
+@pytest.mark.parametrize("text", ["C:\\bin", "\\u0007", "tab\tnew\nline\r", "\x85\u2028"])
+def test_writable_text_passes(text: str) -> None:
+    from opconf.emit.documents import check_text
+
+    check_text({"stages": [{"name": text}], "description": text})
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

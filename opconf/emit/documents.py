@@ -10,15 +10,17 @@ A character YAML cannot hold at all is refused (:class:`Unwritable`). Core only.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from opconf.emit.engine import FLOAT_TAG, INT, WIDTH, Verbatim, dump_plain, make_yaml, trimmed
+from opconf.emit.direct import FlowMap, FlowSeq, Tree, commented, dump_direct
+from opconf.emit.engine import FLOAT_TAG, INT, WIDTH, Verbatim, make_yaml, trimmed
 from opconf.emit.order import field_order
 from opconf.kinds import API_VERSION, SCHEMA_NAMES
 from opconf.models import MODELS, Stage, Step
@@ -36,6 +38,7 @@ DEFAULTS: dict[str, Obj] = {
 }
 # What the YAML spec lets a stream hold (c-printable); anything else cannot be written.
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_JSON_CONTROL = re.compile(r"\\[bfu]")  # how json.dumps writes control characters
 # Characters a plain or single-quoted scalar would not keep exactly: double quotes escape them.
 _ESCAPE = re.compile(
     "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
@@ -57,29 +60,50 @@ def modeline(kind: str, schemas: str) -> str:
 
 def document_text(kind: str, data: Obj, schemas: str, yaml: YAML | None = None) -> str:
     """The document for one object in canonical form, with its schema modeline."""
-    return modeline(kind, schemas) + trimmed(dump_plain(document(kind, data), yaml or make_yaml()))
+    return modeline(kind, schemas) + trimmed(dump_direct(tree(kind, data), yaml or make_yaml()))
 
 
 def document(kind: str, data: Obj) -> CommentedMap:
     """The round-trip mapping for one object in canonical form; raises :class:`Unwritable`."""
+    out: CommentedMap = commented(tree(kind, data))
+    return out
+
+
+def tree(kind: str, data: Obj) -> Tree:
+    """:func:`document` as plain dicts and lists (:mod:`opconf.emit.direct`'s input): cheaper
+    to build than ruamel's round-trip types; raises :class:`Unwritable`."""
     check_text(data)
     fields = {"apiVersion": API_VERSION, "kind": kind, **data}
     out = _mapping(fields, field_order(MODELS[kind], True), DEFAULTS["document"] | DEFAULTS[kind])
     if kind == "CoverageGroup" and "members" in out:
-        out["members"] = CommentedSeq(flow(m) for m in data["members"])
+        out["members"] = [_flow(m) for m in data["members"]]
     if kind == "OpportunityTemplate":
         if "products" in out:
             out["products"] = _products(data["products"])
-        out["stages"] = CommentedSeq(_stage(s) for s in data["stages"])
+        out["stages"] = [_stage(s) for s in data["stages"]]
     return out
 
 
 def check_text(data: Any, path: str = "") -> None:
     """Raise :class:`Unwritable` for the first string holding a character YAML forbids."""
+    if _clean(data):
+        return
     for where, text in _strings(data, path):
         bad = _NOT_PRINTABLE.search(text)
         if bad:
             raise Unwritable(where, bad.group())
+
+
+def _clean(data: Any) -> bool:
+    """True when no text in ``data`` holds a forbidden character: one search over its JSON
+    text instead of one per string. JSON escapes control characters (``\\b``, ``\\u0007``),
+    so those escapes count as suspect too; a suspect (or an escaped backslash before ``b``,
+    ``f``, ``u``) is False, and :func:`check_text` then looks string by string."""
+    try:
+        encoded = json.dumps(data, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return False
+    return _NOT_PRINTABLE.search(encoded) is None and _JSON_CONTROL.search(encoded) is None
 
 
 def _strings(data: Any, path: str) -> Iterator[tuple[str, str]]:
@@ -93,14 +117,17 @@ def _strings(data: Any, path: str) -> Iterator[tuple[str, str]]:
             yield from _strings(value, f"{path}[{index}]")
 
 
-def _mapping(data: Obj, order: tuple[str, ...], defaults: Obj) -> CommentedMap:
-    out = CommentedMap()
+def _mapping(data: Obj, order: tuple[str, ...], defaults: Obj) -> Tree:
+    out: Tree = {}
     for name in order:
-        value = data.get(name)
-        if value == "" and defaults.get(name, "") is None:
-            continue  # an empty optional text (a CRM's UI saves ""): documents hold none
-        if name in data and not (name in defaults and value == defaults[name]):
-            out[name] = _scalar(name, value)
+        if name not in data:
+            continue
+        value = data[name]
+        if name in defaults:
+            default = defaults[name]
+            if value == default or (value == "" and default is None):
+                continue  # "": an empty optional text (a CRM's UI saves it); documents hold none
+        out[name] = _scalar(name, value)
     return out
 
 
@@ -108,9 +135,9 @@ def _scalar(name: str, value: Any) -> Any:
     if name == "listPrice":  # exact decimal text, written as the number it is
         return Verbatim(value, INT if value.lstrip("-").isdigit() else FLOAT_TAG)
     if isinstance(value, str):
-        return text(value)
+        return _text(value)
     if isinstance(value, dict):  # an assignee: {role: CODE} or {user: LOGIN}
-        return flow(value)
+        return _flow(value)
     return value
 
 
@@ -128,6 +155,11 @@ def text(value: str) -> str:
     return quoted
 
 
+def _text(value: str) -> str:
+    """:func:`text`, sooner for printable ASCII (no escape, no line break: itself)."""
+    return value if value.isascii() and value.isprintable() else text(value)
+
+
 def _literal_ok(value: str) -> bool:
     """A literal block holds the text exactly: no edge whitespace, one final newline at most."""
     lines = value.removesuffix("\n").split("\n")
@@ -140,22 +172,24 @@ def _literal_ok(value: str) -> bool:
 
 def flow(data: Obj) -> CommentedMap:
     """A flow mapping (``{user: ajones, role: advisor}``) of scalars."""
-    out = CommentedMap((k, text(v) if isinstance(v, str) else v) for k, v in data.items())
-    out.fa.set_flow_style()
+    out: CommentedMap = commented(_flow(data))
     return out
 
 
-def _products(keys: list[str]) -> CommentedSeq:
-    out = CommentedSeq(keys)
+def _flow(data: Obj) -> FlowMap:
+    return FlowMap({k: _text(v) if isinstance(v, str) else v for k, v in data.items()})
+
+
+def _products(keys: list[str]) -> list[str]:
     if len("products: []") + sum(len(k) + 2 for k in keys) <= WIDTH:  # keys are never quoted
-        out.fa.set_flow_style()
-    return out
+        return FlowSeq(keys)
+    return list(keys)
 
 
-def _stage(data: Obj) -> CommentedMap:
+def _stage(data: Obj) -> Tree:
     out = _mapping(data, field_order(Stage, False), DEFAULTS["Stage"])
     if "steps" in out:
-        out["steps"] = CommentedSeq(
+        out["steps"] = [
             _mapping(s, field_order(Step, False), DEFAULTS["Step"]) for s in data["steps"]
-        )
+        ]
     return out

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opconf.errors import OpconfError
-from opconf.fsio import exists, read_bytes, write_file
+from opconf.fsio import exists, read_bytes, write_files
 from opconf.load.yamlread import MAX_FILE_BYTES
 
 _LIST = 5  # files named in a message, at most
@@ -57,7 +57,8 @@ def compare(out: Path, files: dict[str, str]) -> Changes:
 def write(
     out: Path, files: dict[str, str], changes: Changes, force: bool, display: str
 ) -> tuple[str, ...]:
-    """Write the new and changed files; without ``force`` a changed one is refused first."""
+    """Write the new and changed files, all or none; without ``force`` a changed one is
+    refused first."""
     if changes.changed and not force:
         shown = ", ".join(display + rel for rel in changes.changed[:_LIST])
         more = f" and {len(changes.changed) - _LIST} more" if len(changes.changed) > _LIST else ""
@@ -66,6 +67,5 @@ def write(
             f"{count} file{'s' if count > 1 else ''} would be overwritten: {shown}{more}",
             hint="nothing was written; use --force to overwrite, or --check to see what differs",
         )
-    for rel in changes.to_write:
-        write_file(out / rel, files[rel])
+    write_files({out / rel: files[rel] for rel in changes.to_write})
     return changes.to_write
