@@ -289,12 +289,18 @@ APPLY_CHANGES = ("apply", "--auto-approve", "--allow-destructive", "--store")
 ROLLBACK = ("rollback", "1", "--auto-approve", "--allow-destructive", "--store")
 
 
+_BUILT: set[Path] = set()
+
+
 def _base_store(ctx: Ctx, changed: bool = False) -> Path:
     """A SQLite store holding the base corpus (revision 1), and then the changes (revision 2)
     when ``changed``; built once per corpus."""
     name = "changes-after" if changed else "changes-base"
     path = ctx.scratch / f"{name}.db"
-    if not path.exists():
+    if path not in _BUILT:  # built afresh by each benchmark run (opconf may have changed)
+        path.unlink(missing_ok=True)
+        Path(f"{path}.tmp").unlink(missing_ok=True)
+        _BUILT.add(path)
         if changed:
             shutil.copyfile(_base_store(ctx), path)
             ctx.run(_in_changed(ctx, *APPLY_CHANGES, f"sqlite:///{path}"))
