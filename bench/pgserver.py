@@ -37,3 +37,22 @@ def fresh_database() -> str:
     """The URL of a new empty database."""
     server = cluster()
     return str(server.url(server.create_database(f"bench_{next(_names)}")))
+
+
+def fresh_name() -> str:
+    return f"bench_{next(_names)}"
+
+
+def url(name: str) -> str:
+    return str(cluster().url(name))
+
+
+def create_database(name: str) -> str:
+    return str(cluster().create_database(name))
+
+
+def copy_database(template: str, name: str) -> str:
+    """A new database ``name``, a copy of ``template`` (no one may be connected to it)."""
+    with cluster().admin() as conn:
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    return name

@@ -287,3 +287,154 @@ ROWS: tuple[Row, ...] = (
         ok=frozenset({0, 2}),
     ),
 )
+
+
+# --- the change path: the corpus applied, then 10 % updated, 1 % renamed, 1 % deleted -------
+# (bench/changes.py). The stores are seeded and the base corpus applied once per corpus (not
+# timed); every timed run starts from a copy of them.
+
+_CHANGED: dict[Path, Path] = {}  # scratch folder → the change corpus's folder
+
+
+def _changed(ctx: Ctx) -> Path:
+    import changes
+
+    if ctx.scratch not in _CHANGED:
+        _CHANGED[ctx.scratch] = changes.ensure(_corpus(ctx))
+    return _CHANGED[ctx.scratch]
+
+
+def _in_changed(ctx: Ctx, *args: str) -> Command:
+    return Command((str(ctx.bin / "opconf"), *args), _changed(ctx))
+
+
+APPLY_CHANGES = ("apply", "--auto-approve", "--allow-destructive", "--store")
+ROLLBACK = ("rollback", "1", "--auto-approve", "--allow-destructive", "--store")
+
+
+_BUILT: set[Path] = set()
+
+
+def _base_store(ctx: Ctx, changed: bool = False) -> Path:
+    """A SQLite store holding the base corpus (revision 1), and then the changes (revision 2)
+    when ``changed``; built once per corpus."""
+    name = "changes-after" if changed else "changes-base"
+    path = ctx.scratch / f"{name}.db"
+    if path not in _BUILT:  # built afresh by each benchmark run (opconf may have changed)
+        path.unlink(missing_ok=True)
+        Path(f"{path}.tmp").unlink(missing_ok=True)
+        _BUILT.add(path)
+        if changed:
+            shutil.copyfile(_base_store(ctx), path)
+            ctx.run(_in_changed(ctx, *APPLY_CHANGES, f"sqlite:///{path}"))
+        else:
+            seed(ctx, f"sqlite:///{path}.tmp")
+            ctx.run(ctx.opconf("apply", "--auto-approve", "--store", f"sqlite:///{path}.tmp"))
+            Path(f"{path}.tmp").rename(path)
+    return path
+
+
+def _copy_store(name: str, changed: bool) -> Callable[[Ctx], None]:
+    def prepare(ctx: Ctx) -> None:
+        shutil.copyfile(_base_store(ctx, changed), ctx.scratch / f"{name}.db")
+
+    return prepare
+
+
+def plan_changes(ctx: Ctx) -> list[Command]:
+    url = f"sqlite:///{_base_store(ctx)}"
+    return [_in_changed(ctx, "plan", "--detailed-exitcode", "--store", url)]
+
+
+def apply_changes_sqlite(ctx: Ctx) -> list[Command]:
+    return [_in_changed(ctx, *APPLY_CHANGES, ctx.sqlite("changes-apply"))]
+
+
+def rollback_sqlite(ctx: Ctx) -> list[Command]:
+    return [_in_changed(ctx, *ROLLBACK, ctx.sqlite("changes-rollback"))]
+
+
+_PG_BASE: dict[tuple[Path, bool], str] = {}  # (scratch, changed) → a template database
+
+
+def _pg_base(ctx: Ctx, changed: bool) -> str:
+    """A PostgreSQL database like :func:`_base_store`'s file, built once per corpus."""
+    import pgserver
+
+    if (ctx.scratch, changed) not in _PG_BASE:
+        name = pgserver.fresh_name()
+        url = pgserver.url(name)
+        if changed:
+            url = pgserver.url(pgserver.copy_database(_pg_base(ctx, False), name))
+            ctx.run(_in_changed(ctx, *APPLY_CHANGES, url))
+        else:
+            pgserver.create_database(name)
+            seed(ctx, url)
+            ctx.run(ctx.opconf("apply", "--auto-approve", "--store", url))
+        _PG_BASE[(ctx.scratch, changed)] = name
+    return _PG_BASE[(ctx.scratch, changed)]
+
+
+def _pg_copy(changed: bool) -> Callable[[Ctx], None]:
+    def prepare(ctx: Ctx) -> None:
+        import pgserver
+
+        name = pgserver.copy_database(_pg_base(ctx, changed), pgserver.fresh_name())
+        _PG_URL[ctx.scratch] = pgserver.url(name)
+
+    return prepare
+
+
+def apply_changes_postgres(ctx: Ctx) -> list[Command]:
+    return [_in_changed(ctx, *APPLY_CHANGES, _PG_URL[ctx.scratch])]
+
+
+def rollback_postgres(ctx: Ctx) -> list[Command]:
+    return [_in_changed(ctx, *ROLLBACK, _PG_URL[ctx.scratch])]
+
+
+CHANGE_BUDGET = (Scaling(max=12), PeakMemory(max_mb=1500))
+ROWS += (
+    Row(
+        "plan-changes",
+        "opconf plan of the changes (10 % updated, 1 % renamed, 1 % deleted) against SQLite",
+        plan_changes,
+        budgets=(Ratio("validate", max=2), *CHANGE_BUDGET),
+        ok=frozenset({2}),  # --detailed-exitcode: changes present
+        setup=lambda ctx: _base_store(ctx) and None,
+    ),
+    Row(
+        "apply-changes-sqlite",
+        "opconf apply of those changes to the applied corpus in SQLite",
+        apply_changes_sqlite,
+        budgets=(Ratio("validate", max=2), *CHANGE_BUDGET),
+        setup=lambda ctx: _base_store(ctx) and None,
+        prepare=_copy_store("changes-apply", changed=False),
+    ),
+    Row(
+        "apply-changes-postgres",
+        "opconf apply of those changes to the applied corpus in PostgreSQL",
+        apply_changes_postgres,
+        budgets=(Ratio("validate", max=3), *CHANGE_BUDGET),
+        setup=lambda ctx: _pg_base(ctx, changed=False) and None,
+        prepare=_pg_copy(changed=False),
+        skip=_no_postgres,
+    ),
+    Row(
+        "rollback-sqlite",
+        "opconf rollback 1 of those changes in SQLite (back to the applied corpus)",
+        rollback_sqlite,
+        budgets=(Ratio("validate", max=3), *CHANGE_BUDGET),
+        setup=lambda ctx: _base_store(ctx, changed=True) and None,
+        prepare=_copy_store("changes-rollback", changed=True),
+    ),
+    Row(
+        "rollback-postgres",
+        "opconf rollback 1 of those changes in PostgreSQL",
+        rollback_postgres,
+        budgets=(Ratio("validate", max=3), *CHANGE_BUDGET),
+        setup=lambda ctx: _pg_base(ctx, changed=True) and None,
+        prepare=_pg_copy(changed=True),
+        skip=_no_postgres,
+    ),
+)

@@ -14,6 +14,7 @@ from opconf.plan.model import Change, Plan
 from opconf.plan.snapshot import snapshot_after
 from opconf.store.model import Holder, StoreState
 from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT
+from opconf.store.write import Update
 
 if TYPE_CHECKING:
     from opconf.freeze import FreezeGuard, Override
@@ -145,38 +146,48 @@ def _moving_keys(plan: Plan, state: StoreState) -> dict[str, list[int]]:
 
 
 def batches(changes: tuple[Change, ...]) -> list[list[Change]]:
-    """Consecutive creates of one kind go together (one insert per table); all else alone."""
+    """Consecutive changes of one kind and one way of writing (create, delete, or update)
+    go together: one statement per table and action for the whole batch."""
     batches: list[list[Change]] = []
     for change in changes:
         last = batches[-1][-1] if batches else None
-        if last and change.action == last.action == "create" and change.kind == last.kind:
+        if last and change.kind == last.kind and _write(change) == _write(last):
             batches[-1].append(change)
         else:
             batches.append([change])
     return batches
 
 
+def _write(change: Change) -> str:
+    return change.action if change.action in ("create", "delete") else "update"
+
+
 def perform(writer: Writer, batch: list[Change]) -> dict[tuple[str, str], int]:
     """Write one batch; the row ids of the objects it created."""
-    change = batch[0]
-    if change.action == "create":
-        ids = writer.create_many(change.kind, [c.after for c in batch if c.after is not None])
+    kind, action = batch[0].kind, _write(batch[0])
+    if action == "create":
+        ids = writer.create_many(kind, [c.after for c in batch if c.after is not None])
         return {(c.kind, c.key): row_id for c, row_id in zip(batch, ids, strict=True)}
-    row = writer.state.objects[(change.kind, change.store_key)]
-    if change.action == "delete":
-        writer.delete(change.kind, row.id)
+    rows = [writer.state.objects[(c.kind, c.store_key)] for c in batch]
+    if action == "delete":
+        writer.delete_many(kind, [row.id for row in rows])
         return {}
-    assert change.after is not None
-    writer.update(
-        change.kind,
-        row.id,
-        change.after,
-        stage_renames=change.stage_renames,
-        stage_moves=change.stage_moves,
-        adopt=not row.managed,
-        release=change.action == "release",
+    writer.update_many(
+        kind, [_update(c, row.id, row.managed) for c, row in zip(batch, rows, strict=True)]
     )
     return {}
+
+
+def _update(change: Change, row_id: int, managed: bool) -> Update:
+    assert change.after is not None
+    release = change.action == "release"
+    return Update(
+        row_id,
+        change.after,
+        change.stage_renames,
+        change.stage_moves,
+        managed=(not managed) if not managed or release else None,
+    )
 
 
 def git_commit(folder: Path) -> str | None:

@@ -17,9 +17,10 @@ def check(changes: list[Change], state: StoreState) -> Iterator[PlanError]:
     current = by_kind(state)
     meaning = {kind: keys_after(kind, current[kind], changes) for kind in _REFERENCED}
     final = _final_templates(changes, current["OpportunityTemplate"], meaning)
+    users = _users(final) if any(c.action == "delete" for c in changes) else {}
     for change in changes:
         if change.action == "delete":
-            yield from _delete(change, state, final, meaning.get(change.kind, {}))
+            yield from _delete(change, state, users, meaning.get(change.kind, {}))
         elif change.before is not None and change.after is not None:
             yield from _visibility(change)
             yield from _stage_removals(change, state)
@@ -47,8 +48,24 @@ def _final_templates(
     return out
 
 
+def _users(final: dict[str, Obj]) -> dict[tuple[str, str], list[str]]:
+    """(kind, key) → the templates that use that product or coverage group after the plan,
+    built once: a plan deleting many objects stays linear."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for template in final.values():
+        used = [("Product", p) for p in dict.fromkeys(template.get("products") or ())]
+        if template.get("defaultCoverageGroup") is not None:
+            used.append(("CoverageGroup", template["defaultCoverageGroup"]))
+        for ident in used:
+            out.setdefault(ident, []).append(template["key"])
+    return out
+
+
 def _delete(
-    change: Change, state: StoreState, final: dict[str, Obj], meaning: dict[str, str]
+    change: Change,
+    state: StoreState,
+    users: dict[tuple[str, str], list[str]],
+    meaning: dict[str, str],
 ) -> Iterator[PlanError]:
     kind, key = change.kind, change.key
     row = meaning.get(key, key)  # what templates call the row after the plan
@@ -64,16 +81,13 @@ def _delete(
             kind,
             key,
         )
-    field = {"Product": "products", "CoverageGroup": "defaultCoverageGroup"}.get(kind)
-    for template in final.values():
-        value = template.get(field) if field else None
-        if value == row or (isinstance(value, list) and row in value):
-            yield PlanError(
-                "OPC304",
-                f"cannot delete {kind} '{key}': template '{template['key']}' still uses it",
-                kind,
-                key,
-            )
+    for template in users.get((kind, row), ()):
+        yield PlanError(
+            "OPC304",
+            f"cannot delete {kind} '{key}': template '{template}' still uses it",
+            kind,
+            key,
+        )
 
 
 def _visibility(change: Change) -> Iterator[PlanError]:

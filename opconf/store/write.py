@@ -5,27 +5,35 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, select, update
+from sqlalchemy import Boolean, Connection, Table, bindparam, delete, func, select, update
 
 from opconf.errors import StoreError
 from opconf.store import refusals
 from opconf.store import tables as t
-from opconf.store.children import (
-    insert_ids,
-    insert_template_children,
-    sync_products,
-    sync_stages,
-)
+from opconf.store.children import insert_ids, insert_template_children
 from opconf.store.model import Obj, StoreState
+from opconf.store.sync import TemplateSync, chunks, sync_members, sync_products, sync_stages
 
 TABLES: dict[str, Table] = {
     "Product": t.product,
     "CoverageGroup": t.coverage_group,
     "OpportunityTemplate": t.opportunity_template,
 }
+
+
+@dataclass(frozen=True)
+class Update:
+    """One object's new full form, for :meth:`Writer.update_many` (see :meth:`Writer.update`)."""
+
+    row_id: int
+    after: Obj
+    stage_renames: Mapping[str, str] = field(default_factory=dict)
+    stage_moves: Mapping[str, str] = field(default_factory=dict)
+    managed: bool | None = None  # None: as it is; True: adopted; False: released
 
 
 class Writer:
@@ -107,16 +115,55 @@ class Writer:
         opportunities move to ``stage_moves[removed key]``. ``adopt`` marks the row managed,
         ``release`` unmanaged (the CRM's own again).
         """
-        table = _table(kind)
-        values = self._row(
-            kind, after, self._ids(t.coverage_group, [after.get("defaultCoverageGroup")])
+        managed = adopt if adopt or release else None
+        self.update_many(
+            kind, [Update(row_id, after, stage_renames or {}, stage_moves or {}, managed)]
         )
-        if adopt or release:
-            values["managed"] = adopt
-        result = self._conn.execute(update(table).where(table.c.id == row_id).values(values))
-        if result.rowcount != 1:
-            raise StoreError(f"{kind} '{after['key']}' (id {row_id}) is not in the store")
-        self._children(kind, row_id, after, stage_renames or {}, stage_moves or {})
+
+    def update_many(self, kind: str, updates: Sequence[Update]) -> None:
+        """:meth:`update` for many objects of one kind: one statement per table and action."""
+        table = _table(kind)
+        groups = self._ids(t.coverage_group, [u.after.get("defaultCoverageGroup") for u in updates])
+        rows = [
+            {"b_id": u.row_id, "b_managed": u.managed, **self._row(kind, u.after, groups)}
+            for u in updates
+        ]
+        managed = func.coalesce(bindparam("b_managed", type_=Boolean), table.c.managed)
+        stmt = update(table).where(table.c.id == bindparam("b_id")).values(managed=managed)
+        result = self._conn.execute(stmt, rows)
+        counted = len(rows) == 1 or self._conn.dialect.supports_sane_multi_rowcount
+        if counted and result.rowcount != len(rows):
+            self._missing(kind, updates)
+        if kind == "CoverageGroup":
+            sync_members(self._conn, [(u.row_id, u.after["members"]) for u in updates])
+        elif kind == "OpportunityTemplate":
+            self._sync_templates(updates)
+
+    def _sync_templates(self, updates: Sequence[Update]) -> None:
+        products = self._ids(t.product, [k for u in updates for k in u.after["products"]])
+        syncs = [
+            TemplateSync(
+                u.row_id,
+                [products[k] for k in u.after["products"]],
+                u.after["stages"],
+                u.stage_renames,
+                u.stage_moves,
+            )
+            for u in updates
+        ]
+        sync_products(self._conn, syncs)
+        sync_stages(self._conn, syncs)
+
+    def _missing(self, kind: str, updates: Sequence[Update]) -> None:
+        table = _table(kind)
+        ids = [u.row_id for u in updates]
+        found = {
+            i
+            for part in chunks(ids)
+            for i in self._conn.execute(select(table.c.id).where(table.c.id.in_(part))).scalars()
+        }
+        gone = next(u for u in updates if u.row_id not in found)
+        raise StoreError(f"{kind} '{gone.after['key']}' (id {gone.row_id}) is not in the store")
 
     def stage_ids(self) -> dict[str, dict[str, int]]:
         """Template key → stage key → stage row id, as the transaction sees them now."""
@@ -146,10 +193,18 @@ class Writer:
 
     def delete(self, kind: str, row_id: int) -> None:
         """Delete an object; its children go with it (ON DELETE CASCADE)."""
+        self.delete_many(kind, [row_id])
+
+    def delete_many(self, kind: str, row_ids: Sequence[int]) -> None:
+        """Delete objects of one kind (and their children): one statement."""
         table = _table(kind)
-        result = self._conn.execute(delete(table).where(table.c.id == row_id))
-        if result.rowcount != 1:
-            raise StoreError(f"{kind} with id {row_id} is not in the store")
+        deleted = 0
+        for part in chunks(row_ids):
+            deleted += self._conn.execute(delete(table).where(table.c.id.in_(part))).rowcount
+        if deleted != len(row_ids):
+            found = {o.id for (k, _), o in self.state.objects.items() if k == kind}
+            missing = next((i for i in row_ids if i not in found), row_ids[0])
+            raise StoreError(f"{kind} with id {missing} is not in the store")
 
     def record(
         self,
@@ -208,46 +263,6 @@ class Writer:
             "active": obj["active"],
             "default_coverage_group_id": None if group is None else group_ids[group],
         }
-
-    def _children(
-        self,
-        kind: str,
-        row_id: int,
-        obj: Obj,
-        renames: Mapping[str, str],
-        moves: Mapping[str, str],
-    ) -> None:
-        if kind == "CoverageGroup":
-            self._sync_members(row_id, obj["members"])
-        elif kind == "OpportunityTemplate":
-            products = self._ids(t.product, obj["products"])
-            sync_products(self._conn, row_id, [products[k] for k in obj["products"]])
-            sync_stages(self._conn, row_id, obj["stages"], renames, moves)
-
-    def _sync_members(self, group_id: int, members: Sequence[Obj]) -> None:
-        """Members by user: removals first, then role changes, then additions."""
-        m = t.coverage_member
-        rows = self._conn.execute(select(m).where(m.c.group_id == group_id)).all()
-        current = {r.user_login: r for r in rows}
-        wanted = {x["user"]: x["role"] for x in members}
-        gone = [r.id for user, r in current.items() if user not in wanted]
-        if gone:
-            self._conn.execute(delete(m).where(m.c.id.in_(gone)))
-        changed = [
-            {"b_id": r.id, "role_code": wanted[user]}
-            for user, r in current.items()
-            if user in wanted and r.role_code != wanted[user]
-        ]
-        if changed:
-            self._conn.execute(update(m).where(m.c.id == bindparam("b_id")), changed)
-        self._insert_members(group_id, [x for x in members if x["user"] not in current])
-
-    def _insert_members(self, group_id: int, members: Sequence[Obj]) -> None:
-        rows = [
-            {"group_id": group_id, "user_login": x["user"], "role_code": x["role"]} for x in members
-        ]
-        if rows:
-            self._conn.execute(t.coverage_member.insert(), rows)
 
     def _ids(self, table: Table, keys: Sequence[str | None]) -> dict[str, int]:
         """Row id by key for ``keys`` (None ignored); one query. A missing key is an error."""
