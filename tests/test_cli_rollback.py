@@ -106,3 +106,20 @@ def test_a_saved_rollback_releases_a_crm_object_the_document_rules_never_governe
     assert h.sql(env.url, "SELECT name, managed FROM product WHERE key = 'legacy'") == [
         (long_name, False)
     ]
+
+
+def test_a_saved_rollback_may_rename_back_onto_a_key_it_frees(env: h.Env) -> None:
+    """Rename p → q, then a new p: the rollback renames q back onto p and deletes the newer p.
+    Saved, that plan is sound (found by the rollback property: it used to be refused as
+    "renames onto a key that exists already")."""
+    env.write([h.product("p")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("q", previousKeys=["p"])])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("q"), h.product("p", name="P again")])
+    env.ok("apply", "--auto-approve")
+    ids = {key: row_id for key, row_id in h.sql(env.url, "SELECT key, id FROM product")}
+    env.ok("rollback", "1", "--out", "back.json")
+    applied = env.ok("apply", "back.json", "--allow-destructive")
+    assert applied.endswith("Apply complete: 1 renamed, 1 deleted (revision 4).\n")
+    assert h.sql(env.url, "SELECT key, id FROM product") == [("p", ids["q"])]  # the first row

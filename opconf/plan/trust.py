@@ -39,10 +39,13 @@ class PlanProblem(NamedTuple):
 
 def check_changes(plan: Plan) -> Iterator[PlanProblem]:
     """Every problem of the plan's changes, in order; the plan is sound when there is none."""
+    # Keys the plan itself takes away (a delete, a rename): another change may take them
+    # (a rollback renames an object back onto the key a newer object has, and deletes that one).
+    freed = {(c.kind, c.store_key) for c in plan.changes if c.action in ("delete", "rename")}
     for i, change in enumerate(plan.changes):
         where = ("changes", i)
         name = f"{change.kind} {visible(change.key)}"
-        shape = _shape(change, plan.base.rows)
+        shape = _shape(change, plan.base.rows, (change.kind, change.key) in freed)
         if shape:
             yield PlanProblem(where, f"{name}: {change.action} {shape}")
         elif change.after is not None and change.action != "release":
@@ -50,8 +53,9 @@ def check_changes(plan: Plan) -> Iterator[PlanProblem]:
                 yield PlanProblem((*where, "after", *path), f"{name}: {message}")
 
 
-def _shape(change: Change, rows: dict[str, str]) -> str:
-    """What is wrong with the change's form, or an empty string."""
+def _shape(change: Change, rows: dict[str, str], freed: bool) -> str:
+    """What is wrong with the change's form, or an empty string. ``freed``: another change of
+    the plan takes the object's key away from the row that holds it."""
     before = rows.get(f"{change.kind}/{change.store_key}")
     after = rows.get(f"{change.kind}/{change.key}")
     if before is None or after is None:
@@ -62,9 +66,9 @@ def _shape(change: Change, rows: dict[str, str]) -> str:
         return "has no object before" if change.before is None else "has an object before"
     if (change.old_key is not None) != (change.action == "rename"):
         return "has no old key" if change.old_key is None else "has an old key"
-    if change.action == "create" and after != "absent":
+    if change.action == "create" and after != "absent" and not freed:
         return "writes an object that exists already"
-    if change.action == "rename" and after != "absent":
+    if change.action == "rename" and after != "absent" and not freed:
         return "renames onto a key that exists already"
     if change.action in (*_EXISTS, "rename") and before == "absent":
         return "changes an object that does not exist"
