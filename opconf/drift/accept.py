@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
 from opconf.diagnostics import plural
+from opconf.drift import keys
 from opconf.drift.model import Difference, Drift
 from opconf.emit.documents import document, document_text
 from opconf.emit.export import path_of
-from opconf.emit.rewrite import rewrite
+from opconf.emit.rewrite import drop_documents, rewrite
 from opconf.errors import UsageError, file_error
 from opconf.fsio import read_bytes, write_text
 from opconf.load.yamlread import MAX_FILE_BYTES
@@ -36,16 +37,11 @@ _LISTS = {"members": "members", "products": "products", "stages": "stages", "ste
 class Accepted:
     files: tuple[str, ...]  # written, relative to the working directory
     fields: int
-    skipped: tuple[str, ...] = ()  # what cannot be accepted, and why
 
     def report(self) -> str:
-        lines = [f"skipped: {s}" for s in self.skipped]
         if not self.fields:
-            return (
-                "\n".join([*lines, "Nothing to accept: the configuration has the store's values."])
-                + "\n"
-            )
-        lines += [f"  {f}" for f in self.files]
+            return "Nothing to accept: the configuration has the store's values.\n"
+        lines = [f"  {f}" for f in self.files]
         head = (
             f"Accepted {plural(self.fields, 'difference')} into {plural(len(self.files), 'file')}:"
         )
@@ -63,34 +59,34 @@ def accept(
     """Write the out-of-band differences of ``drift`` (of the objects ``only`` names, or all)
     into the files under ``config``; ``live``: the store's objects by (kind, key)."""
     chosen = [d for d in drift.differences if d.out_of_band and _named(d, only)]
+    desired = list(desired)
     sources = {(d.kind, d.key): d for d in desired}
     by_object: dict[tuple[str, str], list[Difference]] = {}
     for d in chosen:
         by_object.setdefault((d.kind, d.key), []).append(d)
-    files, skipped, count = [], [], 0
+    moved = {  # (kind, key) → the key in the store now; None: deleted in the CRM
+        (d.kind, d.key): None if d.path == "" else d.live
+        for d in chosen
+        if d.path == "key" or (d.path == "" and d.op == "remove")
+    }
+    files, count = [], 0
     for (kind, key), diffs in by_object.items():
-        why = _cannot(diffs)
-        if why:
-            skipped.append(f"{kind} {key}: {why}")
-            continue
         if diffs[0].category == "new":
             files.append(_new_file(kind, diffs[0].live, config))
+        elif (new_key := moved.get((kind, key), key)) is None:
+            files.append(_drop(sources[(kind, key)]))
         else:
-            files.append(_edit(sources[(kind, key)], live[(kind, key)], diffs))
+            history = keys.history(kind, key, new_key, desired, by_object)
+            files.append(_edit(sources[(kind, key)], live[(kind, new_key)], diffs, history))
         count += len(diffs)
-    return Accepted(tuple(dict.fromkeys(files)), count, tuple(skipped))
+    for path, change in keys.follow(moved, desired):
+        edit(path, change)
+        files.append(_shown(path))
+    return Accepted(tuple(dict.fromkeys(files)), count)
 
 
 def _named(d: Difference, only: Sequence[str]) -> bool:
     return not only or any(fnmatchcase(f"{d.kind}/{d.key}", pattern) for pattern in only)
-
-
-def _cannot(diffs: list[Difference]) -> str | None:
-    if any(d.path == "" and d.op == "remove" for d in diffs):
-        return "deleted in the CRM: remove its document yourself, or apply to create it again"
-    if any(d.path == "key" for d in diffs):
-        return "its key was changed in the CRM: change the key (and previousKeys) yourself"
-    return None
 
 
 def _new_file(kind: str, data: Obj, config: Path) -> str:
@@ -102,24 +98,46 @@ def _new_file(kind: str, data: Obj, config: Path) -> str:
     return _shown(path)
 
 
-def _edit(source: Desired, live: Obj, diffs: list[Difference]) -> str:
-    path = Path(source.source.rsplit(":", 2)[0])
+def _drop(source: Desired) -> str:
+    """Remove the document of ``source``: the whole file when it is the file's only one."""
+    path = _path(source)
+    text = read_bytes(path, MAX_FILE_BYTES).decode("utf-8")  # validated just now: UTF-8
+    left = drop_documents(text, lambda doc: keys.names(doc, source.kind, source.key))
+    if left is None:
+        try:
+            path.unlink()
+        except OSError as exc:
+            raise file_error(exc, path, "remove") from None
+        return f"{_shown(path)} (removed)"
+    _write(path, left)
+    return _shown(path)
+
+
+def _edit(source: Desired, live: Obj, diffs: list[Difference], history: str | None) -> str:
+    path = _path(source)
     merged = _merged(source.data, live, diffs)
     rendered = document(source.kind, merged)
     paths = [d.path for d in diffs]
 
     def change(doc: Any) -> None:
-        if (
-            isinstance(doc, dict)
-            and doc.get("kind") == source.kind
-            and doc.get("key") == source.key
-        ):
+        if keys.names(doc, source.kind, source.key):
             for p in paths:
                 _splice(doc, rendered, p)
+            if history is not None:
+                keys.remember(doc, history)
 
+    edit(path, change)
+    return _shown(path)
+
+
+def edit(path: Path, change: Callable[[Any], None]) -> None:
+    """Rewrite the file at ``path``, ``change`` applied to each of its documents."""
     text = read_bytes(path, MAX_FILE_BYTES).decode("utf-8")  # validated just now: UTF-8
     _write(path, rewrite(text, change))
-    return _shown(path)
+
+
+def _path(source: Desired) -> Path:
+    return Path(source.source.rsplit(":", 2)[0])
 
 
 def _merged(config: Obj, live: Obj, diffs: list[Difference]) -> Obj:

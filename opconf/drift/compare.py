@@ -36,15 +36,34 @@ def compare(
     by_row = {(o.kind, o.id): o for o in state.objects.values()}
     seen = {(kind, i) for (kind, _), i in row_ids(snapshot).items()}
     out: list[Difference] = []
-    for kind, key in _ordered(set(applied) | set(config)):
+    rekeyed = _rekeyed(config, applied, ids, by_row)
+    for kind, key in _ordered(set(applied) | set(config) - set(rekeyed.values())):
         row = ids.get((kind, key))
         live = by_row.get((kind, row)) if row is not None else state.objects.get((kind, key))
         if live is not None:
             seen.add((kind, live.id))
-        out += _object(kind, key, config.get((kind, key)), applied.get((kind, key)), live)
+        mine = config.get(rekeyed.get((kind, key), (kind, key)))
+        out += _object(kind, key, mine, applied.get((kind, key)), live)
     for obj in _ordered_objects(state) if snapshot else ():  # never applied: no "since"
         if (obj.kind, obj.id) not in seen:
             out.append(Difference("new", obj.kind, obj.key, "add", "", ABSENT, ABSENT, obj.data))
+    return out
+
+
+def _rekeyed(
+    config: Mapping[Key, Obj],
+    applied: Mapping[Key, Obj],
+    ids: Mapping[Key, int],
+    by_row: Mapping[tuple[str, int], StoredObject],
+) -> dict[Key, Key]:
+    """Applied objects whose key changed in the CRM and in the configuration alike (an
+    accepted key change): the applied key → the configuration's, so they compare as one."""
+    out: dict[Key, Key] = {}
+    for kind, key in applied:
+        live = by_row.get((kind, ids.get((kind, key), -1)))
+        now = (kind, live.key) if live is not None else (kind, key)
+        if now[1] != key and now in config and (kind, key) not in config:
+            out[(kind, key)] = now
     return out
 
 
@@ -77,7 +96,7 @@ def _object(
 
 
 def _fields(kind: str, key: str, config: Obj, then: Obj, now: Obj) -> Iterator[Difference]:
-    if now["key"] != then["key"]:  # renamed in the CRM: the row kept, its key changed
+    if then["key"] != now["key"] != config["key"]:  # renamed in the CRM: the row kept
         yield Difference(
             "drift", kind, key, "rename", "key", config["key"], then["key"], now["key"]
         )
