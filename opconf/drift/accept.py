@@ -30,6 +30,7 @@ from opconf.load.yamlread import MAX_FILE_BYTES
 from opconf.plan.diff import Desired
 from opconf.plan.model import Obj
 
+_MOVE_AWAY = "move it away, then accept again"
 _LISTS = {"members": "members", "products": "products", "stages": "stages", "steps": "stages"}
 
 
@@ -61,38 +62,44 @@ def accept(
     chosen = [d for d in drift.differences if d.out_of_band and _named(d, only)]
     desired = list(desired)
     sources = {(d.kind, d.key): d for d in desired}
+    created = [d for d in chosen if d.category == "new"]
     by_object: dict[tuple[str, str], list[Difference]] = {}
     for d in chosen:
-        by_object.setdefault((d.kind, d.key), []).append(d)
-    moved = {  # (kind, key) → the key in the store now; None: deleted in the CRM
-        (d.kind, d.key): None if d.path == "" else d.live
-        for d in chosen
-        if d.path == "key" or (d.path == "" and d.op == "remove")
-    }
-    files, count = [], 0
+        if d.category != "new":
+            by_object.setdefault((d.kind, d.key), []).append(d)
+    moved = keys.moved(chosen)
+    renamed = keys.files_renamed(moved, desired)  # resolved paths: old file → new file
+    targets = [config / path_of(d.kind, d.live["key"]) for d in created]
+    for path in targets:
+        if path.exists() and path.resolve() not in renamed:
+            raise UsageError(f"{_shown(path)} exists already", hint=_MOVE_AWAY)
+    files = []
     for (kind, key), diffs in by_object.items():
-        if diffs[0].category == "new":
-            files.append(_new_file(kind, diffs[0].live, config))
-        elif (new_key := moved.get((kind, key), key)) is None:
-            files.append(_drop(sources[(kind, key)]))
-        else:
-            history = keys.history(kind, key, new_key, desired, by_object)
-            files.append(_edit(sources[(kind, key)], live[(kind, new_key)], diffs, history))
-        count += len(diffs)
+        source = sources[(kind, key)]
+        if (new_key := moved.get((kind, key), key)) is None:
+            files.append(_drop(source))
+            continue
+        taken = {k for (of, k) in live if of == kind}
+        history = None if new_key == key else keys.history(kind, key, desired, taken)
+        to = renamed.get(keys.source_path(source).resolve())
+        files.append(_edit(source, live[(kind, new_key)], diffs, history, to))
     for path, change in keys.follow(moved, desired):
+        path = renamed.get(path.resolve(), path)
         edit(path, change)
         files.append(_shown(path))
-    return Accepted(tuple(dict.fromkeys(files)), count)
+    files += [
+        _new_file(d.kind, d.live, path, config) for d, path in zip(created, targets, strict=True)
+    ]
+    return Accepted(tuple(dict.fromkeys(files)), len(chosen))
 
 
 def _named(d: Difference, only: Sequence[str]) -> bool:
     return not only or any(fnmatchcase(f"{d.kind}/{d.key}", pattern) for pattern in only)
 
 
-def _new_file(kind: str, data: Obj, config: Path) -> str:
-    path = config / path_of(kind, data["key"])
+def _new_file(kind: str, data: Obj, path: Path, config: Path) -> str:
     if path.exists():
-        raise UsageError(f"{_shown(path)} exists already", hint="move it away, then accept again")
+        raise UsageError(f"{_shown(path)} exists already", hint=_MOVE_AWAY)
     schemas = Path(os.path.relpath(config.parent / "schemas", path.parent)).as_posix()
     _write(path, document_text(kind, data, schemas))
     return _shown(path)
@@ -100,7 +107,7 @@ def _new_file(kind: str, data: Obj, config: Path) -> str:
 
 def _drop(source: Desired) -> str:
     """Remove the document of ``source``: the whole file when it is the file's only one."""
-    path = _path(source)
+    path = keys.source_path(source)
     text = read_bytes(path, MAX_FILE_BYTES).decode("utf-8")  # validated just now: UTF-8
     left = drop_documents(text, lambda doc: keys.names(doc, source.kind, source.key))
     if left is None:
@@ -113,8 +120,11 @@ def _drop(source: Desired) -> str:
     return _shown(path)
 
 
-def _edit(source: Desired, live: Obj, diffs: list[Difference], history: str | None) -> str:
-    path = _path(source)
+def _edit(
+    source: Desired, live: Obj, diffs: list[Difference], history: str | None, to: Path | None
+) -> str:
+    """Write the accepted fields; ``to``: the file's new name (named after a changed key)."""
+    path = keys.source_path(source)
     merged = _merged(source.data, live, diffs)
     rendered = document(source.kind, merged)
     paths = [d.path for d in diffs]
@@ -127,17 +137,19 @@ def _edit(source: Desired, live: Obj, diffs: list[Difference], history: str | No
                 keys.remember(doc, history)
 
     edit(path, change)
-    return _shown(path)
+    if to is None:
+        return _shown(path)
+    try:
+        os.replace(path, to)
+    except OSError as exc:
+        raise file_error(exc, to, "write") from None
+    return f"{_shown(to)} (was {path.name})"
 
 
 def edit(path: Path, change: Callable[[Any], None]) -> None:
     """Rewrite the file at ``path``, ``change`` applied to each of its documents."""
     text = read_bytes(path, MAX_FILE_BYTES).decode("utf-8")  # validated just now: UTF-8
     _write(path, rewrite(text, change))
-
-
-def _path(source: Desired) -> Path:
-    return Path(source.source.rsplit(":", 2)[0])
 
 
 def _merged(config: Obj, live: Obj, diffs: list[Difference]) -> Obj:

@@ -33,21 +33,39 @@ def compare(
     ids = {
         (kind, key): i for kind, keys in snapshot.get("ids", {}).items() for key, i in keys.items()
     }
-    by_row = {(o.kind, o.id): o for o in state.objects.values()}
     seen = {(kind, i) for (kind, _), i in row_ids(snapshot).items()}
     out: list[Difference] = []
-    rekeyed = _rekeyed(config, applied, ids, by_row)
-    for kind, key in _ordered(set(applied) | set(config) - set(rekeyed.values())):
-        row = ids.get((kind, key))
-        live = by_row.get((kind, row)) if row is not None else state.objects.get((kind, key))
+    for kind, key, mine, then, live in _sides(config, applied, ids, state):
         if live is not None:
             seen.add((kind, live.id))
-        mine = config.get(rekeyed.get((kind, key), (kind, key)))
-        out += _object(kind, key, mine, applied.get((kind, key)), live)
+        out += _object(kind, key, mine, then, live)
     for obj in _ordered_objects(state) if snapshot else ():  # never applied: no "since"
         if (obj.kind, obj.id) not in seen:
             out.append(Difference("new", obj.kind, obj.key, "add", "", ABSENT, ABSENT, obj.data))
     return out
+
+
+def _sides(
+    config: Mapping[Key, Obj], applied: Mapping[Key, Obj], ids: Mapping[Key, int], state: StoreState
+) -> Iterator[tuple[str, str, Obj | None, Obj | None, StoredObject | None]]:
+    """Each object as (kind, key, configuration, last apply, live), in order. An applied
+    object is found live by its row; a configuration object can have the key an applied
+    object had before the CRM changed it (then it is another object: new, or renamed)."""
+    by_row = {(o.kind, o.id): o for o in state.objects.values()}
+    rekeyed = _rekeyed(config, applied, ids, by_row)
+    objects = [(k, True) for k in applied] + [
+        (k, False)
+        for k in config
+        if k not in rekeyed.values() and k not in applied.keys() - rekeyed
+    ]
+    for (kind, key), was_applied in _ordered(objects):
+        if not was_applied:
+            yield kind, key, config[(kind, key)], None, state.objects.get((kind, key))
+            continue
+        row = ids.get((kind, key))
+        live = by_row.get((kind, row)) if row is not None else state.objects.get((kind, key))
+        mine = config.get(rekeyed.get((kind, key), (kind, key)))
+        yield kind, key, mine, applied[(kind, key)], live
 
 
 def _rekeyed(
@@ -62,13 +80,13 @@ def _rekeyed(
     for kind, key in applied:
         live = by_row.get((kind, ids.get((kind, key), -1)))
         now = (kind, live.key) if live is not None else (kind, key)
-        if now[1] != key and now in config and (kind, key) not in config:
+        if now[1] != key and now in config and now not in applied:
             out[(kind, key)] = now
     return out
 
 
-def _ordered(keys: set[Key]) -> list[Key]:
-    return sorted(keys, key=lambda k: (KIND_ORDER.index(k[0]), k[1]))
+def _ordered(objects: list[tuple[Key, bool]]) -> list[tuple[Key, bool]]:
+    return sorted(objects, key=lambda o: (KIND_ORDER.index(o[0][0]), o[0][1], not o[1]))
 
 
 def _ordered_objects(state: StoreState) -> list[StoredObject]:

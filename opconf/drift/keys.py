@@ -11,6 +11,7 @@ the row to a delete and a create. References to the old key (a template's ``prod
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -29,22 +30,40 @@ def names(doc: Any, kind: str, key: str) -> bool:
     return isinstance(doc, dict) and doc.get("kind") == kind and doc.get("key") == key
 
 
-def history(
-    kind: str,
-    old: str,
-    new: str,
-    desired: Iterable[Desired],
-    by_object: Mapping[tuple[str, str], list[Difference]],
-) -> str | None:
-    """``old`` when it can go into ``previousKeys`` of the object renamed to ``new``."""
-    if old == new:
-        return None
-    taken: set[str] = set()
+def moved(chosen: Iterable[Difference]) -> dict[tuple[str, str], str | None]:
+    """The objects whose key changed in the CRM (→ the new key) or deleted there (→ None)."""
+    return {
+        (d.kind, d.key): None if d.path == "" else d.live
+        for d in chosen
+        if d.category != "new" and (d.path == "key" or (d.path == "" and d.op == "remove"))
+    }
+
+
+def files_renamed(moved: Moved, desired: Iterable[Desired]) -> dict[Path, Path]:
+    """Files named after a changed key that hold only that object (as export writes them):
+    their new name, after the new key (resolved paths; a name that is taken is kept)."""
+    desired = list(desired)
+    counts = Counter(source_path(d).resolve() for d in desired)
+    out: dict[Path, Path] = {}
     for d in desired:
-        if d.kind == kind:
-            taken.update(d.previous_keys, () if d.key == old else (d.key,))
-    taken.update(k for (of, k), diffs in by_object.items() if of == kind and diffs[0].op == "add")
-    return None if old in taken else old
+        new, path = moved.get((d.kind, d.key)), source_path(d).resolve()
+        if new and counts[path] == 1 and path.stem == d.key:
+            target = path.with_name(new + path.suffix)
+            if not target.exists() and target not in out.values():
+                out[path] = target
+    return out
+
+
+def history(kind: str, old: str, desired: Iterable[Desired], taken: set[str]) -> str | None:
+    """``old`` when it can go into ``previousKeys`` of its object: no other object of
+    ``kind`` claims it (``taken``: keys the objects of ``kind`` have in the CRM now)."""
+    if old in taken or any(d.kind == kind and old in d.previous_keys for d in desired):
+        return None
+    return old
+
+
+def source_path(d: Desired) -> Path:
+    return Path(d.source.rsplit(":", 2)[0])
 
 
 def remember(doc: Any, old: str) -> None:
@@ -64,7 +83,7 @@ def follow(moved: Moved, desired: Iterable[Desired]) -> list[tuple[Path, Change]
     products = {k: v for (kind, k), v in moved.items() if kind == "Product"}
     groups = {k: v for (kind, k), v in moved.items() if kind == "CoverageGroup"}
     paths = [
-        Path(d.source.rsplit(":", 2)[0])
+        source_path(d)
         for d in desired
         if d.kind == "OpportunityTemplate"
         and moved.get((d.kind, d.key), "") is not None  # not deleted with its file

@@ -222,6 +222,47 @@ def test_accept_only_the_objects_named(applied: h.Env) -> None:
     assert [(d["key"], d["path"]) for d in left] == [("checking", "name")]
 
 
+def test_accept_of_a_key_change_alone_updates_the_references(applied: h.Env) -> None:
+    h.sql(applied.url, "UPDATE coverage_group SET key = 'branch_east' WHERE key = 'branch_team'")
+    run = drift(applied, "--accept", "CoverageGroup/*")
+    assert run.out.splitlines()[:3] == [
+        "Accepted 1 difference into 2 files:",
+        "  config/groups/branch_east.yaml (was branch_team.yaml)",
+        "  config/templates/account_opening.yaml",
+    ]
+    config = applied.root / "config"
+    assert not (config / "groups" / "branch_team.yaml").exists()
+    group = (config / "groups" / "branch_east.yaml").read_text(encoding="utf-8")
+    assert "key: branch_east\nname: Branch Team\npreviousKeys: [branch_team]\n" in group
+    assert "  # the second advisor covers the afternoons\n" in group
+    template = (config / "templates" / "account_opening.yaml").read_text(encoding="utf-8")
+    assert "defaultCoverageGroup: branch_east\n" in template
+    assert "probability: 10 # agreed with sales\n" in template
+    assert drift(applied, "--detailed-exitcode").code == exitcodes.OK
+    assert applied.run("plan", "--detailed-exitcode").code == exitcodes.OK
+
+
+def test_a_key_taken_again_in_the_crm_is_not_a_previous_key(applied: h.Env) -> None:
+    h.sql(applied.url, "UPDATE product SET key = 'savings_old' WHERE key = 'savings'")
+    h.sql(
+        applied.url,
+        "INSERT INTO product (key, name, type, active, managed)"
+        " VALUES ('savings', 'Savings 2', 'deposit', true, false)",
+    )
+    run = drift(applied, "--accept")
+    assert run.out.splitlines()[:4] == [
+        "Accepted 4 differences into 3 files:",
+        "  config/products/savings_old.yaml (was savings.yaml)",
+        "  config/templates/account_opening.yaml",
+        "  config/products/savings.yaml",
+    ]
+    config = applied.root / "config" / "products"
+    renamed = (config / "savings_old.yaml").read_text(encoding="utf-8")
+    assert "key: savings_old\nname: Savings # the everyday account\ntype" in renamed
+    assert "key: savings\nname: Savings 2\n" in (config / "savings.yaml").read_text("utf-8")
+    assert drift(applied, "--detailed-exitcode").code == exitcodes.OK
+
+
 def test_accept_with_nothing_to_accept(applied: h.Env) -> None:
     run = drift(applied, "--accept")
     assert run == (
