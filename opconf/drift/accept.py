@@ -31,6 +31,7 @@ from opconf.plan.diff import Desired
 from opconf.plan.model import Obj
 
 _MOVE_AWAY = "move it away, then accept again"
+_IDENTITY = {"stages": "key", "members": "user"}  # lists merged item by item
 _LISTS = {"members": "members", "products": "products", "stages": "stages", "steps": "stages"}
 
 
@@ -127,12 +128,12 @@ def _edit(
     path = keys.source_path(source)
     merged = _merged(source.data, live, diffs)
     rendered = document(source.kind, merged)
-    paths = [d.path for d in diffs]
+    paths = [_LISTS.get(_split(d.path)[0], d.path) if _whole(d.path) else d.path for d in diffs]
 
     def change(doc: Any) -> None:
         if keys.names(doc, source.kind, source.key):
-            for p in paths:
-                _splice(doc, rendered, p)
+            for p in dict.fromkeys(paths):
+                _splice(doc, rendered, p, (source.data, merged))
             if history is not None:
                 keys.remember(doc, history)
 
@@ -184,15 +185,58 @@ def _item(obj: Obj, name: str, element: str) -> Obj:
     return next(st for s in stages for st in s.get("steps") or () if st["key"] == element)
 
 
-def _splice(doc: Any, rendered: Any, path: str) -> None:
-    """Put the rendered value at ``path`` into the round-trip ``doc`` (absent: removed)."""
+def _whole(path: str) -> bool:
+    """``path`` is an element added, removed or moved: the store's whole list is taken."""
+    head, _, field = path.partition(".")
+    return _split(head)[1] is not None and not field
+
+
+def _splice(doc: Any, rendered: Any, path: str, sides: tuple[Obj, Obj]) -> None:
+    """Put the rendered value at ``path`` into the round-trip ``doc`` (absent: removed);
+    ``sides``: the object in the configuration and with the accepted values (canonical)."""
     head, _, field = path.partition(".")
     name, element = _split(head)
-    if element is None or not field:
-        name = _LISTS.get(name, name)
+    if name in _IDENTITY and element is None and name in doc and name in rendered:
+        merge = (doc[name], rendered[name], sides[0][name], sides[1][name], _IDENTITY[name])
+        _merge_list(*merge, name == "stages")
+    elif element is None or not field:
         _put(doc, rendered, name)
-        return
-    _put(_item(doc, name, element), _item(rendered, name, element), field)
+    else:
+        _put(_item(doc, name, element), _item(rendered, name, element), field)
+
+
+def _merge_list(
+    target: Any, rendered: Any, before: list[Obj], after: list[Obj], ident: str, stages: bool
+) -> None:
+    """Make ``target`` (the configuration's list) the store's: an item that did not change
+    is kept as it was written (style, comments), one changed (renamed: same place, its key
+    gone) is changed in place, field by field; a new one is written as export writes it.
+    A stage's old key goes into its ``previousKeys`` (steps have none)."""
+    at = {item[ident]: i for i, item in enumerate(before)}
+    gone = at.keys() - {item[ident] for item in after}
+    out = []
+    for j, item in enumerate(after):
+        i = at.get(item[ident], j if j < len(before) and before[j][ident] in gone else None)
+        if i is None:
+            out.append(rendered[j])
+            continue
+        _merge_item(target[i], rendered[j], before[i], item)
+        if before[i][ident] != item[ident] and stages:
+            claimed = {k for t in target for k in t.get("previousKeys") or ()}
+            if before[i]["key"] not in claimed | {a["key"] for a in after}:
+                keys.remember(target[i], before[i]["key"])  # as a key changed in the CRM
+        out.append(target[i])
+    target[:] = out
+
+
+def _merge_item(target: Any, rendered: Any, before: Obj, after: Obj) -> None:
+    for name in before.keys() | after.keys():
+        if before.get(name) == after.get(name):
+            continue
+        if name == "steps" and target.get(name) and rendered.get(name):
+            _merge_list(target[name], rendered[name], before[name], after[name], "key", False)
+        else:
+            _put(target, rendered, name)
 
 
 def _put(target: Any, source: Any, name: str) -> None:
