@@ -5,7 +5,9 @@ A field changed in the CRM is written into its document in place, through the ro
 value is the one the export emitter would write (:func:`opconf.emit.documents.document`), so
 quoting, decimals and defaults match ``export``. An object created in the CRM becomes a new
 file, written as ``opconf export`` writes it. Pending changes of the configuration are kept:
-only the accepted fields take the store's value.
+only the accepted fields take the store's value. An object deleted in the CRM loses its
+document (:func:`opconf.emit.rewrite.drop_documents`); a key changed there is written with
+its references (:mod:`opconf.drift.keys`).
 """
 
 from __future__ import annotations
@@ -63,10 +65,10 @@ def accept(
     chosen = [d for d in drift.differences if d.out_of_band and _named(d, only)]
     desired = list(desired)
     sources = {(d.kind, d.key): d for d in desired}
-    created = [d for d in chosen if d.category == "new"]
+    created = [d for d in chosen if d.category == "new" or _restored(d)]
     by_object: dict[tuple[str, str], list[Difference]] = {}
     for d in chosen:
-        if d.category != "new":
+        if d not in created:
             by_object.setdefault((d.kind, d.key), []).append(d)
     moved = keys.moved(chosen)
     renamed = keys.files_renamed(moved, desired)  # resolved paths: old file → new file
@@ -92,6 +94,11 @@ def accept(
         _new_file(d.kind, d.live, path, config) for d, path in zip(created, targets, strict=True)
     ]
     return Accepted(tuple(dict.fromkeys(files)), len(chosen))
+
+
+def _restored(d: Difference) -> bool:
+    """Removed from the configuration, changed in the CRM (a conflict): the store's stays."""
+    return d.path == "" and d.op == "remove" and d.config is None and d.live is not None
 
 
 def _named(d: Difference, only: Sequence[str]) -> bool:

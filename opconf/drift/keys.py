@@ -35,7 +35,7 @@ def moved(chosen: Iterable[Difference]) -> dict[tuple[str, str], str | None]:
     return {
         (d.kind, d.key): None if d.path == "" else d.live
         for d in chosen
-        if d.category != "new" and (d.path == "key" or (d.path == "" and d.op == "remove"))
+        if d.path == "key" or (d.path == "" and d.op == "remove" and d.live is None)
     }
 
 

@@ -263,6 +263,23 @@ def test_a_key_taken_again_in_the_crm_is_not_a_previous_key(applied: h.Env) -> N
     assert drift(applied, "--detailed-exitcode").code == exitcodes.OK
 
 
+def test_accept_keeps_an_object_removed_here_and_changed_in_the_crm(applied: h.Env) -> None:
+    config = applied.root / "config"
+    (config / "products" / "savings.yaml").unlink()
+    template = config / "templates" / "account_opening.yaml"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("[checking, savings]", "[checking]"), encoding="utf-8")
+    h.sql(applied.url, "UPDATE product SET name = 'Savings+' WHERE key = 'savings'")
+    run = drift(applied, "--accept")
+    assert run.out.splitlines()[:2] == [
+        "Accepted 1 difference into 1 file:",
+        "  config/products/savings.yaml",
+    ]
+    text = (config / "products" / "savings.yaml").read_text(encoding="utf-8")
+    assert "key: savings\nname: Savings+\ntype: deposit\n" in text
+    assert drift(applied, "--detailed-exitcode").code == exitcodes.OK  # the template: pending
+
+
 def test_accept_with_nothing_to_accept(applied: h.Env) -> None:
     run = drift(applied, "--accept")
     assert run == (
