@@ -12,17 +12,18 @@ its references (:mod:`opconf.drift.keys`).
 
 from __future__ import annotations
 
-import copy
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from opconf.diagnostics import plural
 from opconf.drift import keys
 from opconf.drift.model import Difference, Drift
+from opconf.drift.splice import list_of, merged_object, splice
 from opconf.emit.documents import document, document_text
 from opconf.emit.export import path_of
 from opconf.emit.rewrite import drop_documents, rewrite
@@ -33,8 +34,6 @@ from opconf.plan.diff import Desired
 from opconf.plan.model import Obj
 
 _MOVE_AWAY = "move it away, then accept again"
-_IDENTITY = {"stages": "key", "members": "user"}  # lists merged item by item
-_LISTS = {"members": "members", "products": "products", "stages": "stages", "steps": "stages"}
 
 
 @dataclass(frozen=True)
@@ -63,37 +62,60 @@ def accept(
     """Write the out-of-band differences of ``drift`` (of the objects ``only`` names, or all)
     into the files under ``config``; ``live``: the store's objects by (kind, key)."""
     chosen = [d for d in drift.differences if d.out_of_band and _named(d, only)]
-    desired = list(desired)
-    sources = {(d.kind, d.key): d for d in desired}
     created = [d for d in chosen if d.category == "new" or _restored(d)]
+    moved = keys.moved(chosen)
+    run = _Run(list(desired), live, moved, keys.files_renamed(moved, list(desired)))
+    targets = [config / path_of(d.kind, d.live["key"]) for d in created]
+    for path in targets:  # checked before anything is written
+        if path.exists() and path.resolve() not in run.renamed:
+            raise UsageError(f"{_shown(path)} exists already", hint=_MOVE_AWAY)
     by_object: dict[tuple[str, str], list[Difference]] = {}
     for d in chosen:
         if d not in created:
             by_object.setdefault((d.kind, d.key), []).append(d)
-    moved = keys.moved(chosen)
-    renamed = keys.files_renamed(moved, desired)  # resolved paths: old file → new file
-    targets = [config / path_of(d.kind, d.live["key"]) for d in created]
-    for path in targets:
-        if path.exists() and path.resolve() not in renamed:
-            raise UsageError(f"{_shown(path)} exists already", hint=_MOVE_AWAY)
-    files = []
-    for (kind, key), diffs in by_object.items():
-        source = sources[(kind, key)]
-        if (new_key := moved.get((kind, key), key)) is None:
-            files.append(_drop(source))
-            continue
-        taken = {k for (of, k) in live if of == kind}
-        history = None if new_key == key else keys.history(kind, key, desired, taken)
-        to = renamed.get(keys.source_path(source).resolve())
-        files.append(_edit(source, live[(kind, new_key)], diffs, history, to))
-    for path, change in keys.follow(moved, desired):
-        path = renamed.get(path.resolve(), path)
-        edit(path, change)
-        files.append(_shown(path))
-    files += [
-        _new_file(d.kind, d.live, path, config) for d, path in zip(created, targets, strict=True)
-    ]
+    files = [run.object(kind, key, diffs) for (kind, key), diffs in by_object.items()]
+    files += run.references()
+    for d, path in zip(created, targets, strict=True):
+        files.append(_new_file(d.kind, d.live, path, config))
     return Accepted(tuple(dict.fromkeys(files)), len(chosen))
+
+
+@dataclass(frozen=True)
+class _Run:
+    desired: list[Desired]
+    live: Mapping[tuple[str, str], Obj]
+    moved: keys.Moved
+    renamed: Mapping[Path, Path]  # resolved paths: old file → new file
+
+    @cached_property
+    def sources(self) -> dict[tuple[str, str], Desired]:
+        """By key, and by previous key (a key accepted from the CRM, not applied since)."""
+        out = {(d.kind, old): d for d in self.desired for old in d.previous_keys}
+        return out | {(d.kind, d.key): d for d in self.desired}
+
+    def object(self, kind: str, key: str, diffs: list[Difference]) -> str:
+        """Accept the differences of one object the configuration has."""
+        source = self.sources[(kind, key)]
+        new_key = self.moved.get((kind, key), key)
+        if new_key is None:
+            return _drop(source)
+        taken = {k for (of, k) in self.live if of == kind}
+        history = None if new_key == key else keys.history(kind, key, self.desired, taken)
+        to = self.renamed.get(keys.source_path(source).resolve())
+        return _edit(source, self.live[(kind, new_key)], diffs, history, to)
+
+    def references(self) -> list[str]:
+        """Templates follow the keys changed (or objects deleted) in the CRM."""
+        here = {  # by the keys the configuration uses now
+            (kind, self.sources[(kind, k)].key if (kind, k) in self.sources else k): new
+            for (kind, k), new in self.moved.items()
+        }
+        files = []
+        for path, change in keys.follow(here, self.desired):
+            path = self.renamed.get(path.resolve(), path)
+            edit(path, change)
+            files.append(_shown(path))
+        return files
 
 
 def _restored(d: Difference) -> bool:
@@ -133,14 +155,14 @@ def _edit(
 ) -> str:
     """Write the accepted fields; ``to``: the file's new name (named after a changed key)."""
     path = keys.source_path(source)
-    merged = _merged(source.data, live, diffs)
+    merged = merged_object(source.data, live, diffs)
     rendered = document(source.kind, merged)
-    paths = [_LISTS.get(_split(d.path)[0], d.path) if _whole(d.path) else d.path for d in diffs]
+    paths = [list_of(d.path) or d.path for d in diffs]
 
     def change(doc: Any) -> None:
         if keys.names(doc, source.kind, source.key):
             for p in dict.fromkeys(paths):
-                _splice(doc, rendered, p, (source.data, merged))
+                splice(doc, rendered, p, (source.data, merged))
             if history is not None:
                 keys.remember(doc, history)
 
@@ -158,99 +180,6 @@ def edit(path: Path, change: Callable[[Any], None]) -> None:
     """Rewrite the file at ``path``, ``change`` applied to each of its documents."""
     text = read_bytes(path, MAX_FILE_BYTES).decode("utf-8")  # validated just now: UTF-8
     _write(path, rewrite(text, change))
-
-
-def _merged(config: Obj, live: Obj, diffs: list[Difference]) -> Obj:
-    """The configuration's object with the accepted fields at the store's values."""
-    out = copy.deepcopy(config)
-    for d in diffs:
-        head, _, field = d.path.partition(".")
-        name, element = _split(head)
-        if element is None:
-            out[name] = copy.deepcopy(live[name])
-        elif d.op == "set" and field:
-            _item(out, name, element)[field] = copy.deepcopy(d.live)
-        else:  # an element added, removed or moved: the store's whole list
-            out[_LISTS[name]] = copy.deepcopy(live[_LISTS[name]])
-    return out
-
-
-def _split(head: str) -> tuple[str, str | None]:
-    """``("stages", "qualify")`` of ``stages[qualify]``; ``("name", None)`` of ``name``."""
-    if head.endswith("]"):
-        name, _, element = head[:-1].partition("[")
-        return name, element
-    return head, None
-
-
-def _item(obj: Obj, name: str, element: str) -> Obj:
-    if name == "members":
-        return next(m for m in obj["members"] if m["user"] == element)
-    stages = obj["stages"]
-    if name == "stages":
-        return next(s for s in stages if s["key"] == element)
-    return next(st for s in stages for st in s.get("steps") or () if st["key"] == element)
-
-
-def _whole(path: str) -> bool:
-    """``path`` is an element added, removed or moved: the store's whole list is taken."""
-    head, _, field = path.partition(".")
-    return _split(head)[1] is not None and not field
-
-
-def _splice(doc: Any, rendered: Any, path: str, sides: tuple[Obj, Obj]) -> None:
-    """Put the rendered value at ``path`` into the round-trip ``doc`` (absent: removed);
-    ``sides``: the object in the configuration and with the accepted values (canonical)."""
-    head, _, field = path.partition(".")
-    name, element = _split(head)
-    if name in _IDENTITY and element is None and name in doc and name in rendered:
-        merge = (doc[name], rendered[name], sides[0][name], sides[1][name], _IDENTITY[name])
-        _merge_list(*merge, name == "stages")
-    elif element is None or not field:
-        _put(doc, rendered, name)
-    else:
-        _put(_item(doc, name, element), _item(rendered, name, element), field)
-
-
-def _merge_list(
-    target: Any, rendered: Any, before: list[Obj], after: list[Obj], ident: str, stages: bool
-) -> None:
-    """Make ``target`` (the configuration's list) the store's: an item that did not change
-    is kept as it was written (style, comments), one changed (renamed: same place, its key
-    gone) is changed in place, field by field; a new one is written as export writes it.
-    A stage's old key goes into its ``previousKeys`` (steps have none)."""
-    at = {item[ident]: i for i, item in enumerate(before)}
-    gone = at.keys() - {item[ident] for item in after}
-    out = []
-    for j, item in enumerate(after):
-        i = at.get(item[ident], j if j < len(before) and before[j][ident] in gone else None)
-        if i is None:
-            out.append(rendered[j])
-            continue
-        _merge_item(target[i], rendered[j], before[i], item)
-        if before[i][ident] != item[ident] and stages:
-            claimed = {k for t in target for k in t.get("previousKeys") or ()}
-            if before[i]["key"] not in claimed | {a["key"] for a in after}:
-                keys.remember(target[i], before[i]["key"])  # as a key changed in the CRM
-        out.append(target[i])
-    target[:] = out
-
-
-def _merge_item(target: Any, rendered: Any, before: Obj, after: Obj) -> None:
-    for name in before.keys() | after.keys():
-        if before.get(name) == after.get(name):
-            continue
-        if name == "steps" and target.get(name) and rendered.get(name):
-            _merge_list(target[name], rendered[name], before[name], after[name], "key", False)
-        else:
-            _put(target, rendered, name)
-
-
-def _put(target: Any, source: Any, name: str) -> None:
-    if name in source:
-        target[name] = source[name]
-    else:
-        target.pop(name, None)
 
 
 def _write(path: Path, text: str) -> None:

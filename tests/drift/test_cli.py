@@ -280,6 +280,22 @@ def test_accept_keeps_an_object_removed_here_and_changed_in_the_crm(applied: h.E
     assert drift(applied, "--detailed-exitcode").code == exitcodes.OK  # the template: pending
 
 
+def test_a_key_change_accepted_then_deleted_in_the_crm(applied: h.Env) -> None:
+    h.sql(applied.url, "UPDATE product SET key = 'savings_plus' WHERE key = 'savings'")
+    assert drift(applied, "--accept").code == exitcodes.OK
+    h.sql(applied.url, "DELETE FROM template_product WHERE position = 1")
+    h.sql(applied.url, "DELETE FROM product WHERE key = 'savings_plus'")
+    found = json.loads(drift(applied, "--format", "json").out)["differences"]
+    assert [(d["category"], d["key"], d["path"]) for d in found] == [
+        ("drift", "savings", ""),
+        ("pending", "account_opening", "products[savings_plus]"),  # from the last apply
+    ]
+    run = drift(applied, "--accept")
+    assert "  config/products/savings_plus.yaml (removed)" in run.out.splitlines()
+    assert drift(applied, "--detailed-exitcode").code == exitcodes.OK
+    assert applied.run("plan", "--detailed-exitcode").code == exitcodes.OK
+
+
 def test_accept_with_nothing_to_accept(applied: h.Env) -> None:
     run = drift(applied, "--accept")
     assert run == (
