@@ -3,7 +3,9 @@
 A peer of :mod:`opconf.plan`: the comparison (:mod:`~opconf.drift.compare`) uses the plan's
 detail model and diff; :mod:`~opconf.drift.ignore` applies ``drift.ignore``;
 :mod:`~opconf.drift.render` renders; :mod:`~opconf.drift.accept` writes the store's values
-into the YAML files. Core only: never prints, never exits.
+into the YAML files (:mod:`~opconf.drift.splice`: values into a document;
+:mod:`~opconf.drift.keys`: keys changed and objects deleted in the CRM).
+Core only: never prints, never exits.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ def drift_of(
     today: date | None = None,
 ) -> Drift:
     """The drift of ``settled`` (the store read while no apply ran) against ``desired``."""
+    desired = list(desired)
     config = {(d.kind, d.key): d.data for d in desired}
-    found = compare(config, settled.snapshot, settled.state)
+    previous = {(d.kind, old): d.key for d in desired for old in d.previous_keys}
+    found = compare(config, settled.snapshot, settled.state, previous)
     today = today or datetime.now(UTC).date()
     kept, ignored, warnings = apply_rules(found, ignore, today)
     since = None

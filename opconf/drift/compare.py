@@ -25,31 +25,78 @@ _NO_USAGE = Usage()
 
 
 def compare(
-    config: Mapping[Key, Obj], snapshot: Snapshot | None, state: StoreState
+    config: Mapping[Key, Obj],
+    snapshot: Snapshot | None,
+    state: StoreState,
+    previous: Mapping[Key, str] | None = None,
 ) -> list[Difference]:
-    """Every difference, by kind (apply order), key, then field."""
+    """Every difference, by kind (apply order), key, then field; ``previous``: a previous key
+    in the configuration → the key of the object that claims it."""
     snapshot = snapshot or {}
     applied = {(kind, o["key"]): o for kind in KIND_ORDER for o in snapshot.get(kind, ())}
     ids = {
         (kind, key): i for kind, keys in snapshot.get("ids", {}).items() for key, i in keys.items()
     }
-    by_row = {(o.kind, o.id): o for o in state.objects.values()}
     seen = {(kind, i) for (kind, _), i in row_ids(snapshot).items()}
     out: list[Difference] = []
-    for kind, key in _ordered(set(applied) | set(config)):
-        row = ids.get((kind, key))
-        live = by_row.get((kind, row)) if row is not None else state.objects.get((kind, key))
+    for kind, key, mine, then, live in _sides(config, applied, ids, state, previous or {}):
         if live is not None:
             seen.add((kind, live.id))
-        out += _object(kind, key, config.get((kind, key)), applied.get((kind, key)), live)
+        out += _object(kind, key, mine, then, live)
     for obj in _ordered_objects(state) if snapshot else ():  # never applied: no "since"
         if (obj.kind, obj.id) not in seen:
             out.append(Difference("new", obj.kind, obj.key, "add", "", ABSENT, ABSENT, obj.data))
     return out
 
 
-def _ordered(keys: set[Key]) -> list[Key]:
-    return sorted(keys, key=lambda k: (KIND_ORDER.index(k[0]), k[1]))
+def _sides(
+    config: Mapping[Key, Obj],
+    applied: Mapping[Key, Obj],
+    ids: Mapping[Key, int],
+    state: StoreState,
+    previous: Mapping[Key, str],
+) -> Iterator[tuple[str, str, Obj | None, Obj | None, StoredObject | None]]:
+    """Each object as (kind, key, configuration, last apply, live), in order. An applied
+    object is found live by its row; a configuration object can have the key an applied
+    object had before the CRM changed it (then it is another object: new, or renamed)."""
+    by_row = {(o.kind, o.id): o for o in state.objects.values()}
+    rekeyed = _rekeyed(config, applied, ids, by_row, previous)
+    objects = [(k, True) for k in applied] + [
+        (k, False)
+        for k in config
+        if k not in rekeyed.values() and k not in applied.keys() - rekeyed
+    ]
+    for (kind, key), was_applied in _ordered(objects):
+        if not was_applied:
+            yield kind, key, config[(kind, key)], None, state.objects.get((kind, key))
+            continue
+        row = ids.get((kind, key))
+        live = by_row.get((kind, row)) if row is not None else state.objects.get((kind, key))
+        mine = config.get(rekeyed.get((kind, key), (kind, key)))
+        yield kind, key, mine, applied[(kind, key)], live
+
+
+def _rekeyed(
+    config: Mapping[Key, Obj],
+    applied: Mapping[Key, Obj],
+    ids: Mapping[Key, int],
+    by_row: Mapping[tuple[str, int], StoredObject],
+    previous: Mapping[Key, str],
+) -> dict[Key, Key]:
+    """Applied objects whose key changed in the CRM and in the configuration alike (an
+    accepted key change): the applied key → the configuration's, so they compare as one.
+    A row gone since is found by the previous key the accept recorded."""
+    out: dict[Key, Key] = {}
+    for kind, key in applied:
+        live = by_row.get((kind, ids.get((kind, key), -1)))
+        now = (kind, live.key if live is not None else previous.get((kind, key), key))
+        if now[1] != key and now in config and now not in applied:
+            out[(kind, key)] = now
+    return out
+
+
+def _ordered(objects: list[tuple[Key, bool]]) -> list[tuple[Key, bool]]:
+    return sorted(objects, key=lambda o: (KIND_ORDER.index(o[0][0]), o[0][1], not o[1]))
 
 
 def _ordered_objects(state: StoreState) -> list[StoredObject]:
@@ -66,7 +113,8 @@ def _object(
     if now is None:  # deleted in the CRM
         if config is None:
             return []  # and from the configuration too: nothing left to do
-        category: Category = "drift" if config == then else "conflict"
+        same = {**config, "key": then["key"]} == then  # an accepted key change is no change
+        category: Category = "drift" if same else "conflict"
         return [Difference(category, kind, key, "remove", "", config, then, ABSENT)]
     if config is None:  # removed from the configuration: plan deletes it
         category = "pending" if now == then else "conflict"
@@ -77,7 +125,7 @@ def _object(
 
 
 def _fields(kind: str, key: str, config: Obj, then: Obj, now: Obj) -> Iterator[Difference]:
-    if now["key"] != then["key"]:  # renamed in the CRM: the row kept, its key changed
+    if then["key"] != now["key"] != config["key"]:  # renamed in the CRM: the row kept
         yield Difference(
             "drift", kind, key, "rename", "key", config["key"], then["key"], now["key"]
         )

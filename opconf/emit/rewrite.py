@@ -19,6 +19,7 @@ goes above the item. Core only: never prints, never exits.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,11 @@ from ruamel.yaml.nodes import Node
 from opconf.emit.comments import collect, join, place
 from opconf.emit.engine import dump, make_yaml
 from opconf.emit.layout import FREE, Layout, is_empty, lines_of
+
+_MARKER = re.compile(r"---(\s|$)")  # a document start line
+_MODELINE = "# yaml-language-server:"
+_BREAK = "\r\n|[\n\r\x85\u2028\u2029]"  # what ruamel.yaml counts as a line break
+_LINES = re.compile(f"[^\n\r\x85\u2028\u2029]*(?:{_BREAK})|[^\n\r\x85\u2028\u2029]+$")
 
 
 class CannotFormat(Exception):
@@ -94,3 +100,38 @@ def _prepare(data: Any, seen: set[int]) -> None:
             _prepare(value, seen)
     elif hasattr(data, "comment"):  # block scalars keep the comment after ``|``/``>``
         data.comment = None
+
+
+def drop_documents(text: str, doomed: Callable[[Any], bool]) -> str | None:
+    """``text`` without the documents ``doomed`` chooses; None when no document is left.
+
+    The other documents stay byte for byte. A document takes with it its ``---`` line, the
+    comments between that line and its content and those after it up to the next ``---``;
+    the file's schema modeline stays when the first document goes. Raises
+    :class:`CannotFormat` when ``text`` is not YAML.
+    """
+    text = text.removeprefix("\ufeff")
+    lines = _LINES.findall(text)  # with their breaks; indexes as ruamel.yaml counts lines
+    roots, docs = _parse(text)
+    kept = [(r, d) for r, d in zip(roots, docs, strict=True) if not is_empty(r)]
+    if not any(doomed(d) for _, d in kept):
+        return text
+    if all(doomed(d) for _, d in kept):
+        return None
+    starts, previous = [], 0  # where each document's lines begin: its ``---`` line
+    for root, _ in kept:
+        gap = range(previous, root.start_mark.line + 1)
+        starts.append(next((n for n in reversed(gap) if _MARKER.match(lines[n])), previous))
+        previous = Layout(root, lines_of(text)).end + 1
+    out: list[str] = []
+    first = True  # no document kept yet
+    for i, (start, (_, doc)) in enumerate(zip(starts, kept, strict=True)):
+        chunk = lines[start if i else 0 : starts[i + 1] if i + 1 < len(starts) else len(lines)]
+        if doomed(doc):
+            chunk = [line for line in chunk if not i and line.startswith(_MODELINE)]
+        elif first and i and chunk[0].strip() == "---":  # now the first: no separator above
+            chunk, first = chunk[1:], False
+        else:
+            first = False
+        out += chunk
+    return "".join(out)

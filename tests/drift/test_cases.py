@@ -61,13 +61,29 @@ def _files(folder: Path) -> dict[str, str]:
 
 
 def _diff(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """The unified diff; a file gone and one come with mostly the same lines: a rename."""
+    gone, come = sorted(set(before) - set(after)), sorted(set(after) - set(before))
+    renamed = {}
+    for old in gone:
+        similar = [n for n in come if _similar(before[old], after[n]) and n not in renamed.values()]
+        if similar:
+            renamed[old] = similar[0]
     lines: list[str] = []
-    for name in sorted(set(before) | set(after)):
-        old, new = before.get(name, ""), after.get(name, "")
+    for name in sorted((set(before) | set(after)) - set(renamed.values())):
+        new = renamed.get(name, name)
         lines += difflib.unified_diff(
-            old.splitlines(), new.splitlines(), f"a/{name}", f"b/{name}", lineterm="", n=1
+            before.get(name, "").splitlines(),
+            after.get(new, "").splitlines(),
+            f"a/{name}",
+            f"b/{new}",
+            lineterm="",
+            n=1,
         )
     return lines
+
+
+def _similar(a: str, b: str) -> bool:
+    return difflib.SequenceMatcher(None, a.splitlines(), b.splitlines()).ratio() > 0.5
 
 
 def apply_base(env: h.Env, tmp_path: Path) -> None:

@@ -222,6 +222,80 @@ def test_accept_only_the_objects_named(applied: h.Env) -> None:
     assert [(d["key"], d["path"]) for d in left] == [("checking", "name")]
 
 
+def test_accept_of_a_key_change_alone_updates_the_references(applied: h.Env) -> None:
+    h.sql(applied.url, "UPDATE coverage_group SET key = 'branch_east' WHERE key = 'branch_team'")
+    run = drift(applied, "--accept", "CoverageGroup/*")
+    assert run.out.splitlines()[:3] == [
+        "Accepted 1 difference into 2 files:",
+        "  config/groups/branch_east.yaml (was branch_team.yaml)",
+        "  config/templates/account_opening.yaml",
+    ]
+    config = applied.root / "config"
+    assert not (config / "groups" / "branch_team.yaml").exists()
+    group = (config / "groups" / "branch_east.yaml").read_text(encoding="utf-8")
+    assert "key: branch_east\nname: Branch Team\npreviousKeys: [branch_team]\n" in group
+    assert "  # the second advisor covers the afternoons\n" in group
+    template = (config / "templates" / "account_opening.yaml").read_text(encoding="utf-8")
+    assert "defaultCoverageGroup: branch_east\n" in template
+    assert "probability: 10 # agreed with sales\n" in template
+    assert drift(applied, "--detailed-exitcode").code == exitcodes.OK
+    assert applied.run("plan", "--detailed-exitcode").code == exitcodes.OK
+
+
+def test_a_key_taken_again_in_the_crm_is_not_a_previous_key(applied: h.Env) -> None:
+    h.sql(applied.url, "UPDATE product SET key = 'savings_old' WHERE key = 'savings'")
+    h.sql(
+        applied.url,
+        "INSERT INTO product (key, name, type, active, managed)"
+        " VALUES ('savings', 'Savings 2', 'deposit', true, false)",
+    )
+    run = drift(applied, "--accept")
+    assert run.out.splitlines()[:4] == [
+        "Accepted 4 differences into 3 files:",
+        "  config/products/savings_old.yaml (was savings.yaml)",
+        "  config/templates/account_opening.yaml",
+        "  config/products/savings.yaml",
+    ]
+    config = applied.root / "config" / "products"
+    renamed = (config / "savings_old.yaml").read_text(encoding="utf-8")
+    assert "key: savings_old\nname: Savings # the everyday account\ntype" in renamed
+    assert "key: savings\nname: Savings 2\n" in (config / "savings.yaml").read_text("utf-8")
+    assert drift(applied, "--detailed-exitcode").code == exitcodes.OK
+
+
+def test_accept_keeps_an_object_removed_here_and_changed_in_the_crm(applied: h.Env) -> None:
+    config = applied.root / "config"
+    (config / "products" / "savings.yaml").unlink()
+    template = config / "templates" / "account_opening.yaml"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("[checking, savings]", "[checking]"), encoding="utf-8")
+    h.sql(applied.url, "UPDATE product SET name = 'Savings+' WHERE key = 'savings'")
+    run = drift(applied, "--accept")
+    assert run.out.splitlines()[:2] == [
+        "Accepted 1 difference into 1 file:",
+        "  config/products/savings.yaml",
+    ]
+    text = (config / "products" / "savings.yaml").read_text(encoding="utf-8")
+    assert "key: savings\nname: Savings+\ntype: deposit\n" in text
+    assert drift(applied, "--detailed-exitcode").code == exitcodes.OK  # the template: pending
+
+
+def test_a_key_change_accepted_then_deleted_in_the_crm(applied: h.Env) -> None:
+    h.sql(applied.url, "UPDATE product SET key = 'savings_plus' WHERE key = 'savings'")
+    assert drift(applied, "--accept").code == exitcodes.OK
+    h.sql(applied.url, "DELETE FROM template_product WHERE position = 1")
+    h.sql(applied.url, "DELETE FROM product WHERE key = 'savings_plus'")
+    found = json.loads(drift(applied, "--format", "json").out)["differences"]
+    assert [(d["category"], d["key"], d["path"]) for d in found] == [
+        ("drift", "savings", ""),
+        ("pending", "account_opening", "products[savings_plus]"),  # from the last apply
+    ]
+    run = drift(applied, "--accept")
+    assert "  config/products/savings_plus.yaml (removed)" in run.out.splitlines()
+    assert drift(applied, "--detailed-exitcode").code == exitcodes.OK
+    assert applied.run("plan", "--detailed-exitcode").code == exitcodes.OK
+
+
 def test_accept_with_nothing_to_accept(applied: h.Env) -> None:
     run = drift(applied, "--accept")
     assert run == (

@@ -25,6 +25,20 @@ except ImportError:  # tests/ is a package
 
 # (kind, key, path) → the SQL edit; the number makes each value differ from the applied one.
 EDITS: dict[tuple[str, str, str], tuple[str, Callable[[int], object]]] = {
+    ("Product", "savings", ""): (  # deleted: in the UI, taken out of the template first
+        "DELETE FROM template_product WHERE :v = :v AND product_id IN"
+        " (SELECT id FROM product WHERE key = 'savings');"
+        " DELETE FROM product WHERE key = 'savings' AND :v = :v",
+        lambda n: n,
+    ),
+    ("CoverageGroup", "branch_team", "key"): (
+        "UPDATE coverage_group SET key = :v WHERE key = 'branch_team'",
+        lambda n: f"team_{n}",
+    ),
+    ("OpportunityTemplate", "account_opening", "stages[lost]"): (
+        "UPDATE template_stage SET key = :v WHERE key = 'lost'",
+        lambda n: f"lost_{n}",
+    ),
     ("Product", "checking", "name"): (
         "UPDATE product SET name = :v WHERE key = 'checking'",
         lambda n: f"Checking {n}",
@@ -60,6 +74,35 @@ EDITS: dict[tuple[str, str, str], tuple[str, Callable[[int], object]]] = {
 }
 
 
+# What else an edit shows as drift: the template's view of a product deleted or a group or
+# stage whose key changed.
+ALSO: dict[tuple[str, str, str], Callable[[int], set[tuple[str, str, str]]]] = {
+    ("Product", "savings", ""): lambda n: {
+        ("OpportunityTemplate", "account_opening", "products[savings]")
+    },
+    ("CoverageGroup", "branch_team", "key"): lambda n: {
+        ("OpportunityTemplate", "account_opening", "defaultCoverageGroup")
+    },
+    ("OpportunityTemplate", "account_opening", "stages[lost]"): lambda n: {
+        ("OpportunityTemplate", "account_opening", f"stages[lost_{n}]")
+    },
+}
+# Undone before the next example: keys back, so that the apply of ``_applied`` matches rows.
+UNDO = (
+    "UPDATE coverage_group SET key = 'branch_team' WHERE key LIKE 'team%'",
+    "UPDATE template_stage SET key = 'lost' WHERE key LIKE 'lost_%'",
+)
+
+
+def _expected(edits: dict[tuple[str, str, str], int]) -> set[tuple[str, str, str, str]]:
+    """The differences the edits make: a deleted object's other edits are gone with it."""
+    found = {target for target in edits}
+    for target, n in edits.items():
+        found |= ALSO.get(target, lambda n: set())(n)
+    deleted = {(kind, key) for kind, key, path in found if path == ""}
+    return {("drift", *t) for t in found if t[2] == "" or (t[0], t[1]) not in deleted}
+
+
 def _differences(env: h.Env) -> set[tuple[str, str, str, str]]:
     run = drift(env, "--format", "json")
     assert run.code == exitcodes.OK, run
@@ -70,6 +113,8 @@ def _differences(env: h.Env) -> set[tuple[str, str, str, str]]:
 
 def _reset(env: h.Env) -> None:
     """The store and the files back at ``_applied`` (an apply of it)."""
+    for statement in UNDO:
+        h.sql(env.url, statement)
     shutil.rmtree(env.root / "config")
     shutil.copytree(CASES / "_applied", env.root / "config")
     env.ok("apply", "--auto-approve")
@@ -92,9 +137,10 @@ def test_drift_reports_exactly_the_edits_and_accept_clears_them(
     )
     def check(edits: dict[tuple[str, str, str], int]) -> None:
         for target, n in edits.items():
-            statement, value = EDITS[target]
-            h.sql(env.url, statement, v=value(n))
-        assert _differences(env) == {("drift", *target) for target in edits}
+            statements, value = EDITS[target]
+            for statement in statements.split("; "):
+                h.sql(env.url, statement, v=value(n))
+        assert _differences(env) == _expected(edits)
         accepted = drift(env, "--accept")
         assert accepted.code == exitcodes.OK, accepted
         assert _differences(env) == set()

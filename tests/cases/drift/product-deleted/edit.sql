@@ -1,0 +1,2 @@
+DELETE FROM template_product WHERE product_id = (SELECT id FROM product WHERE key = 'savings')
+DELETE FROM product WHERE key = 'savings'

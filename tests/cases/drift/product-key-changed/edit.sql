@@ -1,0 +1,1 @@
+UPDATE product SET key = 'checking_plus' WHERE key = 'checking'

@@ -1,0 +1,1 @@
+UPDATE template_stage SET key = 'paperwork_signed' WHERE key = 'paperwork'

@@ -1,0 +1,1 @@
+UPDATE stage_step SET key = 'kyc_check' WHERE key = 'kyc'
