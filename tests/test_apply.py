@@ -643,3 +643,21 @@ def test_apply_plan_refuses_a_destructive_plan_by_default(env: h.Env) -> None:
         assert env.dump() == before
     finally:
         store.close()
+
+
+def test_a_dangling_row_written_by_the_crm_is_one_line(env: h.Env) -> None:
+    """A CRM that writes SQLite with foreign keys off can leave a template selling a product
+    that no longer exists: plan says so in one line instead of failing with a traceback."""
+    if not env.url.startswith("sqlite"):
+        pytest.skip("PostgreSQL enforces the foreign key: the row cannot exist there")
+    import sqlite3
+
+    env.write(h.small_config())
+    env.ok("apply", "--auto-approve")
+    with sqlite3.connect(env.url.removeprefix("sqlite:///")) as db:
+        db.execute("PRAGMA foreign_keys = OFF")
+        db.execute("DELETE FROM product WHERE key = 'checking'")
+    result = env.run("plan")
+    assert result.code == exitcodes.STORE
+    assert result.err.startswith("error: the store is inconsistent: template id ")
+    assert "which does not exist (table template_product)\nhint: repair the row" in result.err

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, select
 
+from opconf.errors import StoreError
 from opconf.store import tables as t
 from opconf.store.model import Obj, ObjectId, RefData, StoredObject, StoreState, Usage
 
@@ -134,7 +135,14 @@ def _read_template_products(conn: Connection, product_keys: dict[int, str]) -> d
     products: dict[int, list[str]] = defaultdict(list)
     query = select(tp.template_id, tp.product_id).order_by(tp.template_id, tp.position)
     for row in conn.execute(query):
-        products[row.template_id].append(product_keys[row.product_id])
+        key = product_keys.get(row.product_id)
+        if key is None:  # possible where the CRM writes with foreign keys off (SQLite)
+            raise StoreError(
+                f"the store is inconsistent: template id {row.template_id} sells product id "
+                f"{row.product_id}, which does not exist (table template_product)",
+                hint="repair the row in the CRM's database; opconf writes nothing until then",
+            )
+        products[row.template_id].append(key)
     return products
 
 
