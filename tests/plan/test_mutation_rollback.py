@@ -4,11 +4,16 @@ do not look at. Found by mutation testing (docs/mutation.md)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+from opconf import exitcodes
 
 try:
     from plan import helpers as h
+    from plan.test_rollback import C, _apply_a_b
 except ImportError:  # tests/ is a package
     from tests.plan import helpers as h  # type: ignore[no-redef]
+    from tests.plan.test_rollback import C, _apply_a_b  # type: ignore[no-redef]
 
 
 def test_the_release_of_a_row_renamed_while_adopted(env: h.Env) -> None:
@@ -59,3 +64,42 @@ def test_the_release_of_a_row_renamed_while_adopted(env: h.Env) -> None:
         "before": {"key": "cd", "name": "Certificate", **product},
         "after": {"key": "ui_cd", "name": "Cd", **product},
     }
+
+
+CRM_TEMPLATE = """\
+templates:
+  - key: crm_seller
+    name: CRM seller
+    description: Made in the CRM.
+    category: product
+    entityType: contact
+    active: true
+    defaultCoverageGroup: branch_crew
+    products: [heloc]
+    stages:
+      - {key: offer, name: Offer, probability: 50, outcome: open, guidance: null, steps: []}
+      - {key: won, name: Won, probability: 100, outcome: won, guidance: null, steps: []}
+      - {key: lost, name: Lost, probability: 0, outcome: lost, guidance: null, steps: []}
+"""
+
+
+def test_rollback_keeps_the_new_holder_of_an_old_key_that_a_crm_template_sells(
+    env: h.Env, tmp_path: Path
+) -> None:
+    """Rename heloc to heloc_v2, then a new heloc that the CRM's own template sells: rolling
+    back past the rename would delete the new row, which the template (not in any plan)
+    still sells under that row, not under the original it is renamed back to."""
+    _apply_a_b(env)
+    env.write(C)
+    env.ok("apply", "--auto-approve")
+    seed = tmp_path / "crm.yaml"
+    seed.write_text(CRM_TEMPLATE, encoding="utf-8")
+    h.seed(env.url, seed)
+    before = env.dump()
+    rolled = env.run("rollback", "1", "--auto-approve", "--allow-destructive")
+    assert (rolled.code, rolled.err) == (
+        exitcodes.PROBLEMS,
+        "error: the plan has errors: cannot delete Product 'heloc': template 'crm_seller' "
+        "still uses it\nhint: fix them and plan again\n",
+    )
+    assert env.dump() == before
