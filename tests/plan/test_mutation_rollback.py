@@ -103,3 +103,26 @@ def test_rollback_keeps_the_new_holder_of_an_old_key_that_a_crm_template_sells(
         "still uses it\nhint: fix them and plan again\n",
     )
     assert env.dump() == before
+
+
+def test_the_release_of_a_group_shows_its_members_change(env: h.Env, tmp_path: Path) -> None:
+    """A CRM group adopted by a rename that also changed its members: the release lists the
+    members it gets back."""
+    seed = tmp_path / "crm.yaml"
+    seed.write_text(
+        "coverageGroups:\n  - {key: ui_team, name: Ui Team, description: null, "
+        "visibility: public, members: [{user: ajones, role: advisor}]}\n",
+        encoding="utf-8",
+    )
+    h.seed(env.url, seed)
+    env.write([h.product("savings")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("savings"), h.group("team", previousKeys=["ui_team"], members=[])])
+    env.ok("apply", "--auto-approve")
+    env.ok("rollback", "1", "--out", "rollback.json")
+    [change] = json.loads((env.root / "rollback.json").read_text())["changes"]
+    assert (change["action"], change["key"], change["old_key"]) == ("release", "ui_team", "team")
+    assert [(d["op"], d["path"], d["old"], d["new"]) for d in change["details"]] == [
+        ("set", "name", "Team", "Ui Team"),
+        ("add", "members[ajones]", None, "advisor"),
+    ]
