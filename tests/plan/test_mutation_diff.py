@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from opconf.plan.details import ADOPTED
+
 try:
     from plan import helpers as h
 except ImportError:  # tests/ is a package
@@ -24,3 +26,19 @@ def test_a_replaces_left_from_an_earlier_apply_moves_nothing(env: h.Env) -> None
     [change] = json.loads(env.ok("plan", "--format", "json"))["changes"]
     assert (change["action"], change["stage_moves"]) == ("update", {})
     assert [d["path"] for d in change["details"]] == ["name"]
+
+
+def test_renaming_a_crm_object_says_it_adopts_it_first(env: h.Env) -> None:
+    """The adoption comes before the object's own field changes."""
+    h.sql(
+        env.url,
+        "INSERT INTO product (key, name, type, active, managed) "
+        "VALUES ('ui_cd', 'Cd', 'deposit', true, false)",
+    )
+    env.write([h.product("cd", previousKeys=["ui_cd"], name="Certificate")])
+    [change] = json.loads(env.ok("plan", "--format", "json"))["changes"]
+    assert (change["action"], change["old_key"]) == ("rename", "ui_cd")
+    assert [(d["path"], d["old"], d["new"]) for d in change["details"]] == [
+        (ADOPTED, False, True),
+        ("name", "Cd", "Certificate"),
+    ]
