@@ -54,12 +54,12 @@ def main(modules: list[str]) -> int:
             score = 100.0 * killed / counted if counted else 100.0
             rows.append((source, len(codes), killed, len(alive), len(equivalent), other, score))
             survivors += alive
-    print(f"| {'module':<34} | mutants | killed | survived | equivalent | other | score |")
-    print(f"|{'-' * 36}|---------|--------|----------|------------|-------|-------|")
+    print(f"| {'module':<34} | mutants | killed | survived | equivalent | other |  score |")
+    print(f"|{'-' * 36}|---------|--------|----------|------------|-------|--------|")
     for source, total, killed, alive, equivalent, other, score in rows:
         print(
             f"| {source:<34} | {total:>7} | {killed:>6} | {alive:>8} | {equivalent:>10} "
-            f"| {other:>5} | {score:>4.1f}% |"
+            f"| {other:>5} | {score:>5.1f}% |"
         )
     if survivors:
         print("\nsurvivors (mutmut show NAME):")
