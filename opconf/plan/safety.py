@@ -23,7 +23,7 @@ def check(changes: list[Change], state: StoreState) -> Iterator[PlanError]:
             yield from _delete(change, state, users, meaning.get(change.kind, {}))
         elif change.before is not None and change.after is not None:
             yield from _visibility(change)
-            yield from _stage_removals(change, state)
+            yield from _stage_removals(change)
     yield from unique.check(changes, state)
 
 
@@ -103,7 +103,7 @@ def _visibility(change: Change) -> Iterator[PlanError]:
         )
 
 
-def _stage_removals(change: Change, state: StoreState) -> Iterator[PlanError]:
+def _stage_removals(change: Change) -> Iterator[PlanError]:
     for detail in change.details:
         if detail.op != "remove" or not detail.path.startswith("stages[") or not detail.impact:
             continue
