@@ -645,16 +645,20 @@ def test_apply_plan_refuses_a_destructive_plan_by_default(env: h.Env) -> None:
         store.close()
 
 
-def test_a_dangling_row_written_by_the_crm_is_one_line(env: h.Env) -> None:
+def test_a_dangling_row_written_by_the_crm_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A CRM that writes SQLite with foreign keys off can leave a template selling a product
-    that no longer exists: plan says so in one line instead of failing with a traceback."""
-    if not env.url.startswith("sqlite"):
-        pytest.skip("PostgreSQL enforces the foreign key: the row cannot exist there")
+    that no longer exists: plan says so in one line instead of failing with a traceback.
+    (SQLite only: PostgreSQL enforces the foreign key, the row cannot exist there.)"""
     import sqlite3
 
+    url = f"sqlite:///{tmp_path}/store.db"
+    h.seed(url, h.reference_seed(tmp_path))
+    env = h.make_env(url, tmp_path / "repo", monkeypatch, capsys)
     env.write(h.small_config())
     env.ok("apply", "--auto-approve")
-    with sqlite3.connect(env.url.removeprefix("sqlite:///")) as db:
+    with sqlite3.connect(tmp_path / "store.db") as db:
         db.execute("PRAGMA foreign_keys = OFF")
         db.execute("DELETE FROM product WHERE key = 'checking'")
     result = env.run("plan")
