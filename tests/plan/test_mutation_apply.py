@@ -1,0 +1,81 @@
+"""opconf.apply through its Python entry points: what the CLI tests cannot see (the progress
+callback is only used on a terminal; the git commit of a folder that is not a work tree).
+Found by mutation testing (docs/mutation.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from opconf.apply import apply_plan, git_commit
+from opconf.freeze import FreezeGuard, Override, window_of
+from opconf.plan.model import Change
+from opconf.store import Holder, Store
+from opconf.workflow import plan_config, validate_config
+
+try:
+    from plan import helpers as h
+except ImportError:  # tests/ is a package
+    from tests.plan import helpers as h  # type: ignore[no-redef]
+
+
+def test_progress_counts_every_change_of_every_batch(env: h.Env) -> None:
+    """One call per change, in plan order, across batches: (done, total, change)."""
+    docs = [h.product("a"), h.product("b"), h.template("seller", products=["a", "b"])]
+    store = Store(env.url)
+    try:
+        plan = plan_config(validate_config(env.write(docs)), store, prune=False)
+        calls: list[tuple[int, int, str]] = []
+
+        def progress(done: int, total: int, change: Change) -> None:
+            calls.append((done, total, f"{change.kind} {change.key}"))
+
+        apply_plan(store, plan, holder=Holder.local(), progress=progress)
+    finally:
+        store.close()
+    assert calls == [
+        (1, 3, "Product a"),
+        (2, 3, "Product b"),
+        (3, 3, "OpportunityTemplate seller"),
+    ]
+
+
+def test_no_commit_outside_a_git_work_tree(tmp_path: Path) -> None:
+    assert git_commit(tmp_path) is None
+    assert git_commit(tmp_path / "missing") is None
+
+
+def _apply_through_a_window_edge(env: h.Env, opens: bool) -> str | None:
+    """Apply with --override-freeze while a deny window opens (or closes) between the check
+    when the apply starts and the one before it commits; the override history records."""
+    store = Store(env.url)
+    try:
+        plan = plan_config(validate_config(env.write([h.product("savings")])), store, False)
+        window = window_of(
+            {
+                "name": "close",
+                "kind": "deny",
+                "timezone": "UTC",
+                "start": "2026-12-28",
+                "end": "2027-01-04",
+            }
+        )
+        inside, outside = datetime(2026, 12, 28, tzinfo=UTC), datetime(2026, 12, 27, tzinfo=UTC)
+        instants = iter([outside, inside] if opens else [inside, outside])
+        guard = FreezeGuard((window,), clock=lambda: next(instants), override_reason="INC-7")
+        result = apply_plan(store, plan, holder=Holder.local("t"), freeze=guard)
+    finally:
+        store.close()
+    assert result.override == Override(("close",), "INC-7")
+    [(windows, reason)] = h.sql(
+        env.url, "SELECT override_windows, override_reason FROM opconf_history"
+    )
+    return f"{windows}: {reason}"
+
+
+def test_an_override_needed_only_at_commit_is_recorded(env: h.Env) -> None:
+    assert _apply_through_a_window_edge(env, opens=True) == "close: INC-7"
+
+
+def test_an_override_needed_only_at_the_start_is_recorded(env: h.Env) -> None:
+    assert _apply_through_a_window_edge(env, opens=False) == "close: INC-7"
