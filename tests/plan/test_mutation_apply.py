@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from opconf import exitcodes
 from opconf.apply import apply_plan, git_commit
 from opconf.freeze import FreezeGuard, Override, window_of
 from opconf.plan.model import Change
@@ -79,3 +80,41 @@ def test_an_override_needed_only_at_commit_is_recorded(env: h.Env) -> None:
 
 def test_an_override_needed_only_at_the_start_is_recorded(env: h.Env) -> None:
     assert _apply_through_a_window_edge(env, opens=False) == "close: INC-7"
+
+
+# --- refusals at their edges (tests/test_apply.py has 1 error, 5 deletes, 7 moved rows) --------
+
+
+def test_a_refusal_counts_the_plan_errors_after_the_first(env: h.Env) -> None:
+    env.write([h.product("wallet", type="crypto"), h.product("vault", type="gold")])
+    assert env.run("plan", "--out", "plan.json").code == exitcodes.PROBLEMS
+    refused = env.run("apply", "plan.json")
+    assert (refused.code, refused.err) == (
+        exitcodes.PROBLEMS,
+        "error: the plan has errors: unknown product type 'gold' (and 1 more)\n"
+        "hint: fix them and plan again\n",
+    )
+
+
+def test_a_refusal_names_exactly_three_deletes_without_a_count(env: h.Env) -> None:
+    env.write([h.product(k) for k in ("d1", "d2", "d3", "kept")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("kept")])
+    refused = env.run("apply", "--auto-approve")
+    assert refused.err.startswith(
+        "error: the plan deletes data (Product d3, Product d2, Product d1)\n"
+    )
+
+
+def test_a_stale_plan_names_exactly_five_moved_rows_without_a_count(env: h.Env) -> None:
+    keys = [f"p{i}" for i in range(1, 6)]
+    env.write([h.product(k) for k in keys])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product(k, name=f"Renamed {k}") for k in keys])
+    env.ok("plan", "--out", "plan.json")
+    h.sql(env.url, "UPDATE product SET description = 'edited in the UI'")
+    stale = env.run("apply", "plan.json")
+    assert stale.err.startswith(
+        "error: the plan is stale: the store moved since it was made (Product p1 changed, "
+        "Product p2 changed, Product p3 changed, Product p4 changed, Product p5 changed)\n"
+    )
