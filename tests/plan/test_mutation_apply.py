@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from opconf import exitcodes
-from opconf.apply import apply_plan, git_commit
+from opconf.apply import ApplyResult, apply_plan, git_commit
 from opconf.freeze import FreezeGuard, Override, window_of
 from opconf.plan.model import Change
 from opconf.store import Holder, Store
@@ -118,3 +118,16 @@ def test_a_stale_plan_names_exactly_five_moved_rows_without_a_count(env: h.Env) 
         "error: the plan is stale: the store moved since it was made (Product p1 changed, "
         "Product p2 changed, Product p3 changed, Product p4 changed, Product p5 changed)\n"
     )
+
+
+def test_the_result_of_an_apply_and_of_a_plan_without_changes(env: h.Env) -> None:
+    """The revision made (or the one the store stays at), the summary, whether it changed."""
+    store = Store(env.url)
+    try:
+        for revision, changed in ((1, True), (1, False)):
+            plan = plan_config(validate_config(env.write(h.small_config())), store, False)
+            result = apply_plan(store, plan, holder=Holder.local("t"))
+            assert result == ApplyResult(revision, plan.summary(), changed=changed)
+    finally:
+        store.close()
+    assert h.revision(env.url) == 1
