@@ -4,8 +4,12 @@ Found by mutation testing (docs/mutation.md)."""
 
 from __future__ import annotations
 
+import os
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 from opconf import exitcodes
 from opconf.apply import ApplyResult, apply_plan, git_commit
@@ -131,3 +135,15 @@ def test_the_result_of_an_apply_and_of_a_plan_without_changes(env: h.Env) -> Non
     finally:
         store.close()
     assert h.revision(env.url) == 1
+
+
+def test_a_git_that_hangs_gives_no_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """git_commit gives up after 5 s (a git waiting on a lock, a slow network file system)."""
+    fake = tmp_path / "bin" / "git"
+    fake.parent.mkdir()
+    fake.write_text(
+        f"#!{sys.executable}\nimport time\ntime.sleep(8)\nprint('0' * 40)\n", encoding="utf-8"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    assert git_commit(tmp_path) is None
