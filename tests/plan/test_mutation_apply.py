@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from opconf import exitcodes
-from opconf.apply import ApplyResult, apply_plan, git_commit
+from opconf.apply import ApplyResult, apply_plan, batches, git_commit
 from opconf.freeze import FreezeGuard, Override, window_of
 from opconf.plan.model import Change
 from opconf.store import Holder, Store
@@ -147,3 +147,29 @@ def test_a_git_that_hangs_gives_no_commit(tmp_path: Path, monkeypatch: pytest.Mo
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
     assert git_commit(tmp_path) is None
+
+
+def test_batches_group_consecutive_changes_of_one_kind_and_one_way_of_writing() -> None:
+    """Create, delete, and the rest (update, rename, adopt, release: one UPDATE each)."""
+    obj = {"key": "k"}
+    changes = [
+        Change("create", "Product", "a", None, obj),
+        Change("create", "Product", "b", None, obj),
+        Change("update", "Product", "c", obj, obj),
+        Change("rename", "Product", "d", obj, obj, old_key="e"),
+        Change("adopt", "Product", "f", obj, obj),
+        Change("release", "Product", "g", obj, obj),
+        Change("update", "CoverageGroup", "h", obj, obj),
+        Change("delete", "CoverageGroup", "i", obj, None),
+        Change("delete", "CoverageGroup", "j", obj, None),
+        Change("delete", "Product", "l", obj, None),
+        Change("create", "Product", "m", None, obj),
+    ]
+    assert [[c.key for c in batch] for batch in batches(tuple(changes))] == [
+        ["a", "b"],
+        ["c", "d", "f", "g"],
+        ["h"],
+        ["i", "j"],
+        ["l"],
+        ["m"],
+    ]
