@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 from opconf import exitcodes
 from opconf.apply import ApplyResult, apply_plan, batches, git_commit
+from opconf.errors import LockError
 from opconf.freeze import FreezeGuard, Override, window_of
 from opconf.plan.model import Change
 from opconf.store import Holder, Store
@@ -100,18 +102,22 @@ def test_a_refusal_counts_the_plan_errors_after_the_first(env: h.Env) -> None:
     )
 
 
-def test_a_refusal_names_exactly_three_deletes_without_a_count(env: h.Env) -> None:
-    env.write([h.product(k) for k in ("d1", "d2", "d3", "kept")])
+@pytest.mark.parametrize(("deleted", "more"), [(3, ""), (4, " and 1 more")], ids=["three", "four"])
+def test_a_refusal_counts_the_deletes_after_three(env: h.Env, deleted: int, more: str) -> None:
+    keys = [f"d{i}" for i in range(1, deleted + 1)]
+    env.write([h.product(k) for k in [*keys, "kept"]])
     env.ok("apply", "--auto-approve")
     env.write([h.product("kept")])
     refused = env.run("apply", "--auto-approve")
     assert refused.err.startswith(
-        "error: the plan deletes data (Product d3, Product d2, Product d1)\n"
+        f"error: the plan deletes data (Product d{deleted}, Product d{deleted - 1}, "
+        f"Product d{deleted - 2}{more})\n"
     )
 
 
-def test_a_stale_plan_names_exactly_five_moved_rows_without_a_count(env: h.Env) -> None:
-    keys = [f"p{i}" for i in range(1, 6)]
+@pytest.mark.parametrize(("moved", "more"), [(5, ""), (6, " and 1 more")], ids=["five", "six"])
+def test_a_stale_plan_counts_the_moved_rows_after_five(env: h.Env, moved: int, more: str) -> None:
+    keys = [f"p{i}" for i in range(1, moved + 1)]
     env.write([h.product(k) for k in keys])
     env.ok("apply", "--auto-approve")
     env.write([h.product(k, name=f"Renamed {k}") for k in keys])
@@ -120,7 +126,7 @@ def test_a_stale_plan_names_exactly_five_moved_rows_without_a_count(env: h.Env) 
     stale = env.run("apply", "plan.json")
     assert stale.err.startswith(
         "error: the plan is stale: the store moved since it was made (Product p1 changed, "
-        "Product p2 changed, Product p3 changed, Product p4 changed, Product p5 changed)\n"
+        f"Product p2 changed, Product p3 changed, Product p4 changed, Product p5 changed{more})\n"
     )
 
 
@@ -173,3 +179,30 @@ def test_batches_group_consecutive_changes_of_one_kind_and_one_way_of_writing() 
         ["l"],
         ["m"],
     ]
+
+
+def test_apply_plan_does_not_wait_for_the_lock_by_default(env: h.Env) -> None:
+    """Another apply holds the lock for 0.3 s: the default is to fail at once, not to wait."""
+    store = Store(env.url)
+    taken, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        other = Store(env.url)
+        try:
+            with other.writer(Holder("alice", "host-a", 4242)):
+                taken.set()
+                release.wait(0.3)
+        finally:
+            other.close()
+
+    thread = threading.Thread(target=hold)
+    try:
+        plan = plan_config(validate_config(env.write([h.product("savings")])), store, False)
+        thread.start()
+        assert taken.wait(30)
+        with pytest.raises(LockError, match=r"^store is locked by an apply: actor alice"):
+            apply_plan(store, plan, holder=Holder.local("t"))
+    finally:
+        release.set()
+        thread.join(30)
+        store.close()
