@@ -7,17 +7,21 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from opconf import exitcodes
 from opconf.apply import ApplyResult, apply_plan, batches, git_commit
-from opconf.errors import LockError
+from opconf.errors import LockError, StoreError
 from opconf.freeze import FreezeGuard, Override, window_of
 from opconf.plan.model import Change
 from opconf.store import Holder, Store
+from opconf.store.url import driver_url
 from opconf.workflow import plan_config, validate_config
 
 try:
@@ -181,28 +185,66 @@ def test_batches_group_consecutive_changes_of_one_kind_and_one_way_of_writing() 
     ]
 
 
-def test_apply_plan_does_not_wait_for_the_lock_by_default(env: h.Env) -> None:
-    """Another apply holds the lock for 0.3 s: the default is to fail at once, not to wait."""
-    store = Store(env.url)
+@contextmanager
+def _locked_for(url: str, seconds: float) -> Iterator[None]:
+    """Another apply (its own Store) holds the lock for ``seconds`` from the block's start."""
     taken, release = threading.Event(), threading.Event()
 
     def hold() -> None:
-        other = Store(env.url)
+        other = Store(url)
         try:
             with other.writer(Holder("alice", "host-a", 4242)):
                 taken.set()
-                release.wait(0.3)
+                release.wait(seconds)
         finally:
             other.close()
 
     thread = threading.Thread(target=hold)
+    thread.start()
     try:
-        plan = plan_config(validate_config(env.write([h.product("savings")])), store, False)
-        thread.start()
         assert taken.wait(30)
-        with pytest.raises(LockError, match=r"^store is locked by an apply: actor alice"):
-            apply_plan(store, plan, holder=Holder.local("t"))
+        yield
     finally:
         release.set()
         thread.join(30)
+
+
+def test_apply_plan_waits_for_the_lock_only_when_asked(env: h.Env) -> None:
+    """Another apply holds the lock for 0.3 s: by default apply_plan fails at once; with a
+    lock timeout it waits for the lock and applies."""
+    store = Store(env.url)
+    try:
+        plan = plan_config(validate_config(env.write([h.product("savings")])), store, False)
+        with (
+            _locked_for(env.url, 0.3),
+            pytest.raises(LockError, match=r"^store is locked by an apply: actor alice"),
+        ):
+            apply_plan(store, plan, holder=Holder.local("t"))
+        with _locked_for(env.url, 0.3):
+            result = apply_plan(store, plan, holder=Holder.local("t"), lock_timeout=30)
+    finally:
+        store.close()
+    assert result.revision == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+def test_apply_plan_bounds_its_statements_by_the_statement_timeout(env: h.Env) -> None:
+    """A row the CRM holds locked: the apply gives up after the caller's statement timeout."""
+    env.write([h.product("savings")])
+    env.ok("apply", "--auto-approve")
+    store = Store(env.url)
+    engine = create_engine(driver_url(env.url))
+    try:
+        plan = plan_config(
+            validate_config(env.write([h.product("savings", name="Savings v2")])), store, False
+        )
+        with engine.connect() as crm, crm.begin():
+            crm.execute(text("SELECT * FROM product WHERE key = 'savings' FOR UPDATE"))
+            with pytest.raises(
+                StoreError, match=r"is locked by another session \(gave up after 0.3 s\)$"
+            ):
+                apply_plan(store, plan, holder=Holder.local("t"), statement_timeout=0.3)
+    finally:
+        engine.dispose()
         store.close()
