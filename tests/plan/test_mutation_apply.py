@@ -5,6 +5,7 @@ Found by mutation testing (docs/mutation.md)."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -54,6 +55,22 @@ def test_progress_counts_every_change_of_every_batch(env: h.Env) -> None:
 def test_no_commit_outside_a_git_work_tree(tmp_path: Path) -> None:
     assert git_commit(tmp_path) is None
     assert git_commit(tmp_path / "missing") is None
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    assert git_commit(tmp_path) is None  # no commit yet: git prints "HEAD" and fails
+
+
+def test_without_a_config_folder_no_commit_is_recorded(env: h.Env) -> None:
+    """Even when the working directory is a git work tree with a commit."""
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=env.root, check=True)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "c"], cwd=env.root, check=True)
+    store = Store(env.url)
+    try:
+        plan = plan_config(validate_config(env.write([h.product("savings")])), store, False)
+        apply_plan(store, plan, holder=Holder.local("t"))
+    finally:
+        store.close()
+    assert h.sql(env.url, "SELECT git_commit FROM opconf_history") == [(None,)]
 
 
 def _apply_through_a_window_edge(env: h.Env, opens: bool) -> str | None:
