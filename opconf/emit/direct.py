@@ -23,7 +23,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from opconf.emit.engine import WIDTH, Verbatim, _detect, dump_plain
+from opconf.emit.engine import WIDTH, Verbatim, detect_tag, dump_plain
 
 Tree = dict[str, Any]
 # Where a value sits: from the root, a mapping entry (its key, whether it is the mapping's
@@ -149,7 +149,7 @@ def _trivial(value: Any, flow: bool = False) -> str | None:
     if kind is int:
         return str(value)
     if kind is Verbatim:
-        sure = _NUMBER.fullmatch(value.text) and _detect(value.text) == value.tag
+        sure = _NUMBER.fullmatch(value.text) and detect_tag(value.text) == value.tag
         return value.text if sure else None
     if kind is FlowMap and value:
         items = [(_trivial(k, True), _trivial(v, True)) for k, v in value.items()]

@@ -202,12 +202,12 @@ def _scalar(data: Any) -> ScalarEvent:
         style = getattr(data, "style", None) if isinstance(data, ScalarString) else None
     else:
         raise TypeError(f"cannot emit {type(data).__name__} directly")
-    detected = _detect(text)
+    detected = detect_tag(text)
     implicit = (detected == tag, tag == STR, True)
     return ScalarEvent(None, _TAGS[tag], implicit, text, style=style)
 
 
-def _detect(text: str) -> str:
+def detect_tag(text: str) -> str:
     """The tag opconf's reader gives a plain scalar ``text`` (the serializer's question)."""
     for tag, pattern in _IMPLICIT.get(text[:1], ()):
         if pattern.match(text):
