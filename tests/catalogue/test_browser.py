@@ -1,11 +1,16 @@
 """The catalogue in a real headless Chromium, opened from file:// as a person would.
 
+The page routes after its first paint and on ``hashchange``, both asynchronous, so every check
+of what the page shows is one of Playwright's waiting assertions (``expect``), never a bare read.
+
 Screenshots at 1280 and 800 px wide are written to tests/out/catalogue/ for a person to
 look at.
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +23,12 @@ from opconf.cli import main
 
 from .pages import ROOT
 
+# Without playwright the browser fixture skips these tests, or fails them in CI.
+with contextlib.suppress(ImportError):
+    from playwright.sync_api import expect
+
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Locator, Page
 
 GOLDEN = ROOT / "tests" / "cases" / "catalogue"
 
@@ -59,8 +68,25 @@ def url(path: Path, anchor: str = "") -> str:
     return path.as_uri() + (f"#{anchor}" if anchor else "")
 
 
-def visible_names(page: Page, tab: str) -> list[str]:
-    return page.locator(f"#list-{tab} li:not([hidden]) .name").all_text_contents()
+def shows(locator: Locator, text: str | re.Pattern[str] | list[str]) -> None:
+    """Wait until the locator shows exactly this text (a list: one per element, in order)."""
+    expect(locator).to_have_text(text, use_inner_text=True)
+
+
+def starts(text: str) -> re.Pattern[str]:
+    return re.compile("^" + re.escape(text))
+
+
+def has_class(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(^|\s){name}(\s|$)")
+
+
+def names(page: Page, tab: str) -> Locator:
+    return page.locator(f"#list-{tab} li:not([hidden]) .name")
+
+
+def at(page: Page, path: Path, anchor: str) -> None:
+    expect(page).to_have_url(url(path, anchor))
 
 
 def config(kind_dir: str, key: str) -> Any:
@@ -70,34 +96,36 @@ def config(kind_dir: str, key: str) -> Any:
 def test_clicking_a_template_shows_its_pipeline_in_order(page: Page, example: Path) -> None:
     page.goto(url(example))
     page.locator("#list-template a.item", has_text="Mortgage Origination").click()
-    assert page.evaluate("location.hash") == "#template/mortgage_origination"
+    at(page, example, "template/mortgage_origination")
     doc = config("templates", "mortgage_origination")
-    assert page.locator("#details h2").inner_text().startswith("Mortgage Origination")
+    shows(page.locator("#details h2"), starts("Mortgage Origination"))
     stages = page.locator(".pipeline > .stage")
-    assert stages.locator(".stage-name").all_inner_texts() == [s["name"] for s in doc["stages"]]
+    shows(stages.locator(".stage-name"), [s["name"] for s in doc["stages"]])
     for i, stage in enumerate(doc["stages"]):
-        steps = stages.nth(i).locator(".step .step-name").all_inner_texts()
-        assert steps == [s["name"] for s in stage.get("steps", ())]
-        shown = stages.nth(i).locator(".pct").inner_text()
-        assert shown == f"{stage['probability']}%"
-    won = stages.nth(len(doc["stages"]) - 2)
-    assert "outcome-won" in (won.get_attribute("class") or "")
+        steps = stages.nth(i).locator(".step .step-name")
+        expected = [s["name"] for s in stage.get("steps", ())]
+        if expected:
+            shows(steps, expected)
+        else:
+            expect(steps).to_have_count(0)
+        shows(stages.nth(i).locator(".pct"), f"{stage['probability']}%")
+    expect(stages.nth(len(doc["stages"]) - 2)).to_have_class(has_class("outcome-won"))
     first_step = stages.nth(2).locator(".step").first
-    assert first_step.locator(".type").inner_text().lower() == "task"
-    assert first_step.locator(".who").inner_text() == "role: Credit Analyst"
+    shows(first_step.locator(".type"), re.compile("^task$", re.IGNORECASE))
+    shows(first_step.locator(".who"), "role: Credit Analyst")
 
 
 def test_the_search_box_filters_the_lists(page: Page, example: Path) -> None:
     page.goto(url(example))
     page.fill("#search", "mortgage")
-    assert visible_names(page, "template") == ["Mortgage Origination"]
+    shows(names(page, "template"), ["Mortgage Origination"])
     page.click("#tab-product")
-    assert visible_names(page, "product") == ["15-Year Fixed Mortgage", "30-Year Fixed Mortgage"]
+    shows(names(page, "product"), ["15-Year Fixed Mortgage", "30-Year Fixed Mortgage"])
     page.fill("#search", "no such thing")
-    assert visible_names(page, "product") == []
-    assert page.locator("#list-product .empty").inner_text() == "No match."
+    expect(names(page, "product")).to_have_count(0)
+    shows(page.locator("#list-product .empty"), "No match.")
     page.press("#search", "Escape")
-    assert len(visible_names(page, "product")) == 14
+    expect(names(page, "product")).to_have_count(14)
 
 
 @pytest.mark.parametrize(
@@ -112,9 +140,9 @@ def test_a_deep_link_opens_its_object(
     page: Page, example: Path, anchor: str, tab: str, title: str
 ) -> None:
     page.goto(url(example, anchor))
-    assert page.locator(f"#tab-{tab}").get_attribute("aria-selected") == "true"
-    assert page.locator("#details h2").inner_text() == title
-    assert page.locator("a.item[aria-current]").get_attribute("href") == f"#{anchor}"
+    expect(page.locator(f"#tab-{tab}")).to_have_attribute("aria-selected", "true")
+    shows(page.locator("#details h2"), title)
+    expect(page.locator("a.item[aria-current]")).to_have_attribute("href", f"#{anchor}")
 
 
 def test_people_and_roles_are_shown_by_name_from_the_reference_snapshot(
@@ -122,95 +150,92 @@ def test_people_and_roles_are_shown_by_name_from_the_reference_snapshot(
 ) -> None:
     page.goto(url(example, "group/wealth_east"))
     first = page.locator("table.members tbody tr").first
-    assert first.locator("td").all_inner_texts() == [
-        "Alice Jones ajones",
-        "Lead Advisor lead_advisor",
-    ]
+    shows(first.locator("td"), ["Alice Jones ajones", "Lead Advisor lead_advisor"])
     page.goto(url(example, "template/new_account"))
     step = page.locator('.stage[data-key="paperwork"] .step').nth(1)
-    assert step.locator(".who").inner_text() == "role: Compliance Reviewer"
+    shows(step.locator(".who"), "role: Compliance Reviewer")
 
 
 def test_a_deep_link_to_nothing_says_so(page: Page, example: Path) -> None:
     page.goto(url(example, "product/nope"))
-    assert page.locator("#details").inner_text() == (
-        "No product with key “nope” in this catalogue."
-    )
+    shows(page.locator("#details"), "No product with key “nope” in this catalogue.")
     page.goto(url(example, "group/%E0%A4%A"))  # a malformed escape is no script error
-    assert page.locator("#details").inner_text() == (
-        "No coverage group with key “%E0%A4%A” in this catalogue."
-    )
+    shows(page.locator("#details"), "No coverage group with key “%E0%A4%A” in this catalogue.")
 
 
 def test_links_between_objects_and_the_keyboard(page: Page, example: Path) -> None:
     page.goto(url(example, "template/new_account"))
     page.locator("#details a", has_text="Wealth Management East").click()
-    assert page.locator("#details h2").inner_text() == "Wealth Management East"
-    assert page.locator("#details").get_by_text("New Account").count() == 1
+    shows(page.locator("#details h2"), "Wealth Management East")
+    expect(page.locator("#details").get_by_text("New Account")).to_have_count(1)
     page.locator("a.item[aria-current]").focus()
     page.keyboard.press("ArrowDown")
-    assert page.locator("#details h2").inner_text() == "Wealth Management West"
-    assert page.evaluate("document.activeElement.getAttribute('href')") == "#group/wealth_west"
+    shows(page.locator("#details h2"), "Wealth Management West")
+    expect(page.locator('#list-group a.item[href="#group/wealth_west"]')).to_be_focused()
     page.keyboard.press("Home")
-    assert page.evaluate("location.hash") == "#group/commercial_banking"
+    at(page, example, "group/commercial_banking")
     page.keyboard.press("/")
-    assert page.evaluate("document.activeElement.id") == "search"
+    expect(page.locator("#search")).to_be_focused()
     page.focus("#tab-group")
     page.keyboard.press("ArrowRight")
-    assert page.locator("#tab-product").get_attribute("aria-selected") == "true"
-    assert page.locator("#list-template").is_hidden() and page.locator("#list-product").is_visible()
+    expect(page.locator("#tab-product")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#list-template")).to_be_hidden()
+    expect(page.locator("#list-product")).to_be_visible()
 
 
 def test_a_plan_marks_added_moved_and_removed_stages(page: Page) -> None:
-    page.goto(url(GOLDEN / "plan" / "expected.html", "template/account_opening"))
+    plan = GOLDEN / "plan" / "expected.html"
+    page.goto(url(plan, "template/account_opening"))
     stages = page.locator(".pipeline > .stage")
-    keys = [stages.nth(i).get_attribute("data-key") for i in range(stages.count())]
-    assert keys == ["qualify", "review", "funding", "paperwork", "signed", "won", "lost"]
+    keys = ["qualify", "review", "funding", "paperwork", "signed", "won", "lost"]
+    expect(stages).to_have_count(len(keys))
+    assert [stages.nth(i).get_attribute("data-key") for i in range(len(keys))] == keys
     signed, funding, review = (
         page.locator(f'.stage[data-key="{k}"]') for k in ("signed", "funding", "review")
     )
-    assert "added" in (signed.get_attribute("class") or "")
-    assert signed.locator(".badge").inner_text() == "added"
-    assert funding.locator(".badge").inner_text() == "moved 4 → 2"
-    assert funding.locator(".pct").inner_text() == "80% → 40%"
-    assert "removed" in (review.get_attribute("class") or "")
-    assert review.locator(".pos").inner_text() == "×"
-    assert page.locator(".plan-summary").inner_text() == (
-        "Plan: 1 to create, 3 to update, 1 to rename, 1 to delete."
+    expect(signed).to_have_class(has_class("added"))
+    shows(signed.locator(".badge"), "added")
+    shows(funding.locator(".badge"), "moved 4 → 2")
+    shows(funding.locator(".pct"), "80% → 40%")
+    expect(review).to_have_class(has_class("removed"))
+    shows(review.locator(".pos"), "×")
+    shows(
+        page.locator(".plan-summary"), "Plan: 1 to create, 3 to update, 1 to rename, 1 to delete."
     )
-    page.goto(url(GOLDEN / "plan" / "expected.html", "template/loan"))
+    page.goto(url(plan, "template/loan"))
     # The old key leads to the renamed template, which says what it was.
-    assert page.evaluate("location.hash") == "#template/loan"
-    assert page.locator("#details .sub code").inner_text() == "business_loan"
+    at(page, plan, "template/loan")
+    shows(page.locator("#details .sub code"), "business_loan")
     heading = page.locator("#details h2")
-    assert heading.locator(".changed").inner_text() == "Loan → Business Loan"
-    assert heading.locator(".badge").all_inner_texts() == ["renamed from loan"]
+    shows(heading.locator(".changed"), "Loan → Business Loan")
+    shows(heading.locator(".badge"), ["renamed from loan"])
 
 
 def test_with_a_plan_the_page_opens_on_a_change_and_can_show_only_changes(page: Page) -> None:
     page.goto(url(GOLDEN / "plan" / "expected.html"))
     # "Accident Claim" comes first but is unchanged: the page opens on the first change.
-    assert visible_names(page, "template")[0] == "Accident Claim"
-    assert page.locator("#details h2").inner_text().startswith("Account Opening")
-    assert page.locator("#tab-product .pending").inner_text() == "3 pending"
+    shows(names(page, "template").first, "Accident Claim")
+    shows(page.locator("#details h2"), starts("Account Opening"))
+    shows(page.locator("#tab-product .pending"), "3 pending")
     page.click("#tab-product")
-    assert len(visible_names(page, "product")) == 4
+    expect(names(page, "product")).to_have_count(4)
     page.check("#only-pending")
-    assert visible_names(page, "product") == ["Everyday Checking", "Old Savings", "Premium Savings"]
+    shows(names(page, "product"), ["Everyday Checking", "Old Savings", "Premium Savings"])
     page.click("#tab-template")
-    assert visible_names(page, "template") == ["Account Opening", "Business Loan"]
+    shows(names(page, "template"), ["Account Opening", "Business Loan"])
     page.uncheck("#only-pending")
-    assert len(visible_names(page, "template")) == 3
+    expect(names(page, "template")).to_have_count(3)
 
 
 def test_a_name_with_script_is_text_and_runs_nothing(page: Page) -> None:
-    page.goto(url(GOLDEN / "small" / "expected.html", "template/account_opening"))
+    small = GOLDEN / "small" / "expected.html"
+    page.goto(url(small, "template/account_opening"))
     name = "Account opening </script><script>alert(1)</script>"
-    assert page.locator("#details h2").inner_text() == name
-    assert page.locator("#list-template .name").first.inner_text() == name
-    page.goto(url(GOLDEN / "small" / "expected.html", "product/legacy_bond"))
-    assert page.locator("#details h2").inner_text().startswith("Legacy <b>bond</b> & co")
-    assert page.locator("#details b, #details script").count() == 0
+    shows(page.locator("#details h2"), name)
+    shows(page.locator("#list-template .name").first, name)
+    page.goto(url(small, "product/legacy_bond"))
+    shows(page.locator("#details h2"), starts("Legacy <b>bond</b> & co"))
+    expect(page.locator("#details b, #details script")).to_have_count(0)
     # The page fixture fails the test on any dialog (alert) or script error.
 
 
@@ -221,13 +246,14 @@ def test_screenshots_at_both_widths_fit_the_window(
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     try:
-        for name, where in [
-            ("example", url(example, "template/new_account")),
-            ("group", url(example, "group/wealth_east")),
-            ("plan", url(GOLDEN / "plan" / "expected.html", "template/account_opening")),
+        for name, path, anchor in [
+            ("example", example, "template/new_account"),
+            ("group", example, "group/wealth_east"),
+            ("plan", GOLDEN / "plan" / "expected.html", "template/account_opening"),
         ]:
-            page.goto(where)
-            page.locator("#details h2").wait_for()
+            page.goto(url(path, anchor))
+            expect(page.locator(f'a.item[aria-current][href="#{anchor}"]')).to_have_count(1)
+            expect(page.locator("#details h2")).to_be_visible()
             # Nothing wider than the window: only the pipeline scrolls sideways.
             assert page.evaluate("document.documentElement.scrollWidth") <= width
             shot = shots / f"{name}-{width}.png"
