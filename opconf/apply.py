@@ -14,7 +14,7 @@ from opconf.plan.model import Change, Plan
 from opconf.plan.snapshot import snapshot_after
 from opconf.store.model import Holder, StoreState
 from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT
-from opconf.store.write import Update
+from opconf.store.write import Update, encode
 
 if TYPE_CHECKING:
     from opconf.freeze import FreezeGuard, Override
@@ -106,16 +106,36 @@ def apply_plan(
                 if progress:
                     progress(done, len(plan.changes), change)
         override = _freeze_check(freeze, plan) or override
-        revision = writer.record(
-            actor=holder.actor,
-            host=holder.host,
-            git_commit=git_commit(config) if config is not None else None,
-            plan_digest=plan.digest,
-            summary=plan.summary(),
-            snapshot=snapshot_after(writer.state, plan.changes, created, writer.stage_ids()),
-            override=(override.windows, override.reason) if override else None,
-        )
+        commit = git_commit(config) if config is not None else None
+        revision = record(writer, plan, holder, created, git_commit=commit, override=override)
     return ApplyResult(revision, plan.summary(), changed=True, override=override)
+
+
+def record(
+    writer: Writer,
+    plan: Plan,
+    holder: Holder,
+    created: dict[tuple[str, str], int],
+    *,
+    git_commit: str | None = None,
+    override: Override | None = None,
+) -> int:
+    """Record the revision ``plan`` made, with the snapshot of the configuration after it.
+
+    The state read under the lock is dropped once the snapshot is encoded: the largest
+    objects of an apply are then never held beside the history row being written.
+    """
+    snapshot = encode(snapshot_after(writer.state, plan.changes, created, writer.stage_ids()))
+    writer.forget_state()
+    return writer.record(
+        actor=holder.actor,
+        host=holder.host,
+        git_commit=git_commit,
+        plan_digest=plan.digest,
+        summary=plan.summary(),
+        snapshot=snapshot,
+        override=(override.windows, override.reason) if override else None,
+    )
 
 
 def make_room(writer: Writer, plan: Plan) -> None:

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 # The very writes apply makes: its batching, its per-batch writer, its freeing of codes and keys.
-from opconf.apply import batches, check_fresh, make_room, perform, refuse_unsafe
+from opconf.apply import batches, check_fresh, make_room, perform, record, refuse_unsafe
 from opconf.plan.model import Change, Plan
-from opconf.plan.snapshot import snapshot_after
 from opconf.store.model import Holder
 from opconf.store.refusals import Refused, describe
 from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT
@@ -87,14 +86,7 @@ def _record(
     """The revision apply would record (rolled back with the rest)."""
     try:
         with writer.attempt():
-            writer.record(
-                actor=holder.actor,
-                host=holder.host,
-                git_commit=None,
-                plan_digest=plan.digest,
-                summary=plan.summary(),
-                snapshot=snapshot_after(writer.state, plan.changes, created, writer.stage_ids()),
-            )
+            record(writer, plan, holder, created)
     except Refused as refused:
         return [Refusal("", "", f"recording the revision would be refused: {refused.detail}")]
     return []

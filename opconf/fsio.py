@@ -90,7 +90,10 @@ def read_bytes(path: Path, limit: int) -> bytes:
         info = os.fstat(fd)
         _require_regular(path, info.st_mode)  # it may have been swapped since the stat
         chunks, remaining = [], limit + 1
-        while remaining > 0 and (chunk := os.read(fd, min(remaining, _CHUNK))):
+        # Ask for the size the file says it has (and one byte more, to see it end): a read of
+        # _CHUNK would allocate a MiB for every small document.
+        size = min(info.st_size + 1, _CHUNK)
+        while remaining > 0 and (chunk := os.read(fd, min(remaining, size))):
             chunks.append(chunk)
             remaining -= len(chunk)
     except OSError as exc:

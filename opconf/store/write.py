@@ -15,7 +15,7 @@ from opconf.errors import StoreError
 from opconf.store import refusals
 from opconf.store import tables as t
 from opconf.store.children import insert_ids, insert_template_children
-from opconf.store.model import Obj, StoreState
+from opconf.store.model import Obj, StoreState, Usage
 from opconf.store.sync import TemplateSync, chunks, sync_members, sync_products, sync_stages
 
 TABLES: dict[str, Table] = {
@@ -47,6 +47,10 @@ class Writer:
         self._conn = conn
         self.state = state
         """The store as read under the lock, at the start of the transaction."""
+
+    def forget_state(self) -> None:
+        """Drop :attr:`state` (an apply's largest object) once no step reads it any more."""
+        self.state = StoreState(self.state.revision, {}, {}, {}, frozenset(), Usage())
 
     def attempt(self) -> AbstractContextManager[None]:
         """A savepoint: what the database refuses inside is rolled back and raised as
@@ -213,12 +217,13 @@ class Writer:
         git_commit: str | None,
         plan_digest: str,
         summary: Mapping[str, Any],
-        snapshot: Mapping[str, Any],
+        snapshot: str,
         override: tuple[Sequence[str], str] | None = None,
     ) -> int:
         """Bump the revision and record it in the history; returns the new revision.
 
         Call it only when the apply changed something: the revision counts changes.
+        ``snapshot``: the configuration after the revision, as :func:`encode` writes it.
         ``override``: the freeze windows the apply went through, and the reason given.
         """
         meta = t.opconf_meta
@@ -232,8 +237,8 @@ class Writer:
                 host=host,
                 git_commit=git_commit,
                 plan_digest=plan_digest,
-                summary=_json(summary),
-                snapshot=_json(snapshot),
+                summary=encode(summary),
+                snapshot=snapshot,
                 override_windows=", ".join(override[0]) if override else None,
                 override_reason=override[1] if override else None,
             )
@@ -284,5 +289,6 @@ def _table(kind: str) -> Table:
     return TABLES[kind]
 
 
-def _json(value: Mapping[str, Any]) -> str:
+def encode(value: Mapping[str, Any]) -> str:
+    """The JSON text the history keeps (summaries, snapshots): compact, keys sorted."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -194,7 +194,7 @@ def test_no_meta_row(store: Store, store_url: str, holder: Holder) -> None:
     store.init()
     with store.writer(holder) as writer:
         writer.record(
-            actor="a", host="h", git_commit=None, plan_digest="d", summary={}, snapshot={}
+            actor="a", host="h", git_commit=None, plan_digest="d", summary={}, snapshot="{}"
         )
     _damage(store_url, "DELETE FROM opconf_meta")
     # Initialising again would restart the revisions at 0 under a history that has revision 1.
@@ -267,7 +267,7 @@ def test_snapshot_of_any_integer(store: Store, holder: Holder, revision: int) ->
     store.init()
     with store.writer(holder) as writer:
         writer.record(
-            actor="a", host="h", git_commit=None, plan_digest="d", summary={}, snapshot={}
+            actor="a", host="h", git_commit=None, plan_digest="d", summary={}, snapshot="{}"
         )
     assert store.snapshot(revision) is None
     assert store.snapshot(1) == {}

@@ -10,6 +10,7 @@ from store_helpers import update as update_obj
 
 from opconf.errors import StoreError
 from opconf.store import Store
+from opconf.store.write import encode
 
 
 def _onboarding(seeded: Store) -> dict[str, Any]:
@@ -198,7 +199,7 @@ def test_an_exception_rolls_back_and_propagates(seeded: Store) -> None:
     before = seeded.read_state()
     with pytest.raises(RuntimeError, match="boom"), seeded.writer(HOLDER) as writer:
         writer.create("Product", product("lost"))
-        writer.record("t", "h", None, "d", {}, {})
+        writer.record("t", "h", None, "d", {}, "{}")
         raise RuntimeError("boom")
     assert seeded.read_state() == before
     assert seeded.history() == []
@@ -208,10 +209,12 @@ def test_record_history_and_snapshot(seeded: Store) -> None:
     snapshot = {"Product": [product("bonds")], "CoverageGroup": [], "OpportunityTemplate": []}
     with seeded.writer(HOLDER) as writer:
         writer.create("Product", product("bonds"))
-        assert writer.record("alice", "h1", "abc123", "sha256:1", {"create": 1}, snapshot) == 1
+        assert (
+            writer.record("alice", "h1", "abc123", "sha256:1", {"create": 1}, encode(snapshot)) == 1
+        )
     with seeded.writer(HOLDER) as writer:
         assert writer.state.revision == 1
-        assert writer.record("bob", "h2", None, "sha256:2", {"update": 2}, {}) == 2
+        assert writer.record("bob", "h2", None, "sha256:2", {"update": 2}, "{}") == 2
     history = seeded.history()
     assert [(e.revision, e.actor, e.host, e.git_commit) for e in history] == [
         (1, "alice", "h1", "abc123"),
