@@ -13,8 +13,9 @@ from opconf.plan import row_digest
 from opconf.plan.model import Change, Plan
 from opconf.plan.snapshot import snapshot_after
 from opconf.store.model import Holder, StoreState
+from opconf.store.packing import pack
 from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT
-from opconf.store.write import Update, encode
+from opconf.store.write import Update
 
 if TYPE_CHECKING:
     from opconf.freeze import FreezeGuard, Override
@@ -122,10 +123,10 @@ def record(
 ) -> int:
     """Record the revision ``plan`` made, with the snapshot of the configuration after it.
 
-    The state read under the lock is dropped once the snapshot is encoded: the largest
-    objects of an apply are then never held beside the history row being written.
+    The state read under the lock is dropped once the snapshot is packed: the largest objects
+    of an apply are then never held beside the history row being written.
     """
-    snapshot = encode(snapshot_after(writer.state, plan.changes, created, writer.stage_ids()))
+    snapshot = pack(snapshot_after(writer.state, plan.changes, created, writer.stage_ids()))
     writer.forget_state()
     return writer.record(
         actor=holder.actor,

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, select
 
 from opconf.store import tables
 from opconf.store.model import HistoryEntry
+from opconf.store.packing import unpack
 
 MAX_REVISION = 2**31 - 1  # opconf_history.revision is an INTEGER (32 bits on PostgreSQL)
 
@@ -44,7 +45,7 @@ def snapshot(conn: Connection, revision: int) -> dict[str, Any] | None:
         return None
     h = tables.opconf_history.c
     text = conn.execute(select(h.snapshot).where(h.revision == revision)).scalar()
-    return None if text is None else dict(json.loads(text))
+    return None if text is None else unpack(text, revision)
 
 
 def _utc(value: datetime) -> datetime:

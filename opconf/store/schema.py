@@ -28,8 +28,14 @@ def _v1_to_v2(conn: Connection) -> None:
         conn.execute(text(f"ALTER TABLE opconf_history ADD COLUMN {column} TEXT"))
 
 
+def _v2_to_v3(conn: Connection) -> None:
+    """v3 writes snapshots packed (opconf/store/packing.py); the snapshots already written stay
+    as they are, readable by both. No table changes: the version keeps an older opconf, which
+    reads plain JSON only, away from a store holding packed snapshots."""
+
+
 # MIGRATIONS[n] upgrades a store from schema version n to n + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 FIRST_VERSION = 1  # the layout the first opconf wrote
 
 INIT_HINT = "run `opconf store init`"

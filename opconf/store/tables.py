@@ -33,7 +33,8 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from opconf.canonical import decimal_text
 
-SCHEMA_VERSION = 2  # v2: opconf_history.override_windows, override_reason
+# v2: opconf_history.override_windows, override_reason; v3: snapshots packed (store/packing.py)
+SCHEMA_VERSION = 3
 
 NAMING = {
     "pk": "pk_%(table_name)s",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from opconf.store import refusals
 from opconf.store import tables as t
 from opconf.store.children import insert_ids, insert_template_children
 from opconf.store.model import Obj, StoreState, Usage
+from opconf.store.packing import dumps
 from opconf.store.sync import TemplateSync, chunks, sync_members, sync_products, sync_stages
 
 TABLES: dict[str, Table] = {
@@ -223,7 +223,8 @@ class Writer:
         """Bump the revision and record it in the history; returns the new revision.
 
         Call it only when the apply changed something: the revision counts changes.
-        ``snapshot``: the configuration after the revision, as :func:`encode` writes it.
+        ``snapshot``: the configuration after the revision, as :func:`~opconf.store.packing.pack`
+        writes it.
         ``override``: the freeze windows the apply went through, and the reason given.
         """
         meta = t.opconf_meta
@@ -237,7 +238,7 @@ class Writer:
                 host=host,
                 git_commit=git_commit,
                 plan_digest=plan_digest,
-                summary=encode(summary),
+                summary=dumps(summary),
                 snapshot=snapshot,
                 override_windows=", ".join(override[0]) if override else None,
                 override_reason=override[1] if override else None,
@@ -287,8 +288,3 @@ def _table(kind: str) -> Table:
     if kind not in TABLES:
         raise ValueError(f"unknown kind {kind!r}")
     return TABLES[kind]
-
-
-def encode(value: Mapping[str, Any]) -> str:
-    """The JSON text the history keeps (summaries, snapshots): compact, keys sorted."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -13,6 +13,7 @@ import yaml
 
 from opconf import exitcodes
 from opconf.canonical import canonical
+from opconf.store.packing import unpack
 
 try:
     from plan import helpers as h
@@ -137,7 +138,7 @@ def test_rollback_reads_a_snapshot_written_before_refs(env: h.Env) -> None:
     apply did not touch; they are upgraded when read, through the previous snapshot."""
     _apply_a_b(env)
     [(text,)] = h.sql(env.url, "SELECT snapshot FROM opconf_history WHERE revision = 2")
-    old = json.loads(text)
+    old = unpack(text, 2)
     del old["refs"]
     [template] = old["OpportunityTemplate"]
     template.update(products=["heloc", "auto"], defaultCoverageGroup="branch_team")
@@ -222,7 +223,7 @@ def test_rollback_past_a_replaces_without_a_record_explains(env: h.Env) -> None:
     """History written before moves were recorded: the error says what to do instead."""
     _replace_review(env)
     [(text,)] = h.sql(env.url, "SELECT snapshot FROM opconf_history WHERE revision = 2")
-    old = json.loads(text)
+    old = unpack(text, 2)
     del old["moves"]
     h.sql(env.url, "UPDATE opconf_history SET snapshot = :s WHERE revision = 2", s=json.dumps(old))
     before = h.dump(env.url)

@@ -7,6 +7,9 @@ from store_helpers import sql
 
 from opconf.errors import StoreError
 from opconf.store import Holder, Store
+from opconf.store.packing import dumps, pack
+
+SNAPSHOT = {"Product": [{"key": "bonds", "name": "Bonds ✓"}], "ids": {"Product": {"bonds": 1}}}
 
 
 def _as_version_1(url: str) -> None:
@@ -23,10 +26,50 @@ def test_v1_to_v2_adds_the_freeze_override_columns(store: Store, store_url: str)
     _as_version_1(store_url)
     with pytest.raises(StoreError, match="store schema v1 is older than this opconf"):
         store.check_ready()
-    assert store.init() == "Upgraded store schema v1 to v2"
+    assert store.init() == "Upgraded store schema v1 to v3"
     [entry] = store.history()
     assert (entry.actor, entry.override_windows, entry.override_reason) == ("alice", None, None)
     with store.writer(Holder(actor="bob", host="h", pid=2)) as writer:
         writer.record("bob", "h", None, "sha256:y", {}, "{}", override=(["Q4 close"], "hotfix"))
     rows = sql(store_url, "SELECT actor, override_windows, override_reason FROM opconf_history")
     assert sorted(rows) == [("alice", None, None), ("bob", "Q4 close", "hotfix")]
+
+
+def test_v2_to_v3_keeps_plain_snapshots_readable_beside_packed_ones(
+    store: Store, store_url: str
+) -> None:
+    store.init()
+    with store.writer(Holder(actor="alice", host="h", pid=1)) as writer:
+        writer.record("alice", "h", None, "sha256:x", {"create": 1}, dumps(SNAPSHOT))  # as v2 did
+    sql(store_url, "UPDATE opconf_meta SET schema_version = 2")
+    with pytest.raises(StoreError, match="store schema v2 is older than this opconf"):
+        store.check_ready()
+    assert store.init() == "Upgraded store schema v2 to v3"
+    with store.writer(Holder(actor="bob", host="h", pid=2)) as writer:
+        writer.record("bob", "h", None, "sha256:y", {"update": 1}, pack(SNAPSHOT))
+    [(plain,), (packed,)] = sql(store_url, "SELECT snapshot FROM opconf_history ORDER BY revision")
+    assert plain.startswith("{") and packed.startswith("zlib:")
+    assert store.snapshot(1) == store.snapshot(2) == SNAPSHOT
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("zlib:not base64!", "(its packed data is not base64)"),
+        ("zlib:aGVsbG8=", "(its packed data does not decompress)"),
+        ("zlib:eJwDAAAAAAE=", "(not JSON: Expecting value: line 1 column 1 (char 0))"),
+        ("{not json", "(not JSON: Expecting property name enclosed in double quotes"),
+        ("[1, 2]", "(not a JSON object)"),
+    ],
+)
+def test_a_damaged_snapshot_is_one_clear_error(
+    store: Store, store_url: str, text: str, why: str
+) -> None:
+    store.init()
+    with store.writer(Holder(actor="alice", host="h", pid=1)) as writer:
+        writer.record("alice", "h", None, "sha256:x", {"create": 1}, text)
+    with pytest.raises(StoreError, match="the snapshot of revision 1 is damaged") as caught:
+        store.snapshot(1)
+    assert why in str(caught.value)
+    hint = "opconf_history was changed outside opconf: restore it from a backup"
+    assert caught.value.hint == hint

@@ -32,8 +32,9 @@ def test_sqlite_init_creates_the_folder(tmp_path: Path) -> None:
 
 def test_newer_schema_is_refused(store: Store, store_url: str) -> None:
     store.init()
-    sql(store_url, "UPDATE opconf_meta SET schema_version = 3")
-    message = f"store schema v3 is newer than this opconf (v{SCHEMA_VERSION})"
+    newer = SCHEMA_VERSION + 1
+    sql(store_url, f"UPDATE opconf_meta SET schema_version = {newer}")
+    message = f"store schema v{newer} is newer than this opconf (v{SCHEMA_VERSION})"
     for call in (store.init, store.check_ready, store.read_state):
         with pytest.raises(StoreError) as caught:
             call()

@@ -10,7 +10,7 @@ from store_helpers import update as update_obj
 
 from opconf.errors import StoreError
 from opconf.store import Store
-from opconf.store.write import encode
+from opconf.store.packing import pack
 
 
 def _onboarding(seeded: Store) -> dict[str, Any]:
@@ -210,7 +210,7 @@ def test_record_history_and_snapshot(seeded: Store) -> None:
     with seeded.writer(HOLDER) as writer:
         writer.create("Product", product("bonds"))
         assert (
-            writer.record("alice", "h1", "abc123", "sha256:1", {"create": 1}, encode(snapshot)) == 1
+            writer.record("alice", "h1", "abc123", "sha256:1", {"create": 1}, pack(snapshot)) == 1
         )
     with seeded.writer(HOLDER) as writer:
         assert writer.state.revision == 1
