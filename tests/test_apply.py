@@ -645,12 +645,45 @@ def test_apply_plan_refuses_a_destructive_plan_by_default(env: h.Env) -> None:
         store.close()
 
 
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        (
+            "DELETE FROM product WHERE key = 'checking'",
+            "template id 1 sells product id 1, which does not exist (table template_product)",
+        ),
+        (
+            "INSERT INTO template_stage (template_id, key, name, position, probability, outcome)"
+            " VALUES (99, 'x', 'X', 1, 10, 'open')",
+            "a stage row names template id 99, which does not exist (table template_stage)",
+        ),
+        (
+            "INSERT INTO stage_step (stage_id, template_id, key, name, position, type, required,"
+            " assignee_kind) VALUES (88, 1, 's', 'S', 9, 'task', 0, 'owner')",
+            "a step row names stage id 88, which does not exist (table stage_step)",
+        ),
+        (
+            "INSERT INTO coverage_member (group_id, user_login, role_code)"
+            " SELECT 77, user_login, role_code FROM coverage_member LIMIT 1",
+            "a member row names coverage group id 77, which does not exist (table coverage_member)",
+        ),
+        (
+            "UPDATE opportunity_template SET default_coverage_group_id = 66",
+            "the default coverage group of template id 1 is coverage group id 66, which does not"
+            " exist (table opportunity_template)",
+        ),
+    ],
+)
 def test_a_dangling_row_written_by_the_crm_is_one_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    statement: str,
+    message: str,
 ) -> None:
-    """A CRM that writes SQLite with foreign keys off can leave a template selling a product
-    that no longer exists: plan says so in one line instead of failing with a traceback.
-    (SQLite only: PostgreSQL enforces the foreign key, the row cannot exist there.)"""
+    """A CRM that writes SQLite with foreign keys off can leave rows pointing at rows that no
+    longer exist: plan says so in one line instead of failing with a traceback (a stage row
+    did) or reading past it. (SQLite only: PostgreSQL enforces the foreign keys.)"""
     import sqlite3
 
     url = f"sqlite:///{tmp_path}/store.db"
@@ -660,8 +693,10 @@ def test_a_dangling_row_written_by_the_crm_is_one_line(
     env.ok("apply", "--auto-approve")
     with sqlite3.connect(tmp_path / "store.db") as db:
         db.execute("PRAGMA foreign_keys = OFF")
-        db.execute("DELETE FROM product WHERE key = 'checking'")
+        db.execute(statement)
     result = env.run("plan")
     assert result.code == exitcodes.STORE
-    assert result.err.startswith("error: the store is inconsistent: template id ")
-    assert "which does not exist (table template_product)\nhint: repair the row" in result.err
+    assert result.err == (
+        f"error: the store is inconsistent: {message}\n"
+        "hint: repair the row in the CRM's database; opconf writes nothing until then\n"
+    )

@@ -6,6 +6,7 @@ One query per table, whatever the number of objects: plan stays O(objects).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Container, Iterable
 from sys import intern
 from typing import Any
 
@@ -97,6 +98,7 @@ def _read_groups(conn: Connection, objects: dict[ObjectId, StoredObject]) -> dic
             "members": sorted(members[row.id], key=lambda x: x["user"]),
         }
         _add(objects, "CoverageGroup", row, data)
+    _require(members, keys, "coverage_member", "a member row names coverage group id {}")
     return keys
 
 
@@ -121,13 +123,35 @@ def _read_templates(
             "category": row.category,
             "entityType": row.entity_type,
             "active": row.active,
-            "defaultCoverageGroup": group_keys.get(row.default_coverage_group_id),
+            "defaultCoverageGroup": _default_group(row, group_keys),
             "products": products.get(row.id, []),
             "stages": stages.get(row.id, []),
         }
         _add(objects, "OpportunityTemplate", row, data, stage_ids.get(row.id))
+    _require(stages, template_keys, "template_stage", "a stage row names template id {}")
     stage_keys = {sid: (template_keys[tid], key) for sid, (tid, key) in stage_of.items()}
     return template_keys, stage_keys
+
+
+def _default_group(row: Row[Any], group_keys: dict[int, str]) -> str | None:
+    group_id = row.default_coverage_group_id
+    if group_id is not None and group_id not in group_keys:
+        what = f"the default coverage group of template id {row.id} is coverage group id {{}}"
+        _require([group_id], group_keys, "opportunity_template", what)
+    return None if group_id is None else group_keys[group_id]
+
+
+def _require(children: Iterable[int], parents: Container[int], table: str, what: str) -> None:
+    """Refuse rows of ``table`` pointing at a parent that does not exist (``children``: the
+    parent ids they name): possible where the CRM writes with foreign keys off (SQLite).
+    ``what`` describes such a row, ``{}`` standing for the missing parent's id."""
+    missing = next((id for id in children if id not in parents), None)
+    if missing is not None:
+        raise StoreError(
+            f"the store is inconsistent: {what.format(missing)}, which does not exist"
+            f" (table {table})",
+            hint="repair the row in the CRM's database; opconf writes nothing until then",
+        )
 
 
 def _read_template_products(conn: Connection, product_keys: dict[int, str]) -> dict[int, list[str]]:
@@ -135,14 +159,10 @@ def _read_template_products(conn: Connection, product_keys: dict[int, str]) -> d
     products: dict[int, list[str]] = defaultdict(list)
     query = select(tp.template_id, tp.product_id).order_by(tp.template_id, tp.position)
     for row in conn.execute(query):
-        key = product_keys.get(row.product_id)
-        if key is None:  # possible where the CRM writes with foreign keys off (SQLite)
-            raise StoreError(
-                f"the store is inconsistent: template id {row.template_id} sells product id "
-                f"{row.product_id}, which does not exist (table template_product)",
-                hint="repair the row in the CRM's database; opconf writes nothing until then",
-            )
-        products[row.template_id].append(key)
+        if row.product_id not in product_keys:
+            what = f"template id {row.template_id} sells product id {{}}"
+            _require([row.product_id], product_keys, "template_product", what)
+        products[row.template_id].append(product_keys[row.product_id])
     return products
 
 
@@ -160,6 +180,7 @@ def _read_stages(conn: Connection) -> tuple[dict[int, list[Obj]], dict[int, tupl
         stage = {"key": intern(key), "name": intern(name), "probability": probability}
         stage |= {"outcome": intern(outcome), "guidance": _s(guidance), "steps": steps[sid]}
         stages[tid].append(stage)
+    _require(steps, stage_of, "stage_step", "a step row names stage id {}")
     return stages, stage_of
 
 
