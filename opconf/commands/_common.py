@@ -102,10 +102,10 @@ def add_apply_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reason", metavar="TEXT", help="why the freeze is overridden")
 
 
-def freeze_guard(args: argparse.Namespace) -> FreezeGuard:
-    """The project's freeze windows, checked against the clock, with the override asked for."""
+def check_freeze_options(args: argparse.Namespace) -> str | None:
+    """The reason ``--override-freeze`` asks for (None without it); a usage error for a
+    missing or stray ``--reason``. Commands call it first, before anything is printed."""
     from opconf.errors import UsageError
-    from opconf.freeze import FreezeGuard
 
     reason = (args.reason or "").strip()
     if args.override_freeze and not reason:
@@ -114,8 +114,15 @@ def freeze_guard(args: argparse.Namespace) -> FreezeGuard:
         )
     if args.reason is not None and not args.override_freeze:
         raise UsageError("--reason is only for --override-freeze")
-    windows = load_project(args.project).freeze
-    return FreezeGuard(windows, override_reason=reason if args.override_freeze else None)
+    return reason if args.override_freeze else None
+
+
+def freeze_guard(args: argparse.Namespace) -> FreezeGuard:
+    """The project's freeze windows, checked against the clock, with the override asked for."""
+    from opconf.freeze import FreezeGuard
+
+    reason = check_freeze_options(args)
+    return FreezeGuard(load_project(args.project).freeze, override_reason=reason)
 
 
 def freeze_note(project: Project, plan: Plan) -> str | None:

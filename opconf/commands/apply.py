@@ -11,6 +11,7 @@ from opconf import exitcodes
 from opconf.commands._common import (
     add_apply_options,
     add_store_options,
+    check_freeze_options,
     execute,
     open_store,
     print_invalid,
@@ -45,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from opconf.plan.render import render
     from opconf.workflow import plan_config, validate_config
 
+    check_freeze_options(args)
     if args.expect_digest and not args.planfile:
         raise UsageError(
             "--expect-digest needs a saved plan: opconf apply PLANFILE --expect-digest …",

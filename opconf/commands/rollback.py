@@ -13,6 +13,7 @@ from opconf.commands._common import (
     add_apply_options,
     add_output_options,
     add_store_options,
+    check_freeze_options,
     execute,
     open_store,
     progress_line,
@@ -36,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from opconf.errors import UsageError
     from opconf.workflow import plan_rollback
 
+    check_freeze_options(args)
     if not 1 <= args.revision <= MAX_REVISION:
         raise UsageError(
             f"revision {args.revision} is not in the history",

@@ -101,14 +101,17 @@ def test_a_freeze_blocks_apply_and_the_override_is_recorded(env: h.Env) -> None:
     result = env.run("apply", "--auto-approve")
     assert (result.code, result.err) == (exitcodes.PROBLEMS, BLOCKED)
     assert env.dump() == before
-    result = env.run("apply", "--auto-approve", "--override-freeze")
-    assert result.code == exitcodes.USAGE
-    assert result.err.startswith("error: --override-freeze needs --reason TEXT\n")
-    result = env.run("apply", "--auto-approve", "--reason", "why")
-    assert (result.code, result.err) == (
-        exitcodes.USAGE,
-        "error: --reason is only for --override-freeze\n",
-    )
+    # A usage error comes first, alone: no plan printed before it (rollback alike).
+    for command in (["apply", "--auto-approve"], ["rollback", "1", "--auto-approve"]):
+        result = env.run(*command, "--override-freeze")
+        assert (result.code, result.out) == (exitcodes.USAGE, "")
+        assert result.err.startswith("error: --override-freeze needs --reason TEXT\n")
+        result = env.run(*command, "--reason", "why")
+        assert (result.code, result.out, result.err) == (
+            exitcodes.USAGE,
+            "",
+            "error: --reason is only for --override-freeze\n",
+        )
     out = env.ok("apply", "--auto-approve", "--override-freeze", "--reason", "hotfix INC-42")
     assert "Freeze 'Q4 close' overridden by tester: hotfix INC-42 (recorded in history)." in out
     rows = h.sql(env.url, "SELECT actor, override_windows, override_reason FROM opconf_history")
