@@ -21,7 +21,7 @@ import pytest
 
 from opconf import exitcodes
 from opconf.canonical import canonical
-from opconf.plan.model import digest
+from opconf.jsontext import digest
 
 try:
     from plan import helpers as h

@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from opconf import __version__
+from opconf.jsontext import digest as digest  # the digest of plans, rows and snapshots
 from opconf.plan import safety
 from opconf.plan.diff import Desired, compute
 from opconf.plan.model import Base, Obj, Plan, PlanError
-from opconf.plan.model import digest as digest  # the digest of plans, rows and snapshots
 from opconf.store.model import StoredObject, StoreState
 
 

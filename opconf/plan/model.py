@@ -6,13 +6,12 @@ JSON (``schemas/plan.schema.json``), applied by :mod:`opconf.apply`.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
 from opconf.diagnostics import Diagnostic
+from opconf.jsontext import digest
 
 # release: a managed object goes back to being the CRM's own (a rollback past its adopt).
 Action = Literal["create", "update", "rename", "delete", "adopt", "release"]
@@ -154,12 +153,6 @@ class Plan:
             prune=bool(data.get("prune", False)),
             unchanged=int(data.get("unchanged", 0)),
         )
-
-
-def digest(value: Any) -> str:
-    """``sha256:…`` of ``value`` as canonical JSON (sorted keys, no spaces, UTF-8)."""
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def _change_dict(change: Change) -> Obj:

@@ -19,8 +19,9 @@ from typing import Any
 from opconf import __version__
 from opconf.errors import PlanRefused, StalePlanError, UsageError
 from opconf.fsio import exists, read_bytes, write_text
+from opconf.jsontext import digest
 from opconf.load.locate import Locator
-from opconf.plan.model import FORMAT_VERSION, Plan, digest
+from opconf.plan.model import FORMAT_VERSION, Plan
 from opconf.plan.render import plan_json
 from opconf.plan.trust import PlanProblem, check_changes, dotted
 from opconf.visible import visible

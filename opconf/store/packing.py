@@ -14,24 +14,20 @@ import base64
 import binascii
 import json
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from opconf.errors import StoreError
+from opconf.jsontext import chunks
 
 PREFIX = "zlib:"
 _LEVEL = 1  # the fastest: a few times smaller already; higher levels cost seconds at 100k
 
 
-def dumps(value: Any) -> str:
-    """The JSON text the history keeps: compact, keys sorted, characters as they are."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def pack(snapshot: Mapping[str, Any]) -> str:
     """``snapshot`` as the history column holds it (see the module's docstring)."""
     compressor = zlib.compressobj(_LEVEL)
-    parts = [compressor.compress(chunk.encode("utf-8")) for chunk in _chunks(snapshot)]
+    parts = [compressor.compress(chunk.encode("utf-8")) for chunk in chunks(snapshot)]
     parts.append(compressor.flush())
     return PREFIX + base64.b64encode(b"".join(parts)).decode("ascii")
 
@@ -63,33 +59,3 @@ def _damaged(revision: int, why: str) -> StoreError:
         f"the snapshot of revision {revision} is damaged ({why})",
         hint="opconf_history was changed outside opconf: restore it from a backup",
     )
-
-
-def _chunks(value: Mapping[str, Any]) -> Iterator[str]:
-    """:func:`dumps` of ``value`` in pieces: one per item of its lists and mappings, so that
-    no piece is more than one object of the configuration."""
-    if not _text_keys(value):
-        yield dumps(value)
-        return
-    yield "{"
-    for n, key in enumerate(sorted(value)):
-        yield ("," if n else "") + dumps(key) + ":"
-        item = value[key]
-        if isinstance(item, list):
-            yield "["
-            for i, element in enumerate(item):
-                yield ("," if i else "") + dumps(element)
-            yield "]"
-        elif isinstance(item, dict) and _text_keys(item):
-            yield "{"
-            for i, name in enumerate(sorted(item)):
-                yield ("," if i else "") + dumps(name) + ":" + dumps(item[name])
-            yield "}"
-        else:
-            yield dumps(item)
-    yield "}"
-
-
-def _text_keys(value: Mapping[Any, Any]) -> bool:
-    """Whether json would write the keys as they are (others it converts: 5 → "5")."""
-    return all(isinstance(key, str) for key in value)

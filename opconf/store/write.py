@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import Boolean, Connection, Table, bindparam, delete, func, select, update
 
 from opconf.errors import StoreError
+from opconf.jsontext import dumps
 from opconf.store import refusals
 from opconf.store import tables as t
 from opconf.store.children import insert_ids, insert_template_children
 from opconf.store.model import Obj, StoreState, Usage
-from opconf.store.packing import dumps
 from opconf.store.sync import TemplateSync, chunks, sync_members, sync_products, sync_stages
 
 TABLES: dict[str, Table] = {

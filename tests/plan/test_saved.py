@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from opconf import exitcodes
-from opconf.plan.model import digest
+from opconf.jsontext import digest
 
 try:
     from plan import helpers as h

@@ -6,8 +6,9 @@ import pytest
 from store_helpers import sql
 
 from opconf.errors import StoreError
+from opconf.jsontext import dumps
 from opconf.store import Holder, Store
-from opconf.store.packing import dumps, pack
+from opconf.store.packing import pack
 
 SNAPSHOT = {"Product": [{"key": "bonds", "name": "Bonds ✓"}], "ids": {"Product": {"bonds": 1}}}
 

@@ -1,8 +1,10 @@
-"""Packed snapshots (opconf/store/packing.py): exactly the JSON the history used to hold."""
+"""Packed snapshots (opconf/store/packing.py) and digests (opconf/jsontext.py): exactly the
+JSON the history used to hold, and the digest of it."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import zlib
 from typing import Any
@@ -10,7 +12,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from opconf.store.packing import PREFIX, dumps, pack, unpack
+from opconf.jsontext import digest, dumps
+from opconf.store.packing import PREFIX, pack, unpack
 
 scalars = st.none() | st.booleans() | st.integers() | st.text() | st.floats(allow_nan=False)
 values = st.recursive(
@@ -44,3 +47,9 @@ def test_a_large_snapshot_packs_small() -> None:
     products = [{"key": f"p{i}", "name": f"Product {i}", "listPrice": "10.5"} for i in range(2000)]
     snapshot = {"Product": products, "ids": {"Product": {f"p{i}": i for i in range(2000)}}}
     assert len(pack(snapshot)) < len(dumps(snapshot)) / 4
+
+
+@given(snapshots)
+def test_the_digest_is_over_the_whole_canonical_json(snapshot: dict[str, Any]) -> None:
+    text = dumps(snapshot).encode("utf-8")
+    assert digest(snapshot) == "sha256:" + hashlib.sha256(text).hexdigest()
