@@ -9,15 +9,14 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 from opconf import exitcodes
-from opconf.store import Holder, Store
+from opconf.store import Holder
 
 try:
     from plan import helpers as h
@@ -45,32 +44,10 @@ def applied(
     return env
 
 
-@contextmanager
-def apply_in_progress(url: str) -> Iterator[threading.Event]:
+def apply_in_progress(url: str) -> AbstractContextManager[threading.Event]:
     """Another connection holds the write lock, with half an apply written, until released."""
-    taken, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        store = Store(url)
-        try:
-            with store.writer(Holder("deploy-bot", "ci-runner", 4242)) as writer:
-                writer.create(
-                    "Product", {**h.managed_objects(url)[("Product", "savings")], "key": "half"}
-                )
-                taken.set()
-                release.wait(30)
-        finally:
-            taken.set()
-            store.close()
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    try:
-        assert taken.wait(30)
-        yield release
-    finally:
-        release.set()
-        thread.join(30)
+    half = {**h.managed_objects(url)[("Product", "savings")], "key": "half"}
+    return h.lock_held(url, Holder("deploy-bot", "ci-runner", 4242), writing=half)
 
 
 def test_no_drift_exits_0_even_with_detailed_exitcode(applied: h.Env) -> None:

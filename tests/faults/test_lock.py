@@ -8,16 +8,13 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from opconf import exitcodes
-from opconf.store import Holder, Store
+from opconf.store import Holder
 
 try:
     from faults import faultlib as f
@@ -27,35 +24,6 @@ except ImportError:  # tests/ is a package
 h = f.h
 SINCE = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
 HINT = "hint: wait and retry, or pass --lock-timeout 60\n"
-
-
-@contextmanager
-def held_by_alice(url: str) -> Iterator[threading.Event]:
-    """This process (as actor alice) holds the write lock until the event is set."""
-    taken, release = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
-
-    def hold() -> None:
-        store = Store(url)
-        try:
-            with store.writer(Holder.local("alice")):
-                taken.set()
-                release.wait(60)
-        except BaseException as exc:  # reported by the test
-            errors.append(exc)
-            taken.set()
-        finally:
-            store.close()
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    try:
-        assert taken.wait(30) and not errors, errors
-        yield release
-    finally:
-        release.set()
-        thread.join(30)
-    assert not errors, errors
 
 
 @pytest.fixture
@@ -68,7 +36,7 @@ def repo(store_url: str, tmp_path: Path) -> Path:
 
 def test_second_apply_fails_naming_the_holder(store_url: str, repo: Path) -> None:
     before = h.dump(store_url)
-    with held_by_alice(store_url):
+    with h.lock_held(store_url, Holder.local("alice")):
         process = h.opconf_process(repo, "apply", "--auto-approve", "--store", store_url)
         out, err = process.communicate(timeout=60)
     assert process.returncode == exitcodes.STORE
@@ -82,7 +50,7 @@ def test_second_apply_fails_naming_the_holder(store_url: str, repo: Path) -> Non
 
 
 def test_second_apply_waits_for_the_lock_timeout(store_url: str, repo: Path) -> None:
-    with held_by_alice(store_url) as release:
+    with h.lock_held(store_url, Holder.local("alice")) as release:
         process = h.opconf_process(
             repo, "apply", "--auto-approve", "--lock-timeout", "20", "--store", store_url
         )

@@ -11,7 +11,9 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -22,7 +24,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from opconf.cli import main
 from opconf.load.scalars import plain_scalar
-from opconf.store import Store
+from opconf.store import Holder, Store
 from opconf.store import demo as demo_data
 from opconf.store.url import driver_url, redact
 
@@ -334,6 +336,41 @@ def opportunity_lines(url: str) -> list[str]:
         " LEFT JOIN template_stage s ON s.id = o.stage_id",
     )
     return sorted(f"{name}: {t}/{s or '-'} ({status})" for name, t, s, status in rows)
+
+
+@contextmanager
+def lock_held(
+    url: str, holder: Holder, writing: Obj | None = None, seconds: float = 60.0
+) -> Iterator[threading.Event]:
+    """Another Store (its own connection, in a thread) holds the write lock as ``holder`` —
+    having created the product ``writing``, when given, uncommitted — until the block ends,
+    the event it yields is set, or ``seconds`` have passed."""
+    taken, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def hold() -> None:
+        store = Store(url)
+        try:
+            with store.writer(holder) as writer:
+                if writing is not None:
+                    writer.create("Product", writing)
+                taken.set()
+                release.wait(seconds)
+        except BaseException as exc:  # reported by the test
+            errors.append(exc)
+            taken.set()
+        finally:
+            store.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert taken.wait(30) and not errors, errors
+        yield release
+    finally:
+        release.set()
+        thread.join(30)
+    assert not errors, errors
 
 
 def revision(url: str) -> int:

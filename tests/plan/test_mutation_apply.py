@@ -7,9 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -202,30 +199,6 @@ def test_batches_group_consecutive_changes_of_one_kind_and_one_way_of_writing() 
     ]
 
 
-@contextmanager
-def _locked_for(url: str, seconds: float) -> Iterator[None]:
-    """Another apply (its own Store) holds the lock for ``seconds`` from the block's start."""
-    taken, release = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        other = Store(url)
-        try:
-            with other.writer(Holder("alice", "host-a", 4242)):
-                taken.set()
-                release.wait(seconds)
-        finally:
-            other.close()
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    try:
-        assert taken.wait(30)
-        yield
-    finally:
-        release.set()
-        thread.join(30)
-
-
 def test_apply_plan_waits_for_the_lock_only_when_asked(env: h.Env) -> None:
     """Another apply holds the lock for 0.3 s: by default apply_plan fails at once; with a
     lock timeout it waits for the lock and applies."""
@@ -233,11 +206,11 @@ def test_apply_plan_waits_for_the_lock_only_when_asked(env: h.Env) -> None:
     try:
         plan = plan_config(validate_config(env.write([h.product("savings")])), store, False)
         with (
-            _locked_for(env.url, 0.3),
+            h.lock_held(env.url, Holder("alice", "host-a", 4242), seconds=0.3),
             pytest.raises(LockError, match=r"^store is locked by an apply: actor alice"),
         ):
             apply_plan(store, plan, holder=Holder.local("t"))
-        with _locked_for(env.url, 0.3):
+        with h.lock_held(env.url, Holder("alice", "host-a", 4242), seconds=0.3):
             result = apply_plan(store, plan, holder=Holder.local("t"), lock_timeout=30)
     finally:
         store.close()

@@ -7,8 +7,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,39 +16,17 @@ from opconf.errors import LockError
 from opconf.store import Holder, Store
 from opconf.store.lock import app_name, parse_app_name
 
+try:
+    from tests.plan import helpers as h
+except ImportError:  # tests/ on sys.path
+    from plan import helpers as h  # type: ignore[no-redef]
+
+ALICE = Holder("alice", "host-a", 4242)
 SINCE = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
 
 
-@contextmanager
-def held(url: str, holder: Holder, seconds: float = 30.0) -> Iterator[threading.Event]:
-    """Another Store (its own connection) holds the lock until the block ends."""
-    taken, release = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
-
-    def hold() -> None:
-        other = Store(url)
-        try:
-            with other.writer(holder) as writer:
-                writer.create("Product", product("held"))
-                taken.set()
-                release.wait(seconds)
-        except BaseException as exc:  # reported by the test thread
-            errors.append(exc)
-            taken.set()
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    try:
-        assert taken.wait(30) and not errors, errors
-        yield release
-    finally:
-        release.set()
-        thread.join(30)
-    assert not errors, errors
-
-
 def test_second_writer_fails_naming_the_holder(seeded: Store, store_url: str) -> None:
-    with held(store_url, Holder("alice", "host-a", 4242)):
+    with h.lock_held(store_url, ALICE, writing=product("held")):
         started = time.monotonic()
         with pytest.raises(LockError) as caught, seeded.writer(Holder.local("bob")):
             pass
@@ -63,7 +39,7 @@ def test_second_writer_fails_naming_the_holder(seeded: Store, store_url: str) ->
 
 
 def test_second_writer_waits_for_the_lock(seeded: Store, store_url: str) -> None:
-    with held(store_url, Holder("alice", "host-a", 4242)) as release:
+    with h.lock_held(store_url, ALICE, writing=product("held")) as release:
         threading.Timer(0.5, release.set).start()
         started = time.monotonic()
         with seeded.writer(HOLDER, lock_timeout=20) as writer:
@@ -72,7 +48,7 @@ def test_second_writer_waits_for_the_lock(seeded: Store, store_url: str) -> None
 
 
 def test_timeout_is_honoured(seeded: Store, store_url: str) -> None:
-    with held(store_url, Holder("alice", "host-a", 4242)):
+    with h.lock_held(store_url, ALICE, writing=product("held")):
         started = time.monotonic()
         with pytest.raises(LockError), seeded.writer(HOLDER, lock_timeout=0.6):
             pass
@@ -80,7 +56,7 @@ def test_timeout_is_honoured(seeded: Store, store_url: str) -> None:
 
 
 def test_readers_are_not_blocked_by_a_writer(seeded: Store, store_url: str) -> None:
-    with held(store_url, Holder("alice", "host-a", 4242)):
+    with h.lock_held(store_url, ALICE, writing=product("held")):
         assert ("Product", "held") not in seeded.read_state().objects
         seeded.check_ready()
 
@@ -89,7 +65,7 @@ def test_sqlite_sidecar_lives_only_while_the_lock_is_held(tmp_path: Path) -> Non
     url = f"sqlite:///{tmp_path}/store.db"
     Store(url).init(demo=True, demo_file=DEMO_REFS)
     sidecar = tmp_path / "store.db.lock.json"
-    with held(url, Holder("alice", "host-a", 4242)):
+    with h.lock_held(url, ALICE, writing=product("held")):
         assert '"actor": "alice"' in sidecar.read_text()
     assert not sidecar.exists()
     sidecar.write_text('{"actor": "ghost", "host": "h", "pid": 1, "since": null}')
