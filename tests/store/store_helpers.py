@@ -5,16 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
-
 from opconf.canonical import canonical
 from opconf.store import Holder, Store
-from opconf.store.url import driver_url
 
 Obj = dict[str, Any]
 HOLDER = Holder(actor="tester", host="test-host", pid=1)
 DEMO = Path(__file__).parent / "data" / "demo.yaml"  # reference data, objects, opportunities
 DEMO_REFS = Path(__file__).parent / "data" / "refs.yaml"  # reference data only
+
+try:
+    from tests.plan.helpers import sql as sql  # raw SQL against a store, committed
+except ImportError:  # tests/ on sys.path
+    from plan.helpers import sql as sql  # type: ignore[no-redef]
 
 
 def product(key: str, **fields: Any) -> Obj:
@@ -56,17 +58,6 @@ def update(store: Store, kind: str, obj: Obj, key: str | None = None, **options:
 
 def data(store: Store, kind: str, key: str) -> Obj:
     return store.read_state().objects[(kind, key)].data
-
-
-def sql(url: str, statement: str, **params: Any) -> list[Any]:
-    """Run raw SQL against the store at ``url`` (committed); the rows, if any."""
-    engine = create_engine(driver_url(url))
-    try:
-        with engine.begin() as conn:
-            result = conn.execute(text(statement), params)
-            return list(result) if result.returns_rows else []
-    finally:
-        engine.dispose()
 
 
 def stage_ids(url: str, template_key: str) -> dict[str, int]:
