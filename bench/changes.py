@@ -6,7 +6,8 @@
   who was not in the group; templates swap their first two open stages (a move, the
   probabilities staying in order), change a probability, lose the first stage's last step and
   gain a step in the last open stage;
-- 1 renamed through ``previousKeys`` (templates: nothing refers to them);
+- 1 renamed through ``previousKeys``, of every kind in the kinds' proportions; the templates
+  selling a renamed product or defaulting to a renamed group are changed to follow it;
 - 1 deleted (retired products first, which no template sells; then templates).
 
 Changed documents are rewritten by ``yaml.safe_dump``; every other file is a hard link to the
@@ -55,6 +56,13 @@ def _derive(base: Corpus, root: Path) -> None:
     files = base.files
     plan = _choose(base, files)
     pool = [u.login for u in docs.users(USERS)]  # the users opconf.refs.yaml holds
+    # A product or group renamed: the templates selling it or defaulting to it follow.
+    renamed = {
+        _stem(f): f"{_stem(f)}_renamed"
+        for f, action in plan.items()
+        if action == "rename" and "/templates/" not in f
+    }
+    referring = set(base.files_of("OpportunityTemplate"))
     kept = []
     for n, name in enumerate(files):
         action = plan.get(name)
@@ -62,18 +70,22 @@ def _derive(base: Corpus, root: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         if action == "delete":
             continue
-        if action is None:
+        doc = None
+        if action is not None or name in referring:
+            doc = yaml.load((base.root / name).read_bytes(), Loader=yaml.CSafeLoader)
+        if doc is None or (action is None and not _follow(doc, renamed)):
             os.link(base.root / name, target)
             kept.append(name)
             continue
-        doc = yaml.load((base.root / name).read_bytes(), Loader=yaml.CSafeLoader)
         if action == "rename":
             doc["previousKeys"] = [*doc.get("previousKeys", []), doc["key"]]
             doc["key"] = f"{doc['key']}_renamed"
             name = f"{name.rsplit('/', 1)[0]}/{doc['key']}.yaml"
             target = root / name
-        else:
+        elif action == "update":
             UPDATES[doc["kind"]](doc, n, pool)
+        if doc["kind"] == "OpportunityTemplate":
+            _follow(doc, renamed)
         target.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
         kept.append(name)
     (root / "files.txt").write_text("".join(f"{name}\n" for name in sorted(kept)))
@@ -88,16 +100,34 @@ def _choose(base: Corpus, files: list[str]) -> dict[str, str]:
     templates = base.files_of("OpportunityTemplate")
     deletes = (retired + templates[::-1])[: size // 100]
     plan = dict.fromkeys(deletes, "delete")
-    renames = [f for f in templates if f not in plan][:: max(1, len(templates) * 100 // size)]
-    plan.update(dict.fromkeys(renames[: size // 100], "rename"))
+    # Renames of every kind, in the kinds' proportions (files are sorted by folder).
+    unchosen = [f for f in files if f not in plan]
+    renames = unchosen[:: max(1, len(unchosen) // (size // 100))][: size // 100]
+    plan.update(dict.fromkeys(renames, "rename"))
     candidates = [f for f in files if f not in plan]
     step = max(1, len(candidates) // (size // 10))
     plan.update(dict.fromkeys(candidates[::step][: size // 10], "update"))
     return plan
 
 
+def _follow(doc: Doc, renamed: dict[str, str]) -> bool:
+    """Point a template at the new keys of the products and group renamed; True if it did."""
+    products = [renamed.get(p, p) for p in doc.get("products", [])]
+    group = doc.get("defaultCoverageGroup")
+    changed = products != doc.get("products", []) or group in renamed
+    if changed:
+        doc["products"] = products
+        if group in renamed:
+            doc["defaultCoverageGroup"] = renamed[group]
+    return changed
+
+
 def _index(name: str) -> int:
     return int(name.rsplit("_", 1)[1].removesuffix(".yaml"))
+
+
+def _stem(name: str) -> str:
+    return name.rsplit("/", 1)[1].removesuffix(".yaml")
 
 
 def _product(doc: Doc, n: int, pool: list[str]) -> None:
