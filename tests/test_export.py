@@ -203,10 +203,25 @@ def test_unwritable_out(env: h.Env) -> None:
     assert result == (
         exitcodes.CANTCREAT,
         "",
-        "error: cannot write afile/sub/products/p.yaml: Not a directory\n"
+        "error: cannot write afile/sub: Not a directory\n"
         "hint: a component of the path is a file, not a folder\n",
     )
     assert not (env.root / "afile").is_dir()  # nothing half-written
+
+
+def test_a_new_folder_is_made_whole_or_not_at_all(tmp_path: Path) -> None:
+    """Into a folder that does not exist, export makes it beside, then renames it into place:
+    a file that cannot be written leaves neither the folder nor the one beside it."""
+    from opconf.errors import FileError
+    from opconf.fsio import write_tree
+
+    long = "x" * 300 + ".yaml"  # over the file system's name limit
+    failed = rf"^cannot write .*/out/templates/{long}: File name too long$"
+    with pytest.raises(FileError, match=failed):
+        write_tree(tmp_path / "out", {"products/a.yaml": "1\n", f"templates/{long}": "2\n"})
+    assert list(tmp_path.iterdir()) == []
+    write_tree(tmp_path / "out", {"products/a.yaml": "1\n", "b.yaml": "2\n"})
+    assert _tree(tmp_path) == {"out/products/a.yaml": "1\n", "out/b.yaml": "2\n"}
 
 
 def test_all_files_or_none(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """Writing generated files: compare first, refuse to overwrite without ``force``, then write
-each file atomically (a temporary file in the same folder, renamed over the target).
+each file atomically (a temporary file in the same folder, renamed over the target) — or, into
+a folder that does not exist yet, the whole folder at once (made beside it, then renamed).
 
 Nothing is written when any target would be refused, so a refused run leaves the folder as it
 was. Core only: never prints, never exits.
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opconf.errors import OpconfError
-from opconf.fsio import exists, read_bytes, write_files
+from opconf.fsio import exists, read_bytes, write_files, write_tree
 from opconf.load.yamlread import MAX_FILE_BYTES
 
 _LIST = 5  # files named in a message, at most
@@ -37,6 +38,8 @@ class Changes:
 
 def compare(out: Path, files: dict[str, str]) -> Changes:
     """Which of ``files`` are new, differ from the file there, or are already there."""
+    if not exists(out, "write"):
+        return Changes(tuple(files), (), ())
     new: list[str] = []
     changed: list[str] = []
     unchanged: list[str] = []
@@ -67,5 +70,10 @@ def write(
             f"{count} file{'s' if count > 1 else ''} would be overwritten: {shown}{more}",
             hint="nothing was written; use --force to overwrite, or --check to see what differs",
         )
-    write_files({out / rel: files[rel] for rel in changes.to_write})
+    if not changes.to_write:
+        return ()
+    if exists(out, "write"):
+        write_files({out / rel: files[rel] for rel in changes.to_write})
+    else:  # a new folder: made whole beside it, then renamed into place
+        write_tree(out, {rel: files[rel] for rel in changes.to_write})
     return changes.to_write
