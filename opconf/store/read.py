@@ -6,11 +6,11 @@ One query per table, whatever the number of objects: plan stays O(objects).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Iterator
 from sys import intern
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select
+from sqlalchemy import Connection, Row, Select, func, select
 
 from opconf.errors import StoreError
 from opconf.store import tables as t
@@ -53,6 +53,16 @@ def reference_data(conn: Connection) -> RefData:
     )
 
 
+_BATCH = 10_000  # rows fetched at a time
+
+
+def _stream(conn: Connection, query: Select[Any]) -> Iterator[Row[Any]]:
+    """The rows of ``query``, fetched a batch at a time: on PostgreSQL a server-side cursor,
+    so that the driver never holds a whole table of 100,000 objects' steps beside the objects
+    made from them."""
+    return iter(conn.execute(query.execution_options(yield_per=_BATCH)))
+
+
 def _add(
     objects: dict[ObjectId, StoredObject],
     kind: str,
@@ -66,7 +76,7 @@ def _add(
 
 def _read_products(conn: Connection, objects: dict[ObjectId, StoredObject]) -> dict[int, str]:
     keys: dict[int, str] = {}
-    for row in conn.execute(select(t.product)):
+    for row in _stream(conn, select(t.product)):
         keys[row.id] = row.key
         data = {
             "key": row.key,
@@ -85,10 +95,10 @@ def _read_products(conn: Connection, objects: dict[ObjectId, StoredObject]) -> d
 def _read_groups(conn: Connection, objects: dict[ObjectId, StoredObject]) -> dict[int, str]:
     members: dict[int, list[Obj]] = defaultdict(list)
     m = t.coverage_member.c
-    for group_id, user, role in conn.execute(select(m.group_id, m.user_login, m.role_code)):
+    for group_id, user, role in _stream(conn, select(m.group_id, m.user_login, m.role_code)):
         members[group_id].append({"user": intern(user), "role": intern(role)})
     keys: dict[int, str] = {}
-    for row in conn.execute(select(t.coverage_group)):
+    for row in _stream(conn, select(t.coverage_group)):
         keys[row.id] = row.key
         data = {
             "key": row.key,
@@ -114,7 +124,7 @@ def _read_templates(
     for sid, (tid, key) in stage_of.items():
         stage_ids[tid][key] = sid
     template_keys: dict[int, str] = {}
-    for row in conn.execute(select(t.opportunity_template)):
+    for row in _stream(conn, select(t.opportunity_template)):
         template_keys[row.id] = row.key
         data = {
             "key": row.key,
@@ -158,7 +168,7 @@ def _read_template_products(conn: Connection, product_keys: dict[int, str]) -> d
     tp = t.template_product.c
     products: dict[int, list[str]] = defaultdict(list)
     query = select(tp.template_id, tp.product_id).order_by(tp.template_id, tp.position)
-    for row in conn.execute(query):
+    for row in _stream(conn, query):
         if row.product_id not in product_keys:
             what = f"template id {row.template_id} sells product id {{}}"
             _require([row.product_id], product_keys, "template_product", what)
@@ -175,7 +185,7 @@ def _read_stages(conn: Connection) -> tuple[dict[int, list[Obj]], dict[int, tupl
     columns = (sc.id, sc.template_id, sc.key, sc.name, sc.probability, sc.outcome, sc.guidance)
     query = select(*columns).order_by(sc.template_id, sc.position)
     # Unpacked tuples, not attribute access: a fraction of the cost per row.
-    for sid, tid, key, name, probability, outcome, guidance in conn.execute(query):
+    for sid, tid, key, name, probability, outcome, guidance in _stream(conn, query):
         stage_of[sid] = (tid, key)
         stage = {"key": intern(key), "name": intern(name), "probability": probability}
         stage |= {"outcome": intern(outcome), "guidance": _s(guidance), "steps": steps[sid]}
@@ -189,8 +199,8 @@ def _read_steps(conn: Connection) -> dict[int, list[Obj]]:
     sc = t.stage_step.c
     columns = (sc.stage_id, sc.key, sc.name, sc.type, sc.required, sc.due_days)
     query = select(*columns, sc.assignee_kind, sc.assignee_value)
-    for sid, key, name, kind, required, due, who, value in conn.execute(
-        query.order_by(sc.stage_id, sc.position)
+    for sid, key, name, kind, required, due, who, value in _stream(
+        conn, query.order_by(sc.stage_id, sc.position)
     ):
         steps[sid].append(
             {
