@@ -21,7 +21,7 @@ def _onboarding(store: Store) -> Obj:
     return data(store, "OpportunityTemplate", "onboarding")
 
 
-@pytest.mark.parametrize(("scale", "shift"), [(1, -10), (3, -4), (2, 7)])
+@pytest.mark.parametrize(("scale", "shift"), [(1, -10), (1, -2), (3, -4), (2, 7)])
 def test_crm_positions_below_zero_or_with_gaps_are_rewritten(
     seeded: Store, store_url: str, scale: int, shift: int
 ) -> None:
