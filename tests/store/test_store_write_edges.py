@@ -3,6 +3,9 @@ batches and deletes larger than one query's list of ids."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -138,3 +141,60 @@ def test_deleting_more_objects_than_one_query_lists_deletes_them_all(
     with seeded_empty.writer(HOLDER) as w:
         w.delete_many("Product", ids)
     assert seeded_empty.read_state().objects == {}
+
+
+def test_one_batch_adopts_releases_and_keeps_rows_as_they_are(seeded_empty: Store) -> None:
+    with seeded_empty.writer(HOLDER) as w:
+        w.create_many("Product", [product("kept_crm"), product("adopted")], managed=False)
+        w.create_many("Product", [product("kept_ours"), product("released")])
+    managed = {"kept_crm": None, "adopted": True, "kept_ours": None, "released": False}
+    with seeded_empty.writer(HOLDER) as w:
+        rows = {key: w.state.objects[("Product", key)].id for key in managed}
+        updates = [Update(rows[k], product(k, name="New"), managed=m) for k, m in managed.items()]
+        w.update_many("Product", updates)
+    objects = seeded_empty.read_state().objects
+    assert {
+        k: (objects[("Product", k)].managed, objects[("Product", k)].data["name"]) for k in managed
+    } == {
+        "kept_crm": (False, "New"),
+        "adopted": (True, "New"),
+        "kept_ours": (True, "New"),
+        "released": (False, "New"),
+    }
+
+
+def test_history_holds_compact_sorted_utf8_json(seeded_empty: Store, store_url: str) -> None:
+    """The same summary and snapshot are always the same text in opconf_history (the CRM's
+    tools read the table too): keys sorted, no spaces, non-ASCII as itself."""
+    snapshot = {"Product": [product("cafe", name="Café")], "CoverageGroup": []}
+    with seeded_empty.writer(HOLDER) as w:
+        w.record("a", "h", None, "sha256:1", {"update": 1, "create": 2}, snapshot)
+    (summary, text), *_ = sql(store_url, "SELECT summary, snapshot FROM opconf_history")
+    assert summary == '{"create":2,"update":1}'
+    assert text.startswith('{"CoverageGroup":[],"Product":[{"active":true,"code":null,')
+    assert '"name":"Café"' in text
+
+
+def test_history_names_every_freeze_window_overridden(seeded_empty: Store) -> None:
+    with seeded_empty.writer(HOLDER) as w:
+        w.record("a", "h", None, "d", {}, {}, override=(["Q4 close", "audit"], "hotfix"))
+    (entry,) = seeded_empty.history()
+    assert (entry.override_windows, entry.override_reason) == ("Q4 close, audit", "hotfix")
+
+
+@pytest.fixture
+def toronto_time() -> Iterator[None]:
+    """The process runs in America/Toronto (UTC-5 or -4) meanwhile."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TZ", "America/Toronto")
+        time.tzset()
+        yield
+    time.tzset()
+
+
+@pytest.mark.usefixtures("toronto_time")
+def test_history_times_are_utc_whatever_the_machine_time_zone(seeded_empty: Store) -> None:
+    with seeded_empty.writer(HOLDER) as w:
+        w.record("a", "h", None, "d", {}, {})
+    (entry,) = seeded_empty.history()
+    assert abs(entry.applied_at - datetime.now(UTC)) < timedelta(minutes=5)
