@@ -198,3 +198,22 @@ def test_history_times_are_utc_whatever_the_machine_time_zone(seeded_empty: Stor
         w.record("a", "h", None, "d", {}, {})
     (entry,) = seeded_empty.history()
     assert abs(entry.applied_at - datetime.now(UTC)) < timedelta(minutes=5)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"products": ["zeta", "savings", "alpha"]}, "product 'alpha' is not in the store"),
+        ({"defaultCoverageGroup": "west"}, "coverage group 'west' is not in the store"),
+    ],
+    ids=["product", "coverage-group"],
+)
+def test_a_template_naming_a_missing_object_is_an_error(
+    seeded: Store, fields: Obj, message: str
+) -> None:
+    """The first missing key in order is named, with what it is."""
+    state = seeded.read_state()
+    with pytest.raises(StoreError) as caught, seeded.writer(HOLDER) as w:
+        w.create("OpportunityTemplate", template("pilot", **fields))
+    assert caught.value.message == message
+    assert seeded.read_state() == state
