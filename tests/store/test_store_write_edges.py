@@ -217,3 +217,11 @@ def test_a_template_naming_a_missing_object_is_an_error(
         w.create("OpportunityTemplate", template("pilot", **fields))
     assert caught.value.message == message
     assert seeded.read_state() == state
+
+
+def test_a_kind_the_store_does_not_hold_is_a_programming_error(seeded_empty: Store) -> None:
+    with (
+        pytest.raises(ValueError, match=r"^unknown kind 'Widget'$"),
+        seeded_empty.writer(HOLDER) as w,
+    ):
+        w.delete("Widget", 1)
