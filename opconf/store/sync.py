@@ -58,9 +58,10 @@ def delete_ids(conn: Connection, table: Table, ids: Sequence[int]) -> None:
 
 def park(conn: Connection, table: Table, positions: Mapping[int, tuple[list[int], int]]) -> None:
     """Shift each template's rows (template id → their positions, how many it will hold)
-    above both the old and the final positions, keeping them distinct."""
+    above both the old and the final positions (0 … wanted − 1), keeping them distinct;
+    the CRM's rows may hold any positions, negative ones too."""
     rows = [
-        {"b_parent": tid, "b_offset": max(used) - min(min(used), 0) + wanted + 1}
+        {"b_parent": tid, "b_offset": max(max(used), wanted) - min(used) + 1}
         for tid, (used, wanted) in positions.items()
         if used
     ]

@@ -243,6 +243,32 @@ def test_dry_run_ignores_foreign_key_violations_the_crm_data_already_has(
     )
 
 
+def test_dry_run_names_a_crm_foreign_key_that_fails_only_at_commit(sqlite_env: h.Env) -> None:
+    """SQLite: a CRM table whose foreign key on opconf's rows is DEFERRABLE INITIALLY DEFERRED
+    lets the delete pass and fails at commit; the dry run finds it (PRAGMA foreign_key_check)
+    and names it, and the apply then fails."""
+    env = sqlite_env
+    env.write([h.product("savings"), h.product("loans")])
+    env.ok("apply", "--auto-approve")
+    h.sql(
+        env.url,
+        "CREATE TABLE crm_quote (id INTEGER PRIMARY KEY,"
+        " product_id INTEGER REFERENCES product (id) DEFERRABLE INITIALLY DEFERRED)",
+    )
+    h.sql(env.url, "INSERT INTO crm_quote (product_id) SELECT id FROM product WHERE key = 'loans'")
+    env.write([h.product("savings")])
+    env.ok("plan", "--out", "plan.json")
+    before = env.dump()
+    result = env.run("apply", "--dry-run", "--allow-destructive", "plan.json")
+    assert result.code == exitcodes.PROBLEMS
+    assert result.out.endswith(
+        "\nDry run: the apply would fail (1 problem):\n  the commit would be refused:"
+        " fk_crm_quote_product_id (FOREIGN KEY constraint failed (crm_quote))\n"
+    )
+    assert env.dump() == before
+    assert env.run("apply", "--allow-destructive", "plan.json").code == exitcodes.STORE
+
+
 def test_dry_run_says_a_freeze_blocks_and_that_an_override_would_pass(env: h.Env) -> None:
     freeze_project(env)
     env.write([h.product("savings")])
