@@ -8,6 +8,7 @@ every timed run (neither is timed): that is where a future ``apply`` row empties
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -127,6 +128,10 @@ def reset(path: Path) -> Callable[[Ctx], None]:
         target = ctx.scratch / path
         if target.is_dir():
             shutil.rmtree(target)
+            # Deleting the previous run's 10,000 files goes on in the file system (its journal,
+            # the disk's discards) after rmtree returns: finish it here, untimed, or the next
+            # run's file creation waits behind it (export: 2.2 s, then 8.0 and 8.8 s).
+            os.sync()
         else:
             target.unlink(missing_ok=True)
 
