@@ -123,3 +123,23 @@ def test_a_saved_rollback_may_rename_back_onto_a_key_it_frees(env: h.Env) -> Non
     applied = env.ok("apply", "back.json", "--allow-destructive")
     assert applied.endswith("Apply complete: 1 renamed, 1 deleted (revision 4).\n")
     assert h.sql(env.url, "SELECT key, id FROM product") == [("p", ids["q"])]  # the first row
+
+
+def test_a_saved_rollback_may_create_an_object_on_a_key_its_rename_frees(env: h.Env) -> None:
+    """a and b, then b deleted, then a renamed to b: the rollback renames the row back to a
+    and creates b again on the key the rename frees. Saved, that plan is sound."""
+    env.write([h.product("a"), h.product("b", name="B")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("a")])
+    env.ok("apply", "--auto-approve", "--allow-destructive")
+    env.write([h.product("b", previousKeys=["a"], name="A")])
+    env.ok("apply", "--auto-approve")
+    first = h.sql(env.url, "SELECT id FROM product WHERE key = 'b'")
+    env.ok("rollback", "1", "--out", "back.json")
+    applied = env.ok("apply", "back.json")
+    assert applied.endswith("Apply complete: 1 created, 1 renamed (revision 4).\n")
+    assert h.sql(env.url, "SELECT id FROM product WHERE key = 'a'") == first
+    assert env.state() == {
+        ("Product", k): canonical("Product", p)
+        for k, p in (("a", h.product("a")), ("b", h.product("b", name="B")))
+    }

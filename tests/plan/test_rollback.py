@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 
 from opconf import exitcodes
@@ -183,6 +184,10 @@ def test_rollback_cannot_rename_back_onto_a_key_the_crm_took(env: h.Env) -> None
         "hint: fix them and plan again\n",
     )
     assert "  OPC306 cannot rename Product 'heloc_v2' to 'heloc'" in rolled.out
+    plan = json.loads(env.run("rollback", "1", "--format", "json").out)
+    assert [(e["code"], e["kind"], e["key"]) for e in plan["errors"]] == [
+        ("OPC306", "Product", "heloc")
+    ]
     assert h.dump(env.url) == before
 
 
@@ -304,9 +309,13 @@ def test_rollback_past_a_rename_that_adopted_releases_the_row_under_its_old_key(
     assert rows == [(row, "ui_cd", False)]
 
 
-def test_rollback_to_a_crm_template_whose_crm_product_is_gone(env: h.Env, tmp_path: Path) -> None:
+@pytest.mark.parametrize("refs", [True, False], ids=["refs", "snapshot before refs"])
+def test_rollback_to_a_crm_template_whose_crm_product_is_gone(
+    env: h.Env, tmp_path: Path, refs: bool
+) -> None:
     """Revision 1: the CRM's own template sells the CRM's own product; both adopted, then the
-    product deleted. Releasing the template would sell a product that no rollback creates."""
+    product deleted. Releasing the template would sell a product that no rollback creates.
+    A snapshot written before ``refs`` finds the product's row among the CRM's objects."""
     seed = tmp_path / "crm.yaml"
     product = h.product("ui_cd", name="UI Cd")
     adopted = h.template("ui_t", stages=("quote",), name="UI template", products=["ui_cd"])
@@ -322,6 +331,12 @@ def test_rollback_to_a_crm_template_whose_crm_product_is_gone(env: h.Env, tmp_pa
     env.ok("apply", "--auto-approve")
     env.write([h.product("other"), {**adopted, "products": []}])
     env.ok("apply", "--auto-approve", "--allow-destructive")
+    if not refs:
+        [(text,)] = h.sql(env.url, "SELECT snapshot FROM opconf_history WHERE revision = 1")
+        old = {k: v for k, v in json.loads(text).items() if k != "refs"}
+        h.sql(
+            env.url, "UPDATE opconf_history SET snapshot = :s WHERE revision = 1", s=json.dumps(old)
+        )
     before = h.dump(env.url)
     rolled = env.run("rollback", "1", "--auto-approve", "--allow-destructive")
     assert (rolled.code, rolled.err.splitlines()[0]) == (

@@ -302,6 +302,10 @@ FORGED_CHANGES: dict[str, tuple[Edit, str]] = {
         lambda data: data["base"]["rows"].pop("Product/savings"),
         f"{SAVINGS}: create names an object the plan's base does not hold",
     ),
+    "a rename to a key the base does not hold": (
+        _change(1, action="rename", key="nowhere", old_key="savings", before=SAME_AFTER),
+        "plan.json:53:5: Product nowhere: rename names an object the plan's base does not hold",
+    ),
     "a delete that writes": (_change(1, action="delete"), f"{SAVINGS}: delete writes an object"),
     "an update without a before": (
         _change(1, action="update"),
