@@ -14,6 +14,7 @@ try:
         C,
         _apply_a_b,
         _replace_review,
+        drop_from_snapshot,
         expected_state,
         last_line,
     )
@@ -23,6 +24,7 @@ except ImportError:  # tests/ is a package
         C,
         _apply_a_b,
         _replace_review,
+        drop_from_snapshot,
         expected_state,
         last_line,
     )
@@ -206,12 +208,7 @@ def test_rollback_without_a_record_of_moves_names_only_the_stages_left_holding(
     second["stages"][1]["replaces"] = ["review"]
     env.write([h.product("cd"), h.product("auto"), second])
     env.ok("apply", "--auto-approve", "--allow-destructive")
-    [(text,)] = h.sql(env.url, "SELECT snapshot FROM opconf_history WHERE revision = 2")
-    h.sql(
-        env.url,
-        "UPDATE opconf_history SET snapshot = :s WHERE revision = 2",
-        s=json.dumps({k: v for k, v in json.loads(text).items() if k != "moves"}),
-    )
+    drop_from_snapshot(env.url, 2, "moves")
     plan = _rollback_json(env, "1")
     assert plan["errors"] == [
         {
@@ -249,16 +246,7 @@ def test_rollback_reads_a_snapshot_of_the_first_format(env: h.Env) -> None:
     cannot move back."""
     _replace_review(env)
     for revision in (1, 2):
-        [(text,)] = h.sql(
-            env.url, "SELECT snapshot FROM opconf_history WHERE revision = :r", r=revision
-        )
-        first = {k: v for k, v in json.loads(text).items() if k not in LATER}
-        h.sql(
-            env.url,
-            "UPDATE opconf_history SET snapshot = :s WHERE revision = :r",
-            s=json.dumps(first),
-            r=revision,
-        )
+        drop_from_snapshot(env.url, revision, *LATER)
     plan = _rollback_json(env, "1")
     assert [(e["code"], e["key"]) for e in plan["errors"]] == [("OPC302", "lending")]
     [change] = plan["changes"]
@@ -269,3 +257,16 @@ def test_rollback_reads_a_snapshot_of_the_first_format(env: h.Env) -> None:
 
 
 LATER = ("ids", "unmanaged", "stage_ids", "refs", "moves")
+
+
+def test_rollback_of_a_product_and_a_template_that_share_a_key(env: h.Env) -> None:
+    """Keys are unique per kind: a product and a template may both be called cd, and a
+    rollback follows the template's references only for the template."""
+    first = [h.product("cd"), h.template("cd", products=["cd"])]
+    env.write(first)
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("cd", name="Changed"), h.template("cd", products=["cd"], name="Changed")])
+    env.ok("apply", "--auto-approve")
+    rolled = env.run("rollback", "1", "--auto-approve")
+    assert rolled.code == exitcodes.OK, rolled.err
+    assert env.state() == expected_state(first)

@@ -72,6 +72,15 @@ def _apply_a_b(env: h.Env) -> dict[str, int]:
     return before
 
 
+def drop_from_snapshot(url: str, revision: int, *fields: str) -> None:
+    """Make the snapshot of ``revision`` one of an earlier format, written before ``fields``."""
+    query = "SELECT snapshot FROM opconf_history WHERE revision = :r"
+    [(text,)] = h.sql(url, query, r=revision)
+    old = {k: v for k, v in json.loads(text).items() if k not in fields}
+    query = "UPDATE opconf_history SET snapshot = :s WHERE revision = :r"
+    h.sql(url, query, s=json.dumps(old), r=revision)
+
+
 def _opportunity_product(url: str) -> list[tuple[str, int]]:
     return h.sql(url, "SELECT p.key, p.id FROM opportunity o JOIN product p ON p.id = o.product_id")
 
@@ -226,10 +235,7 @@ def test_rollback_past_a_replaces_moves_the_opportunities_back(env: h.Env) -> No
 def test_rollback_past_a_replaces_without_a_record_explains(env: h.Env) -> None:
     """History written before moves were recorded: the error says what to do instead."""
     _replace_review(env)
-    [(text,)] = h.sql(env.url, "SELECT snapshot FROM opconf_history WHERE revision = 2")
-    old = json.loads(text)
-    del old["moves"]
-    h.sql(env.url, "UPDATE opconf_history SET snapshot = :s WHERE revision = 2", s=json.dumps(old))
+    drop_from_snapshot(env.url, 2, "moves")
     before = h.dump(env.url)
     rolled = env.run("rollback", "1", "--auto-approve", "--allow-destructive")
     assert rolled.code == exitcodes.PROBLEMS
@@ -309,6 +315,23 @@ def test_rollback_past_a_rename_that_adopted_releases_the_row_under_its_old_key(
     assert rows == [(row, "ui_cd", False)]
 
 
+def _crm_seller(env: h.Env, tmp_path: Path) -> tuple[h.Obj, h.Obj]:
+    """The CRM's own product ui_cd and template ui_t that sells it; revision 1 manages
+    only another product. The documents of the product and the template."""
+    seed = tmp_path / "crm.yaml"
+    product = h.product("ui_cd", name="UI Cd")
+    template = h.template("ui_t", stages=("quote",), name="UI template", products=["ui_cd"])
+    crm = {
+        "products": [canonical("Product", product)],
+        "templates": [canonical("OpportunityTemplate", template)],
+    }
+    seed.write_text(yaml.safe_dump(crm), encoding="utf-8")
+    h.seed(env.url, seed)
+    env.write([h.product("other")])
+    env.ok("apply", "--auto-approve")
+    return product, template
+
+
 @pytest.mark.parametrize("refs", [True, False], ids=["refs", "snapshot before refs"])
 def test_rollback_to_a_crm_template_whose_crm_product_is_gone(
     env: h.Env, tmp_path: Path, refs: bool
@@ -316,27 +339,13 @@ def test_rollback_to_a_crm_template_whose_crm_product_is_gone(
     """Revision 1: the CRM's own template sells the CRM's own product; both adopted, then the
     product deleted. Releasing the template would sell a product that no rollback creates.
     A snapshot written before ``refs`` finds the product's row among the CRM's objects."""
-    seed = tmp_path / "crm.yaml"
-    product = h.product("ui_cd", name="UI Cd")
-    adopted = h.template("ui_t", stages=("quote",), name="UI template", products=["ui_cd"])
-    crm = {
-        "products": [canonical("Product", product)],
-        "templates": [canonical("OpportunityTemplate", adopted)],
-    }
-    seed.write_text(yaml.safe_dump(crm), encoding="utf-8")
-    h.seed(env.url, seed)
-    env.write([h.product("other")])
-    env.ok("apply", "--auto-approve")
+    product, adopted = _crm_seller(env, tmp_path)
     env.write([h.product("other"), product, adopted])
     env.ok("apply", "--auto-approve")
     env.write([h.product("other"), {**adopted, "products": []}])
     env.ok("apply", "--auto-approve", "--allow-destructive")
     if not refs:
-        [(text,)] = h.sql(env.url, "SELECT snapshot FROM opconf_history WHERE revision = 1")
-        old = {k: v for k, v in json.loads(text).items() if k != "refs"}
-        h.sql(
-            env.url, "UPDATE opconf_history SET snapshot = :s WHERE revision = 1", s=json.dumps(old)
-        )
+        drop_from_snapshot(env.url, 1, "refs")
     before = h.dump(env.url)
     rolled = env.run("rollback", "1", "--auto-approve", "--allow-destructive")
     assert (rolled.code, rolled.err.splitlines()[0]) == (
@@ -346,6 +355,27 @@ def test_rollback_to_a_crm_template_whose_crm_product_is_gone(
         "it again",
     )
     assert h.dump(env.url) == before
+
+
+def test_rollback_releases_a_crm_template_selling_the_crm_product_under_its_key_now(
+    env: h.Env, tmp_path: Path
+) -> None:
+    """The CRM renames its product after revision 1; revision 2 adopts its template without
+    the product. Rolled back, the template is the CRM's again and sells the same row, under
+    the name the CRM gave it."""
+    _, template = _crm_seller(env, tmp_path)
+    h.sql(env.url, "UPDATE product SET key = 'ui_cd2' WHERE key = 'ui_cd'")
+    env.write([h.product("other"), {**template, "name": "Adopted", "products": []}])
+    env.ok("apply", "--auto-approve")
+    rolled = env.run("rollback", "1", "--auto-approve")
+    assert rolled.code == exitcodes.OK, rolled.err
+    assert last_line(rolled.out) == "Apply complete: 1 released (revision 3)."
+    sold = h.sql(
+        env.url,
+        "SELECT t.name, t.managed, p.key FROM opportunity_template t"
+        " JOIN template_product tp ON tp.template_id = t.id JOIN product p ON p.id = tp.product_id",
+    )
+    assert sold == [("UI template", False, "ui_cd2")]
 
 
 def test_rollback_leaves_the_crm_objects_it_does_not_write_unchecked(env: h.Env) -> None:
