@@ -192,9 +192,9 @@ def test_rollback_without_a_record_of_moves_names_only_the_stages_left_holding(
 ) -> None:
     """Of the stages the rollback removes, only the one holding an open opportunity is an
     OPC302 error (not the empty one); a renamed stage and a product dropped from the template
-    are not removals of stages."""
+    are not removals of stages. The plan's other errors stay."""
     first = h.template("lending", stages=("apply", "review"), products=["cd"])
-    env.write([h.product("cd"), h.product("auto"), first])
+    env.write([h.product("cd"), h.product("auto", type="mortgage"), first])
     env.ok("apply", "--auto-approve")
     h.add_opportunities(
         env.url,
@@ -209,8 +209,18 @@ def test_rollback_without_a_record_of_moves_names_only_the_stages_left_holding(
     env.write([h.product("cd"), h.product("auto"), second])
     env.ok("apply", "--auto-approve", "--allow-destructive")
     drop_from_snapshot(env.url, 2, "moves")
+    h.sql(env.url, "DELETE FROM crm_product_type WHERE code = 'mortgage'")
     plan = _rollback_json(env, "1")
     assert plan["errors"] == [
+        {
+            "code": "OPC253",
+            "message": "Product 'auto': unknown product type 'mortgage' (type)",
+            "kind": "Product",
+            "key": "auto",
+            "file": "",
+            "line": 0,
+            "column": 0,
+        },
         {
             "code": "OPC302",
             "message": "stage 'decide' of template 'lending' holds 1 open opportunity and "
@@ -221,7 +231,7 @@ def test_rollback_without_a_record_of_moves_names_only_the_stages_left_holding(
             "file": "",
             "line": 0,
             "column": 0,
-        }
+        },
     ]
 
 

@@ -332,6 +332,15 @@ def _crm_seller(env: h.Env, tmp_path: Path) -> tuple[h.Obj, h.Obj]:
     return product, template
 
 
+def _crm_template_sells(url: str) -> list[tuple[str, bool, str, bool]]:
+    """(template name, managed, product key, managed) of what templates sell."""
+    return h.sql(
+        url,
+        "SELECT t.name, t.managed, p.key, p.managed FROM opportunity_template t"
+        " JOIN template_product tp ON tp.template_id = t.id JOIN product p ON p.id = tp.product_id",
+    )
+
+
 @pytest.mark.parametrize("refs", [True, False], ids=["refs", "snapshot before refs"])
 def test_rollback_to_a_crm_template_whose_crm_product_is_gone(
     env: h.Env, tmp_path: Path, refs: bool
@@ -370,12 +379,22 @@ def test_rollback_releases_a_crm_template_selling_the_crm_product_under_its_key_
     rolled = env.run("rollback", "1", "--auto-approve")
     assert rolled.code == exitcodes.OK, rolled.err
     assert last_line(rolled.out) == "Apply complete: 1 released (revision 3)."
-    sold = h.sql(
-        env.url,
-        "SELECT t.name, t.managed, p.key FROM opportunity_template t"
-        " JOIN template_product tp ON tp.template_id = t.id JOIN product p ON p.id = tp.product_id",
-    )
-    assert sold == [("UI template", False, "ui_cd2")]
+    assert _crm_template_sells(env.url) == [("UI template", False, "ui_cd2", False)]
+
+
+def test_rollback_releases_a_crm_template_and_product_renamed_while_adopted(
+    env: h.Env, tmp_path: Path
+) -> None:
+    """Revision 2 adopts the CRM's product, renamed, and its template. Rolled back, both are
+    the CRM's again, the product under its old key, and the template sells it by that key."""
+    _, template = _crm_seller(env, tmp_path)
+    renamed = h.product("cd", previousKeys=["ui_cd"], name="UI Cd")
+    env.write([h.product("other"), renamed, {**template, "products": ["cd"]}])
+    env.ok("apply", "--auto-approve")
+    rolled = env.run("rollback", "1", "--auto-approve")
+    assert rolled.code == exitcodes.OK, rolled.err
+    assert last_line(rolled.out) == "Apply complete: 2 released (revision 3)."
+    assert _crm_template_sells(env.url) == [("UI template", False, "ui_cd", False)]
 
 
 def test_rollback_leaves_the_crm_objects_it_does_not_write_unchecked(env: h.Env) -> None:
