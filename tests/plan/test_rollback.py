@@ -313,6 +313,8 @@ def test_rollback_past_a_rename_that_adopted_releases_the_row_under_its_old_key(
     assert last_line(rolled.out) == "Apply complete: 1 released (revision 3)."
     rows = h.sql(env.url, "SELECT id, key, managed FROM product WHERE key <> 'savings'")
     assert rows == [(row, "ui_cd", False)]
+    again = env.run("rollback", "3", "--auto-approve")  # its snapshot: the CRM's row again
+    assert (again.code, last_line(again.out)) == (exitcodes.OK, h.NO_CHANGES), again.err
 
 
 def _crm_seller(env: h.Env, tmp_path: Path) -> tuple[h.Obj, h.Obj]:
