@@ -317,12 +317,12 @@ def test_rollback_past_a_rename_that_adopted_releases_the_row_under_its_old_key(
     assert (again.code, last_line(again.out)) == (exitcodes.OK, h.NO_CHANGES), again.err
 
 
-def _crm_seller(env: h.Env, tmp_path: Path) -> tuple[h.Obj, h.Obj]:
-    """The CRM's own product ui_cd and template ui_t that sells it; revision 1 manages
+def _crm_seller(env: h.Env, tmp_path: Path, key: str = "ui_t") -> tuple[h.Obj, h.Obj]:
+    """The CRM's own product ui_cd and template ``key`` that sells it; revision 1 manages
     only another product. The documents of the product and the template."""
     seed = tmp_path / "crm.yaml"
     product = h.product("ui_cd", name="UI Cd")
-    template = h.template("ui_t", stages=("quote",), name="UI template", products=["ui_cd"])
+    template = h.template(key, stages=("quote",), name="UI template", products=["ui_cd"])
     crm = {
         "products": [canonical("Product", product)],
         "templates": [canonical("OpportunityTemplate", template)],
@@ -365,6 +365,10 @@ def test_rollback_to_a_crm_template_whose_crm_product_is_gone(
         "which is no longer in the store and was not managed then: a rollback cannot create "
         "it again",
     )
+    plan = json.loads(env.run("rollback", "1", "--format", "json").out)
+    assert [(e["code"], e["kind"], e["key"]) for e in plan["errors"]] == [
+        ("OPC307", "OpportunityTemplate", "ui_t")
+    ]
     assert h.dump(env.url) == before
 
 
@@ -387,9 +391,10 @@ def test_rollback_releases_a_crm_template_selling_the_crm_product_under_its_key_
 def test_rollback_releases_a_crm_template_and_product_renamed_while_adopted(
     env: h.Env, tmp_path: Path
 ) -> None:
-    """Revision 2 adopts the CRM's product, renamed, and its template. Rolled back, both are
-    the CRM's again, the product under its old key, and the template sells it by that key."""
-    _, template = _crm_seller(env, tmp_path)
+    """Revision 2 adopts the CRM's product, renamed, and its template (whose key is the
+    product's: keys are unique per kind). Rolled back, both are the CRM's again, the product
+    under its old key, and the template sells it by that key."""
+    _, template = _crm_seller(env, tmp_path, key="ui_cd")
     renamed = h.product("cd", previousKeys=["ui_cd"], name="UI Cd")
     env.write([h.product("other"), renamed, {**template, "products": ["cd"]}])
     env.ok("apply", "--auto-approve")
