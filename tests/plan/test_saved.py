@@ -285,9 +285,15 @@ def _change(i: int, **fields: Any) -> Edit:
     the change itself must be judged."""
 
     def edit(data: dict[str, Any]) -> None:
+        if fields.get("ghost"):  # the base also says that a product ghost was absent
+            data["base"]["rows"]["Product/ghost"] = "absent"
         change = data["changes"][i]
         change.update(
-            {k: dict(change["after"]) if v is SAME_AFTER else v for k, v in fields.items()}
+            {
+                k: dict(change["after"]) if v is SAME_AFTER else v
+                for k, v in fields.items()
+                if k != "ghost"
+            }
         )
         data.update(Plan.from_dict(data).content())
 
@@ -334,6 +340,10 @@ FORGED_CHANGES: dict[str, tuple[Edit, str]] = {
     "an update of an absent object": (
         _change(1, action="update", before=SAME_AFTER),
         f"{SAVINGS}: update changes an object that does not exist",
+    ),
+    "a rename of an absent object": (
+        _change(1, action="rename", old_key="ghost", before=SAME_AFTER, ghost=True),
+        f"{SAVINGS}: rename changes an object that does not exist",
     ),
     "an object of another key": (
         lambda data: data["changes"][0]["after"].update(key="other"),
