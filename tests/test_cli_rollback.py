@@ -123,3 +123,44 @@ def test_a_saved_rollback_may_rename_back_onto_a_key_it_frees(env: h.Env) -> Non
     applied = env.ok("apply", "back.json", "--allow-destructive")
     assert applied.endswith("Apply complete: 1 renamed, 1 deleted (revision 4).\n")
     assert h.sql(env.url, "SELECT key, id FROM product") == [("p", ids["q"])]  # the first row
+
+
+def _delete_b_then_rename_a_to_b(env: h.Env) -> None:
+    """Revision 1: products a, b and z; 2: b deleted; 3: a renamed to b. Rolling back to 1
+    renames the row back to a and creates b again on the key the rename frees. (z keeps the
+    highest row id: SQLite would give b's id to the next new row.)"""
+    env.write([h.product("a"), h.product("b", name="B"), h.product("z")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("a"), h.product("z")])
+    env.ok("apply", "--auto-approve", "--allow-destructive")
+    env.write([h.product("b", previousKeys=["a"], name="A"), h.product("z")])
+    env.ok("apply", "--auto-approve")
+
+
+def test_a_saved_rollback_may_create_an_object_on_a_key_its_rename_frees(env: h.Env) -> None:
+    _delete_b_then_rename_a_to_b(env)
+    first = h.sql(env.url, "SELECT id FROM product WHERE key = 'b'")
+    env.ok("rollback", "1", "--out", "back.json")
+    applied = env.ok("apply", "back.json")
+    assert applied.endswith("Apply complete: 1 created, 1 renamed (revision 4).\n")
+    assert h.sql(env.url, "SELECT id FROM product WHERE key = 'a'") == first
+    assert env.state() == {
+        ("Product", p["key"]): canonical("Product", p)
+        for p in (h.product("a"), h.product("b", name="B"), h.product("z"))
+    }
+
+
+def test_a_rollback_that_creates_on_a_freed_key_still_checks_its_rename(env: h.Env) -> None:
+    """The CRM took the key a since: renaming the row back onto it is an OPC306 error, though
+    the same plan creates b on the key the rename frees."""
+    _delete_b_then_rename_a_to_b(env)
+    h.sql(
+        env.url,
+        "INSERT INTO product (key, name, type, active, managed) "
+        "VALUES ('a', 'Made in the UI', 'deposit', true, false)",
+    )
+    plan = json.loads(env.run("rollback", "1", "--format", "json").out)
+    assert [(c["action"], c["key"]) for c in plan["changes"]] == [("rename", "a"), ("create", "b")]
+    assert [e["message"] for e in plan["errors"]] == [
+        "cannot rename Product 'b' to 'a': Product 'a' (unmanaged) already has that key"
+    ]

@@ -93,8 +93,8 @@ def _object(kind: str, after: Obj) -> Iterator[tuple[tuple[Any, ...], str]]:
     expected = canonical(kind, doc.data)
     if after == expected and not floats:  # the usual case, decided at C speed (after the
         return  # schema, == can only confuse an integer with a float: there is none)
+    # A float of ``after`` always differs in type from ``expected``, which holds none.
     path = _first_difference(after, expected, ())
-    path = _first_float(after, ()) if path is None else path
     if path is not None:  # else only the order of fields differs, which means nothing
         yield path, _not_canonical(after, expected, path)
 
@@ -151,19 +151,6 @@ def _first_difference(actual: Any, expected: Any, path: tuple[Any, ...]) -> tupl
     return None if same else path
 
 
-def _first_float(value: Any, path: tuple[Any, ...]) -> tuple[Any, ...] | None:
-    """The path of the first float in ``value`` (an integer written ``100.0``), if any."""
-    if type(value) is float:
-        return path
-    if not isinstance(value, (dict, list)):
-        return None
-    for key, item in value.items() if isinstance(value, dict) else enumerate(value):
-        found = _first_float(item, (*path, key))
-        if found is not None:
-            return found
-    return None
-
-
 def _not_canonical(after: Obj, expected: Obj, path: tuple[Any, ...]) -> str:
     values: list[Any] = []
     for obj in (after, expected):
@@ -177,8 +164,6 @@ def _not_canonical(after: Obj, expected: Obj, path: tuple[Any, ...]) -> str:
         return f"lacks the field {field}"
     if wanted is _MISSING:
         return f"has an unknown field {field}"
-    if type(wanted) is float and wanted.is_integer():
-        wanted = int(wanted)
     shown, canon = (visible(json.dumps(v, ensure_ascii=False)[:60]) for v in (actual, wanted))
     return f"{field} is {shown}, not in the form opconf writes ({canon})"
 

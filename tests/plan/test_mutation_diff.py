@@ -4,8 +4,11 @@ testing of opconf/plan/diff.py (docs/mutation.md)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from opconf.plan.desired import from_index
 from opconf.plan.details import ADOPTED
+from opconf.workflow import validate_config
 
 try:
     from plan import helpers as h
@@ -42,3 +45,16 @@ def test_renaming_a_crm_object_says_it_adopts_it_first(env: h.Env) -> None:
         (ADOPTED, False, True),
         ("name", "Cd", "Certificate"),
     ]
+
+
+def test_the_desired_objects_are_taken_out_of_the_validated_index(tmp_path: Path) -> None:
+    """A plan holds each document once: ``from_index`` empties the index as it goes, so a
+    large configuration is never in memory twice."""
+    result = validate_config(h.write_config(tmp_path / "config", h.small_config()))
+    desired = from_index(result.index)
+    assert [(d.kind, d.key) for d in desired] == [
+        ("Product", "checking"),
+        ("CoverageGroup", "branch_team"),
+        ("OpportunityTemplate", "account_opening"),
+    ]
+    assert (dict(result.index.by_kind), dict(result.index.by_key)) == ({}, {})

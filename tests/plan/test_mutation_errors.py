@@ -49,6 +49,7 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
     ],
     "opc305-code-taken": [
         ("OPC305", "Product", "savings"),
+        ("OPC305", "Product", "term_deposit"),
     ],
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 
 from opconf import exitcodes
@@ -70,6 +71,15 @@ def _apply_a_b(env: h.Env) -> dict[str, int]:
     env.write(B)
     assert last_line(env.ok("apply", "--auto-approve")) == "Apply complete: 2 renamed (revision 2)."
     return before
+
+
+def drop_from_snapshot(url: str, revision: int, *fields: str) -> None:
+    """Make the snapshot of ``revision`` one of an earlier format, written before ``fields``."""
+    query = "SELECT snapshot FROM opconf_history WHERE revision = :r"
+    [(text,)] = h.sql(url, query, r=revision)
+    old = {k: v for k, v in unpack(text, revision).items() if k not in fields}
+    query = "UPDATE opconf_history SET snapshot = :s WHERE revision = :r"
+    h.sql(url, query, s=json.dumps(old), r=revision)
 
 
 def _opportunity_product(url: str) -> list[tuple[str, int]]:
@@ -184,6 +194,10 @@ def test_rollback_cannot_rename_back_onto_a_key_the_crm_took(env: h.Env) -> None
         "hint: fix them and plan again\n",
     )
     assert "  OPC306 cannot rename Product 'heloc_v2' to 'heloc'" in rolled.out
+    plan = json.loads(env.run("rollback", "1", "--format", "json").out)
+    assert [(e["code"], e["kind"], e["key"]) for e in plan["errors"]] == [
+        ("OPC306", "Product", "heloc")
+    ]
     assert h.dump(env.url) == before
 
 
@@ -222,10 +236,7 @@ def test_rollback_past_a_replaces_moves_the_opportunities_back(env: h.Env) -> No
 def test_rollback_past_a_replaces_without_a_record_explains(env: h.Env) -> None:
     """History written before moves were recorded: the error says what to do instead."""
     _replace_review(env)
-    [(text,)] = h.sql(env.url, "SELECT snapshot FROM opconf_history WHERE revision = 2")
-    old = unpack(text, 2)
-    del old["moves"]
-    h.sql(env.url, "UPDATE opconf_history SET snapshot = :s WHERE revision = 2", s=json.dumps(old))
+    drop_from_snapshot(env.url, 2, "moves")
     before = h.dump(env.url)
     rolled = env.run("rollback", "1", "--auto-approve", "--allow-destructive")
     assert rolled.code == exitcodes.PROBLEMS
@@ -303,26 +314,50 @@ def test_rollback_past_a_rename_that_adopted_releases_the_row_under_its_old_key(
     assert last_line(rolled.out) == "Apply complete: 1 released (revision 3)."
     rows = h.sql(env.url, "SELECT id, key, managed FROM product WHERE key <> 'savings'")
     assert rows == [(row, "ui_cd", False)]
+    again = env.run("rollback", "3", "--auto-approve")  # its snapshot: the CRM's row again
+    assert (again.code, last_line(again.out)) == (exitcodes.OK, h.NO_CHANGES), again.err
 
 
-def test_rollback_to_a_crm_template_whose_crm_product_is_gone(env: h.Env, tmp_path: Path) -> None:
-    """Revision 1: the CRM's own template sells the CRM's own product; both adopted, then the
-    product deleted. Releasing the template would sell a product that no rollback creates."""
+def _crm_seller(env: h.Env, tmp_path: Path, key: str = "ui_t") -> tuple[h.Obj, h.Obj]:
+    """The CRM's own product ui_cd and template ``key`` that sells it; revision 1 manages
+    only another product. The documents of the product and the template."""
     seed = tmp_path / "crm.yaml"
     product = h.product("ui_cd", name="UI Cd")
-    adopted = h.template("ui_t", stages=("quote",), name="UI template", products=["ui_cd"])
+    template = h.template(key, stages=("quote",), name="UI template", products=["ui_cd"])
     crm = {
         "products": [canonical("Product", product)],
-        "templates": [canonical("OpportunityTemplate", adopted)],
+        "templates": [canonical("OpportunityTemplate", template)],
     }
     seed.write_text(yaml.safe_dump(crm), encoding="utf-8")
     h.seed(env.url, seed)
     env.write([h.product("other")])
     env.ok("apply", "--auto-approve")
+    return product, template
+
+
+def _crm_template_sells(url: str) -> list[tuple[str, bool, str, bool]]:
+    """(template name, managed, product key, managed) of what templates sell."""
+    return h.sql(
+        url,
+        "SELECT t.name, t.managed, p.key, p.managed FROM opportunity_template t"
+        " JOIN template_product tp ON tp.template_id = t.id JOIN product p ON p.id = tp.product_id",
+    )
+
+
+@pytest.mark.parametrize("refs", [True, False], ids=["refs", "snapshot before refs"])
+def test_rollback_to_a_crm_template_whose_crm_product_is_gone(
+    env: h.Env, tmp_path: Path, refs: bool
+) -> None:
+    """Revision 1: the CRM's own template sells the CRM's own product; both adopted, then the
+    product deleted. Releasing the template would sell a product that no rollback creates.
+    A snapshot written before ``refs`` finds the product's row among the CRM's objects."""
+    product, adopted = _crm_seller(env, tmp_path)
     env.write([h.product("other"), product, adopted])
     env.ok("apply", "--auto-approve")
     env.write([h.product("other"), {**adopted, "products": []}])
     env.ok("apply", "--auto-approve", "--allow-destructive")
+    if not refs:
+        drop_from_snapshot(env.url, 1, "refs")
     before = h.dump(env.url)
     rolled = env.run("rollback", "1", "--auto-approve", "--allow-destructive")
     assert (rolled.code, rolled.err.splitlines()[0]) == (
@@ -331,7 +366,43 @@ def test_rollback_to_a_crm_template_whose_crm_product_is_gone(env: h.Env, tmp_pa
         "which is no longer in the store and was not managed then: a rollback cannot create "
         "it again",
     )
+    plan = json.loads(env.run("rollback", "1", "--format", "json").out)
+    assert [(e["code"], e["kind"], e["key"]) for e in plan["errors"]] == [
+        ("OPC307", "OpportunityTemplate", "ui_t")
+    ]
     assert h.dump(env.url) == before
+
+
+def test_rollback_releases_a_crm_template_selling_the_crm_product_under_its_key_now(
+    env: h.Env, tmp_path: Path
+) -> None:
+    """The CRM renames its product after revision 1; revision 2 adopts its template without
+    the product. Rolled back, the template is the CRM's again and sells the same row, under
+    the name the CRM gave it."""
+    _, template = _crm_seller(env, tmp_path)
+    h.sql(env.url, "UPDATE product SET key = 'ui_cd2' WHERE key = 'ui_cd'")
+    env.write([h.product("other"), {**template, "name": "Adopted", "products": []}])
+    env.ok("apply", "--auto-approve")
+    rolled = env.run("rollback", "1", "--auto-approve")
+    assert rolled.code == exitcodes.OK, rolled.err
+    assert last_line(rolled.out) == "Apply complete: 1 released (revision 3)."
+    assert _crm_template_sells(env.url) == [("UI template", False, "ui_cd2", False)]
+
+
+def test_rollback_releases_a_crm_template_and_product_renamed_while_adopted(
+    env: h.Env, tmp_path: Path
+) -> None:
+    """Revision 2 adopts the CRM's product, renamed, and its template (whose key is the
+    product's: keys are unique per kind). Rolled back, both are the CRM's again, the product
+    under its old key, and the template sells it by that key."""
+    _, template = _crm_seller(env, tmp_path, key="ui_cd")
+    renamed = h.product("cd", previousKeys=["ui_cd"], name="UI Cd")
+    env.write([h.product("other"), renamed, {**template, "products": ["cd"]}])
+    env.ok("apply", "--auto-approve")
+    rolled = env.run("rollback", "1", "--auto-approve")
+    assert rolled.code == exitcodes.OK, rolled.err
+    assert last_line(rolled.out) == "Apply complete: 2 released (revision 3)."
+    assert _crm_template_sells(env.url) == [("UI template", False, "ui_cd", False)]
 
 
 def test_rollback_leaves_the_crm_objects_it_does_not_write_unchecked(env: h.Env) -> None:
@@ -355,3 +426,25 @@ def test_rollback_leaves_the_crm_objects_it_does_not_write_unchecked(env: h.Env)
     rolled = env.run("rollback", "1", "--auto-approve")
     assert rolled.code == exitcodes.OK, rolled.err
     assert last_line(rolled.out) == "Apply complete: 1 updated (revision 3)."
+
+
+def test_rollback_never_takes_a_new_row_for_a_deleted_one(
+    env: h.Env, request: pytest.FixtureRequest
+) -> None:
+    """b deleted, then c created: c's row is not b's, so the rollback deletes c and creates b
+    again (c's opportunities must not pass to b). SQLite gives a new row the highest deleted
+    row id (its tables lack AUTOINCREMENT), which rollback's identity by row takes for b."""
+    if env.url.startswith("sqlite"):
+        reason = "SQLite reuses the id of the last deleted row: docs/mutation.md, bugs found"
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+    env.write([h.product("a"), h.product("b")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("a")])
+    env.ok("apply", "--auto-approve", "--allow-destructive")
+    env.write([h.product("a"), h.product("c")])
+    env.ok("apply", "--auto-approve")
+    plan = json.loads(env.run("rollback", "1", "--format", "json").out)
+    assert sorted((c["action"], c["key"]) for c in plan["changes"]) == [
+        ("create", "b"),
+        ("delete", "c"),
+    ]

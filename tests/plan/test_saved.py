@@ -13,6 +13,7 @@ import pytest
 
 from opconf import exitcodes
 from opconf.jsontext import digest
+from opconf.plan.model import Plan
 
 try:
     from plan import helpers as h
@@ -121,6 +122,30 @@ FORGERIES: dict[str, tuple[Edit, str]] = {
         _set("after", "listPrice", value=12.5),
         "plan.json:70:22: Product savings: listPrice is 12.5, not in the form opconf writes "
         '("12.5")',
+    ),
+    "previous keys kept": (
+        _set("after", "previousKeys", value=["old_savings"]),
+        "plan.json:73:25: Product savings: has an unknown field previousKeys",
+    ),
+    "unknown field, null": (
+        _set("after", "sneaky", value=None),
+        "plan.json:73:19: Product savings: has an unknown field sneaky",
+    ),
+    "missing null field": (
+        lambda data: _created(data)["after"].pop("description"),
+        "plan.json:64:16: Product savings: lacks the field description",
+    ),
+    "a long price, shown cut to 60 characters": (
+        _set("after", "listPrice", value="0" * 70 + "12.5"),
+        'plan.json:70:22: Product savings: listPrice is "' + "0" * 59 + ", not in the form "
+        'opconf writes ("12.5")',
+    ),
+    "members out of order": (
+        lambda data: data["changes"][2]["after"]["members"].insert(
+            0, {"user": "zoë", "role": "advisor"}
+        ),
+        'plan.json:113:21: CoverageGroup branch_team: members[0].user is "zoë", not in the form '
+        'opconf writes ("ajones")',
     ),
     "summary": (
         lambda data: data["summary"].update(create=7),
@@ -253,3 +278,83 @@ def test_an_error_message_never_carries_raw_control_characters(env: h.Env) -> No
         "changed)\n"
     )
     assert env.dump() == before
+
+
+def _change(i: int, **fields: Any) -> Edit:
+    """Set ``fields`` of ``changes[i]`` (``SAME_AFTER``: a copy of its ``after``), then the
+    summary and flags that follow from the changes: a forger keeps the plan consistent, so
+    the change itself must be judged."""
+
+    def edit(data: dict[str, Any]) -> None:
+        if fields.get("ghost"):  # the base also says that a product ghost was absent
+            data["base"]["rows"]["Product/ghost"] = "absent"
+        change = data["changes"][i]
+        change.update(
+            {
+                k: dict(change["after"]) if v is SAME_AFTER else v
+                for k, v in fields.items()
+                if k != "ghost"
+            }
+        )
+        data.update(Plan.from_dict(data).content())
+
+    return edit
+
+
+SAME_AFTER = object()
+# The saved plan's changes[0] updates the product checking, changes[1] creates savings.
+CHECKING, SAVINGS = "plan.json:13:5: Product checking", "plan.json:53:5: Product savings"
+FORGED_CHANGES: dict[str, tuple[Edit, str]] = {
+    "a key the base does not hold": (
+        lambda data: data["base"]["rows"].pop("Product/savings"),
+        f"{SAVINGS}: create names an object the plan's base does not hold",
+    ),
+    "a rename to a key the base does not hold": (
+        _change(1, action="rename", key="nowhere", old_key="savings", before=SAME_AFTER),
+        "plan.json:53:5: Product nowhere: rename names an object the plan's base does not hold",
+    ),
+    "a delete that writes": (_change(1, action="delete"), f"{SAVINGS}: delete writes an object"),
+    "an update without a before": (
+        _change(1, action="update"),
+        f"{SAVINGS}: update has no object before",
+    ),
+    "a create with a before": (
+        _change(1, before=SAME_AFTER),
+        f"{SAVINGS}: create has an object before",
+    ),
+    "a rename without an old key": (
+        _change(0, action="rename"),
+        f"{CHECKING}: rename has no old key",
+    ),
+    "a create with an old key": (
+        _change(1, old_key="savings"),
+        f"{SAVINGS}: create has an old key",
+    ),
+    "a create of an existing object": (
+        _change(0, action="create", before=None),
+        f"{CHECKING}: create writes an object that exists already",
+    ),
+    "a rename onto an existing key": (
+        _change(1, action="rename", key="checking", old_key="savings", before=SAME_AFTER),
+        "plan.json:53:5: Product checking: rename renames onto a key that exists already",
+    ),
+    "an update of an absent object": (
+        _change(1, action="update", before=SAME_AFTER),
+        f"{SAVINGS}: update changes an object that does not exist",
+    ),
+    "a rename of an absent object": (
+        _change(1, action="rename", old_key="ghost", before=SAME_AFTER, ghost=True),
+        f"{SAVINGS}: rename changes an object that does not exist",
+    ),
+    "an object of another key": (
+        lambda data: data["changes"][0]["after"].update(key="other"),
+        f"{CHECKING}: update writes an object of another key",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(FORGED_CHANGES))
+def test_a_forged_change_must_agree_with_its_action_and_base(env: h.Env, name: str) -> None:
+    edit, message = FORGED_CHANGES[name]
+    _edit(_saved(env), edit, resign=True)
+    _refused(env, exitcodes.PROBLEMS, f"error: {message}\n" + EDITED)
