@@ -57,10 +57,12 @@ _BATCH = 10_000  # rows fetched at a time
 
 
 def _stream(conn: Connection, query: Select[Any]) -> Iterator[Row[Any]]:
-    """The rows of ``query``, fetched a batch at a time: on PostgreSQL a server-side cursor,
-    so that the driver never holds a whole table of 100,000 objects' steps beside the objects
-    made from them."""
-    return iter(conn.execute(query.execution_options(yield_per=_BATCH)))
+    """The rows of ``query``; on PostgreSQL fetched a batch at a time (a server-side cursor),
+    so that psycopg never holds a whole table of 100,000 objects' steps beside the objects made
+    from them. SQLite's cursor hands rows out one by one already: batching there only costs."""
+    if conn.dialect.name == "postgresql":
+        query = query.execution_options(yield_per=_BATCH)
+    return iter(conn.execute(query))
 
 
 def _add(
