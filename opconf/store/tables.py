@@ -115,6 +115,9 @@ crm_product_type = Table(
 
 # --- configuration --------------------------------------------------------------------------
 
+# sqlite_autoincrement on the tables whose rows rollback identifies by id (objects, stages):
+# without it SQLite gives a new row the id of the last deleted one (max + 1), and a rollback
+# would take the new row for the deleted one. PostgreSQL never reuses an id.
 product = Table(
     "product",
     metadata,
@@ -130,6 +133,7 @@ product = Table(
     _managed(),
     UniqueConstraint("key"),
     UniqueConstraint("code"),
+    sqlite_autoincrement=True,
 )
 
 coverage_group = Table(
@@ -143,6 +147,7 @@ coverage_group = Table(
     _managed(),
     UniqueConstraint("key"),
     CheckConstraint(_in("visibility", "public", "private"), name="visibility"),
+    sqlite_autoincrement=True,
 )
 
 coverage_member = Table(
@@ -172,6 +177,7 @@ opportunity_template = Table(
     UniqueConstraint("key"),
     CheckConstraint(_in("category", "product", "parent"), name="category"),
     CheckConstraint(_in("entity_type", "contact", "company", "household"), name="entity_type"),
+    sqlite_autoincrement=True,
 )
 
 template_product = Table(
@@ -211,6 +217,7 @@ template_stage = Table(
     UniqueConstraint("id", "template_id"),
     CheckConstraint("probability BETWEEN 0 AND 100", name="probability"),
     CheckConstraint(_in("outcome", "open", "won", "lost"), name="outcome"),
+    sqlite_autoincrement=True,
 )
 
 stage_step = Table(

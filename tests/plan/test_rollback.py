@@ -428,15 +428,10 @@ def test_rollback_leaves_the_crm_objects_it_does_not_write_unchecked(env: h.Env)
     assert last_line(rolled.out) == "Apply complete: 1 updated (revision 3)."
 
 
-def test_rollback_never_takes_a_new_row_for_a_deleted_one(
-    env: h.Env, request: pytest.FixtureRequest
-) -> None:
+def test_rollback_never_takes_a_new_row_for_a_deleted_one(env: h.Env) -> None:
     """b deleted, then c created: c's row is not b's, so the rollback deletes c and creates b
-    again (c's opportunities must not pass to b). SQLite gives a new row the highest deleted
-    row id (its tables lack AUTOINCREMENT), which rollback's identity by row takes for b."""
-    if env.url.startswith("sqlite"):
-        reason = "SQLite reuses the id of the last deleted row: docs/mutation.md, bugs found"
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+    again (c's opportunities must not pass to b). Without AUTOINCREMENT, SQLite would give c
+    b's id (the highest, deleted), which rollback's identity by row would take for b."""
     env.write([h.product("a"), h.product("b")])
     env.ok("apply", "--auto-approve")
     env.write([h.product("a")])
