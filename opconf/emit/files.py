@@ -30,6 +30,7 @@ class Changes:
     changed: tuple[str, ...]
     unchanged: tuple[str, ...]
     old: dict[str, str] = field(default_factory=dict)  # what a changed file holds now
+    fresh: bool = False  # the folder does not exist yet: every file is new
 
     @property
     def to_write(self) -> tuple[str, ...]:
@@ -39,7 +40,7 @@ class Changes:
 def compare(out: Path, files: dict[str, str]) -> Changes:
     """Which of ``files`` are new, differ from the file there, or are already there."""
     if not exists(out, "write"):
-        return Changes(tuple(files), (), ())
+        return Changes(tuple(files), (), (), fresh=True)
     new: list[str] = []
     changed: list[str] = []
     unchanged: list[str] = []
@@ -72,8 +73,8 @@ def write(
         )
     if not changes.to_write:
         return ()
-    if exists(out, "write"):
-        write_files({out / rel: files[rel] for rel in changes.to_write})
-    else:  # a new folder: made whole beside it, then renamed into place
+    if changes.fresh:  # a new folder: made whole beside it, then renamed into place
         write_tree(out, {rel: files[rel] for rel in changes.to_write})
+    else:
+        write_files({out / rel: files[rel] for rel in changes.to_write})
     return changes.to_write

@@ -11,7 +11,7 @@ import pytest
 from opconf import exitcodes
 from opconf.apply import apply_plan
 from opconf.errors import FrozenError
-from opconf.freeze import FreezeGuard, window_of
+from opconf.freeze import FreezeGuard
 from opconf.store import Holder, Store
 from opconf.workflow import plan_config, validate_config
 
@@ -132,15 +132,7 @@ def test_the_freeze_is_checked_again_just_before_commit(env: h.Env) -> None:
     env.write([h.product("savings")])
     store = Store(env.url)
     plan = plan_config(validate_config(env.root / "config"), store, False)
-    window = window_of(
-        {
-            "name": "close",
-            "kind": "deny",
-            "timezone": "UTC",
-            "start": "2026-12-28",
-            "end": "2027-01-04",
-        }
-    )
+    window = h.year_end_close()
     instants = iter(
         [datetime(2026, 12, 27, 23, 59, 59, tzinfo=UTC), datetime(2026, 12, 28, tzinfo=UTC)]
     )

@@ -23,6 +23,7 @@ import yaml
 from sqlalchemy import create_engine, inspect, text
 
 from opconf.cli import main
+from opconf.freeze import Window, window_of
 from opconf.load.scalars import plain_scalar
 from opconf.store import Holder, Store
 from opconf.store import demo as demo_data
@@ -371,6 +372,19 @@ def lock_held(
         release.set()
         thread.join(30)
     assert not errors, errors
+
+
+def year_end_close() -> Window:
+    """A deny window over the turn of 2026 (UTC), for freeze tests with a fixed clock."""
+    return window_of(
+        {
+            "name": "close",
+            "kind": "deny",
+            "timezone": "UTC",
+            "start": "2026-12-28",
+            "end": "2027-01-04",
+        }
+    )
 
 
 def revision(url: str) -> int:
