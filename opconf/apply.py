@@ -96,19 +96,42 @@ def apply_plan(
         return ApplyResult(plan.base.revision, plan.summary(), changed=False)
     override = _freeze_check(freeze, plan)
     with store.writer(holder, lock_timeout, statement_timeout=statement_timeout) as writer:
-        check_fresh(plan, writer.state)
-        make_room(writer, plan)
-        done = 0
-        created: dict[tuple[str, str], int] = {}
-        for batch in batches(plan.changes):
-            created.update(perform(writer, batch))
-            for change in batch:
-                done += 1
-                if progress:
-                    progress(done, len(plan.changes), change)
-        override = _freeze_check(freeze, plan) or override
-        commit = git_commit(config) if config is not None else None
-        revision = record(writer, plan, holder, created, git_commit=commit, override=override)
+        return write_plan(
+            writer,
+            plan,
+            holder=holder,
+            progress=progress,
+            config=config,
+            freeze=freeze,
+            override=override,
+        )
+
+
+def write_plan(
+    writer: Writer,
+    plan: Plan,
+    *,
+    holder: Holder,
+    progress: Progress | None = None,
+    config: Path | None = None,
+    freeze: FreezeGuard | None = None,
+    override: Override | None = None,
+) -> ApplyResult:
+    """The writes of :func:`apply_plan`, in ``writer``'s transaction, for a plan already
+    checked to be safe and not frozen (``override``: the freeze it overrides, if any)."""
+    check_fresh(plan, writer.state)
+    make_room(writer, plan)
+    done = 0
+    created: dict[tuple[str, str], int] = {}
+    for batch in batches(plan.changes):
+        created.update(perform(writer, batch))
+        for change in batch:
+            done += 1
+            if progress:
+                progress(done, len(plan.changes), change)
+    override = _freeze_check(freeze, plan) or override
+    commit = git_commit(config) if config is not None else None
+    revision = record(writer, plan, holder, created, git_commit=commit, override=override)
     return ApplyResult(revision, plan.summary(), changed=True, override=override)
 
 

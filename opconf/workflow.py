@@ -35,9 +35,13 @@ def live_reference_errors(result: ValidationResult, state: StoreState) -> list[P
     return [PlanError.of(d) for d in locate(findings, result.sources)]
 
 
-def plan_config(result: ValidationResult, store: Store, prune: bool) -> Plan:
-    """The plan for a valid configuration against ``store`` (this empties ``result.index``)."""
-    state = store.read_state()
+def plan_config(
+    result: ValidationResult, store: Store, prune: bool, state: StoreState | None = None
+) -> Plan:
+    """The plan for a valid configuration against ``store`` (this empties ``result.index``):
+    against ``state`` when given (the store as a writer read it under the lock), else
+    against the store read now."""
+    state = store.read_state() if state is None else state
     errors = live_reference_errors(result, state)
     warnings = [PlanError.of(d) for d in result.diagnostics if d.severity == "warning"]
     return build_plan(

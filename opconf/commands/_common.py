@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from opconf.freeze import FreezeGuard
     from opconf.plan.model import Change, Plan
     from opconf.store import Store
+    from opconf.store.write import Writer
     from opconf.validate import ValidationResult
 
 
@@ -175,12 +176,14 @@ def execute(
     ask: bool,
     config: Path,
     progress: Progress | None = None,
+    writer: Writer | None = None,
 ) -> int:
     """Confirm when asked to, apply, print the summary line.
 
     ``config`` is the project's config folder: the revision records its git commit.
+    ``writer``: the locked transaction ``plan`` was made in, to apply it in (unattended).
     """
-    from opconf.apply import apply_plan, refuse_unsafe
+    from opconf.apply import apply_plan, refuse_unsafe, write_plan
     from opconf.errors import PlanRefused
     from opconf.store.model import Holder
 
@@ -190,7 +193,19 @@ def execute(
     refuse_unsafe(plan, args.allow_destructive)
     if getattr(args, "dry_run", False):
         return dry_run(store, plan, args, guard)
-    guard.check(plan)  # before asking; apply checks again, and before it commits
+    override = guard.check(plan)  # before asking; apply checks again, and before it commits
+    if writer is not None:
+        holder = Holder.local(args.actor)
+        result = write_plan(
+            writer,
+            plan,
+            holder=holder,
+            progress=progress,
+            config=config,
+            freeze=guard,
+            override=override,
+        )
+        return _applied(result, args)
     if ask:
         if not interactive():
             raise PlanRefused(
@@ -210,6 +225,13 @@ def execute(
         statement_timeout=args.statement_timeout,
         freeze=guard,
     )
+    return _applied(result, args)
+
+
+def _applied(result: ApplyResult, args: argparse.Namespace) -> int:
+    """The freeze override, if any, and the ``Apply complete`` line."""
+    from opconf.store.model import Holder
+
     if result.override:
         names = ", ".join(f"'{name}'" for name in result.override.windows)
         print(

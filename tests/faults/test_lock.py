@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from opconf import exitcodes
+from opconf.canonical import canonical
 from opconf.store import Holder
 
 try:
@@ -45,7 +46,7 @@ def test_second_apply_fails_naming_the_holder(store_url: str, repo: Path) -> Non
         rf"pid {os.getpid()}, since {SINCE}"
     )
     assert re.fullmatch(rf"error: store is locked by {holder}\n{re.escape(HINT)}", err), err
-    assert "Plan: 3 to create" in out  # it planned, then found the store locked
+    assert out == ""  # unattended, it locks before it plans
     assert h.dump(store_url) == before
 
 
@@ -54,12 +55,31 @@ def test_second_apply_waits_for_the_lock_timeout(store_url: str, repo: Path) -> 
         process = h.opconf_process(
             repo, "apply", "--auto-approve", "--lock-timeout", "20", "--store", store_url
         )
-        time.sleep(2.5)  # long enough to plan and reach the lock
+        time.sleep(2.5)  # long enough to validate and reach the lock
         assert process.poll() is None, "the apply did not wait for the lock"
         release.set()
         out, err = process.communicate(timeout=60)
     assert (process.returncode, err) == (exitcodes.OK, "")
     assert out.endswith("Apply complete: 3 created (revision 1).\n")
+
+
+def test_an_unattended_apply_plans_against_what_the_lock_holder_wrote(
+    store_url: str, repo: Path
+) -> None:
+    """``apply --auto-approve`` plans under the lock: what the writer it waited for committed
+    is in its plan, instead of making its plan stale."""
+    crm_version = canonical("Product", {"key": "checking", "name": "Meanwhile", "type": "deposit"})
+    with h.lock_held(store_url, Holder.local("alice"), writing=crm_version) as release:
+        process = h.opconf_process(
+            repo, "apply", "--auto-approve", "--lock-timeout", "20", "--store", store_url
+        )
+        time.sleep(2.5)
+        assert process.poll() is None, "the apply did not wait for the lock"
+        release.set()
+        out, err = process.communicate(timeout=60)
+    assert (process.returncode, err) == (exitcodes.OK, "")
+    assert "Plan: 2 to create, 1 to update" in out, out
+    assert out.endswith("Apply complete: 2 created, 1 updated (revision 1).\n")
 
 
 HOLD = """\
