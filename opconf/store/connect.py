@@ -54,6 +54,13 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute(f"PRAGMA busy_timeout = {DEFAULT_BUSY_MS}")
 
 
+def sqlite_foreign_keys(conn: Connection, on: bool) -> None:
+    """Turn SQLite's foreign key enforcement on or off; only outside a transaction (inside,
+    SQLite ignores it)."""
+    dbapi: Any = conn.connection.dbapi_connection
+    dbapi.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+
+
 def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql(conn.get_execution_options().get("opconf_begin", "BEGIN"))
 

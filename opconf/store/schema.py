@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, inspect, select, text
 
 from opconf.errors import StoreError
+from opconf.store import rebuild
 from opconf.store import tables as t
 from opconf.store.tables import SCHEMA_VERSION
 
@@ -34,8 +35,27 @@ def _v2_to_v3(conn: Connection) -> None:
     reads plain JSON only, away from a store holding packed snapshots."""
 
 
-# MIGRATIONS[n] upgrades a store from schema version n to n + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(conn: Connection) -> str | None:
+    """v4: on SQLite, ids of products, groups, templates and stages are never reused
+    (AUTOINCREMENT, opconf/store/rebuild.py). PostgreSQL never reuses an id: no change."""
+    if conn.dialect.name != "sqlite":
+        return None
+    kept = rebuild.add_autoincrement(conn)
+    if not kept:
+        return None
+    return (
+        f"left {', '.join(kept)} without AUTOINCREMENT: not created by opconf,"
+        " SQLite may reuse the id of a deleted row (docs/store.md)"
+    )
+
+
+# MIGRATIONS[n] upgrades a store from schema version n to n + 1; it may return a note for the
+# summary line.
+MIGRATIONS: dict[int, Callable[[Connection], str | None]] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+    3: _v3_to_v4,
+}
 FIRST_VERSION = 1  # the layout the first opconf wrote
 
 INIT_HINT = "run `opconf store init`"
@@ -84,10 +104,10 @@ def init_schema(conn: Connection, where: str) -> str:
         t.metadata.create_all(conn)  # checkfirst: only what is missing
         done = f"; created the missing tables {', '.join(missing)}" if missing else ""
         return f"Store schema v{SCHEMA_VERSION} is up to date{done}"
-    for version in range(meta.schema_version, SCHEMA_VERSION):
-        MIGRATIONS[version](conn)
+    notes = [MIGRATIONS[v](conn) for v in range(meta.schema_version, SCHEMA_VERSION)]
     conn.execute(t.opconf_meta.update().values(schema_version=SCHEMA_VERSION))
-    return f"Upgraded store schema v{meta.schema_version} to v{SCHEMA_VERSION}"
+    upgraded = f"Upgraded store schema v{meta.schema_version} to v{SCHEMA_VERSION}"
+    return "; ".join([upgraded, *(note for note in notes if note)])
 
 
 def check_schema(conn: Connection, where: str) -> Meta:

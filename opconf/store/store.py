@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from opconf.errors import StoreError
 from opconf.store import demo as demo_data
-from opconf.store import history, read
+from opconf.store import history, read, rebuild
 from opconf.store.connect import (
     connect,
     db_errors,
@@ -21,6 +21,7 @@ from opconf.store.connect import (
     make_engine,
     sqlite_file,
     sqlite_file_exists,
+    sqlite_foreign_keys,
 )
 from opconf.store.lock import (
     current_holder,
@@ -76,7 +77,19 @@ class Store:
         data = demo_data.load(demo_file or demo_data.DEMO_FILE) if demo else None
         ensure_parent(self._url)
         holder = Holder.local(action="init")
-        with self._locked(holder, lock_timeout, DEFAULT_STATEMENT_TIMEOUT, create=True) as conn:
+        sqlite = self.backend == "sqlite"
+        # A SQLite migration rebuilds tables (opconf/store/rebuild.py): foreign keys off, as
+        # SQLite's procedure says, and checked before the commit instead.
+        with (
+            self._locked(
+                holder,
+                lock_timeout,
+                DEFAULT_STATEMENT_TIMEOUT,
+                create=True,
+                foreign_keys=not sqlite,
+            ) as conn,
+            rebuild.no_new_violations(conn) if sqlite else contextlib.nullcontext(),
+        ):
             message = init_schema(conn, self.display_url)
             if data is not None:
                 writer = Writer(conn, read.read_state(conn, _meta(conn, self.display_url).revision))
@@ -202,12 +215,14 @@ class Store:
         statement_timeout: float,
         create: bool = False,
         commit: bool = True,
+        foreign_keys: bool = True,
     ) -> Iterator[Connection]:
         if not create:
             self._require_file()
         with (
             db_errors(self._url, "writing the store", hint=_ROLLED_BACK),
             connect(self._get_engine(), self._url) as conn,
+            self._foreign_keys_off(conn) if not foreign_keys else contextlib.nullcontext(),
         ):
             if self.backend == "sqlite":
                 lock_sqlite(conn, holder, timeout, self._file)
@@ -227,6 +242,18 @@ class Store:
                 if blocked is not None:
                     raise blocked from None
                 raise
+
+    @staticmethod
+    @contextlib.contextmanager
+    def _foreign_keys_off(conn: Connection) -> Iterator[None]:
+        """SQLite only: off for the transaction about to begin, on again after it (an
+        in-memory store keeps its one connection)."""
+        sqlite_foreign_keys(conn, False)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(SQLAlchemyError):
+                sqlite_foreign_keys(conn, True)
 
     def _initialised(self) -> bool:
         if not sqlite_file_exists(self._url):

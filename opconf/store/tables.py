@@ -33,8 +33,9 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from opconf.canonical import decimal_text
 
-# v2: opconf_history.override_windows, override_reason; v3: snapshots packed (store/packing.py)
-SCHEMA_VERSION = 3
+# v2: opconf_history.override_windows, override_reason; v3: snapshots packed (store/packing.py);
+# v4: on SQLite, AUTOINCREMENT ids (store/rebuild.py)
+SCHEMA_VERSION = 4
 
 NAMING = {
     "pk": "pk_%(table_name)s",

@@ -9,6 +9,7 @@ from opconf.errors import StoreError
 from opconf.jsontext import dumps
 from opconf.store import Holder, Store
 from opconf.store.packing import pack
+from opconf.store.tables import SCHEMA_VERSION
 
 SNAPSHOT = {"Product": [{"key": "bonds", "name": "Bonds ✓"}], "ids": {"Product": {"bonds": 1}}}
 
@@ -27,7 +28,7 @@ def test_v1_to_v2_adds_the_freeze_override_columns(store: Store, store_url: str)
     _as_version_1(store_url)
     with pytest.raises(StoreError, match="store schema v1 is older than this opconf"):
         store.check_ready()
-    assert store.init() == "Upgraded store schema v1 to v3"
+    assert store.init() == f"Upgraded store schema v1 to v{SCHEMA_VERSION}"
     [entry] = store.history()
     assert (entry.actor, entry.override_windows, entry.override_reason) == ("alice", None, None)
     with store.writer(Holder(actor="bob", host="h", pid=2)) as writer:
@@ -45,7 +46,7 @@ def test_v2_to_v3_keeps_plain_snapshots_readable_beside_packed_ones(
     sql(store_url, "UPDATE opconf_meta SET schema_version = 2")
     with pytest.raises(StoreError, match="store schema v2 is older than this opconf"):
         store.check_ready()
-    assert store.init() == "Upgraded store schema v2 to v3"
+    assert store.init() == f"Upgraded store schema v2 to v{SCHEMA_VERSION}"
     with store.writer(Holder(actor="bob", host="h", pid=2)) as writer:
         writer.record("bob", "h", None, "sha256:y", {"update": 1}, pack(SNAPSHOT))
     [(plain,), (packed,)] = sql(store_url, "SELECT snapshot FROM opconf_history ORDER BY revision")
