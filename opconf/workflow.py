@@ -55,8 +55,9 @@ def plan_config(
     )
 
 
-def plan_rollback(store: Store, revision: int) -> Plan:
-    """The plan that brings the store back to the snapshot of ``revision``.
+def plan_rollback(store: Store, revision: int, state: StoreState | None = None) -> Plan:
+    """The plan that brings the store back to the snapshot of ``revision`` (against
+    ``state`` when given, as :func:`plan_config`).
 
     Objects and stages are matched by row; opportunities moved by a ``replaces`` since go
     back to the stage they left; users, roles and product types are checked live, as a plan
@@ -69,7 +70,7 @@ def plan_rollback(store: Store, revision: int) -> Plan:
         raise UsageError(f"revision {revision} is not in the history", hint="see `opconf history`")
     if "refs" not in snapshot:  # written before snapshots recorded references by row
         snapshot = upgrade(snapshot, store.snapshot(revision - 1))
-    state = store.read_state()
+    state = store.read_state() if state is None else state
     desired = from_snapshot(snapshot, state)
     plan = _rollback_plan(store, snapshot, state, desired)
     if any(e.code == "OPC302" for e in plan.errors):

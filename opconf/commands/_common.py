@@ -13,10 +13,13 @@ from opconf import exitcodes
 from opconf.project import Project, load_project, resolve_store
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from opconf.apply import ApplyResult, Progress
     from opconf.freeze import FreezeGuard
     from opconf.plan.model import Change, Plan
     from opconf.store import Store
+    from opconf.store.model import StoreState
     from opconf.store.write import Writer
     from opconf.validate import ValidationResult
 
@@ -166,6 +169,29 @@ def print_invalid(result: ValidationResult) -> None:
     for d in result.diagnostics:
         print(text.line(d), file=sys.stderr)
     print(text.summary(result), file=sys.stderr)
+
+
+def apply_unattended(
+    store: Store,
+    args: argparse.Namespace,
+    *,
+    make_plan: Callable[[StoreState], Plan],
+    show: Callable[[Plan], object],
+    config: Path,
+    progress: Progress | None,
+) -> int:
+    """``--auto-approve``, as Terraform does: lock, plan against the store read under the
+    lock, show the plan, apply it in the same transaction. The store is read once, and what
+    a writer this one waited for committed is in the plan, which cannot go stale."""
+    from opconf.store.model import Holder
+
+    holder, timeout = Holder.local(args.actor), args.statement_timeout
+    with store.writer(holder, args.lock_timeout, statement_timeout=timeout) as writer:
+        plan = make_plan(writer.state)
+        show(plan)
+        return execute(
+            store, plan, args, ask=False, config=config, progress=progress, writer=writer
+        )
 
 
 def execute(

@@ -11,6 +11,7 @@ from opconf import exitcodes
 from opconf.commands._common import (
     add_apply_options,
     add_store_options,
+    apply_unattended,
     check_freeze_options,
     execute,
     open_store,
@@ -44,7 +45,6 @@ def run(args: argparse.Namespace) -> int:
     from opconf.errors import UsageError
     from opconf.plan import saved
     from opconf.plan.render import render
-    from opconf.store.model import Holder
     from opconf.workflow import plan_config, validate_config
 
     check_freeze_options(args)
@@ -71,22 +71,14 @@ def run(args: argparse.Namespace) -> int:
     store.ensure_ready(auto_init=True)
     prune = project.prune if args.prune is None else args.prune
     if args.auto_approve and not args.dry_run:
-        # Unattended, as Terraform does: lock, plan against the store read under the lock,
-        # apply in the same transaction. The store is read once and the plan is never stale.
-        holder = Holder.local(args.actor)
-        timeout = args.statement_timeout
-        with store.writer(holder, args.lock_timeout, statement_timeout=timeout) as writer:
-            plan = plan_config(result, store, prune, state=writer.state)
-            sys.stdout.write(render(plan, "text"))
-            return execute(
-                store,
-                plan,
-                args,
-                ask=False,
-                config=project.config,
-                progress=progress,
-                writer=writer,
-            )
+        return apply_unattended(
+            store,
+            args,
+            make_plan=lambda state: plan_config(result, store, prune, state=state),
+            show=lambda plan: sys.stdout.write(render(plan, "text")),
+            config=project.config,
+            progress=progress,
+        )
     plan = plan_config(result, store, prune)
     sys.stdout.write(render(plan, "text"))
     ask = not args.auto_approve and not args.dry_run

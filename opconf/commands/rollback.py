@@ -13,6 +13,7 @@ from opconf.commands._common import (
     add_apply_options,
     add_output_options,
     add_store_options,
+    apply_unattended,
     check_freeze_options,
     execute,
     open_store,
@@ -44,10 +45,19 @@ def run(args: argparse.Namespace) -> int:
             hint="revisions are numbered from 1; see `opconf history`",
         )
     project, store = open_store(args)
+    progress = progress_line(sys.stderr)
+    if args.auto_approve and not args.out:
+        return apply_unattended(
+            store,
+            args,
+            make_plan=lambda state: plan_rollback(store, args.revision, state=state),
+            show=lambda plan: show_plan(plan, args.format, None),
+            config=project.config,
+            progress=progress,
+        )
     plan = plan_rollback(store, args.revision)
     show_plan(plan, args.format, args.out)
     if args.out:
         return exitcodes.PROBLEMS if plan.errors else exitcodes.OK
     ask = not args.auto_approve
-    progress = progress_line(sys.stderr)
     return execute(store, plan, args, ask=ask, config=project.config, progress=progress)

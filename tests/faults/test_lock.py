@@ -82,6 +82,34 @@ def test_an_unattended_apply_plans_against_what_the_lock_holder_wrote(
     assert out.endswith("Apply complete: 2 created, 1 updated (revision 1).\n")
 
 
+def test_an_unattended_rollback_plans_against_what_the_lock_holder_wrote(
+    store_url: str, repo: Path
+) -> None:
+    """``rollback --auto-approve`` too: the product the writer it waited for made is not in
+    revision 1's snapshot, so the rollback deletes it (planned before the lock, it would have
+    been left behind)."""
+    h.write_config(repo / "config", h.small_config(" v2"))
+    for _ in range(2):  # revision 1, then revision 2 over it (the second is the config now)
+        done = h.opconf_process(repo, "apply", "--auto-approve", "--store", store_url)
+        assert done.communicate(timeout=60)[1] == ""
+        h.write_config(repo / "config", h.small_config())
+    other = canonical("Product", {"key": "other", "name": "Other", "type": "deposit"})
+    with h.lock_held(store_url, Holder.local("alice"), writing=other) as release:
+        process = h.opconf_process(
+            repo,
+            *("rollback", "1", "--auto-approve", "--allow-destructive", "--lock-timeout", "20"),
+            *("--store", store_url),
+        )
+        time.sleep(2.5)
+        assert process.poll() is None, "the rollback did not wait for the lock"
+        release.set()
+        out, err = process.communicate(timeout=60)
+    assert (process.returncode, err) == (exitcodes.OK, "")
+    assert out.endswith("Apply complete: 3 updated, 1 deleted (revision 3).\n"), out
+    keys = h.sql(store_url, "SELECT key FROM product")
+    assert keys == [("checking",)]
+
+
 HOLD = """\
 import sys
 from opconf.store import Holder, Store
