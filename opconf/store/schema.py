@@ -37,10 +37,12 @@ def _v2_to_v3(conn: Connection) -> None:
 
 def _v3_to_v4(conn: Connection) -> str | None:
     """v4: on SQLite, ids of products, groups, templates and stages are never reused
-    (AUTOINCREMENT, opconf/store/rebuild.py). PostgreSQL never reuses an id: no change."""
-    if conn.dialect.name != "sqlite":
-        return None
-    kept = rebuild.add_autoincrement(conn)
+    (AUTOINCREMENT, opconf/store/rebuild.py; PostgreSQL never reuses an id). On both, the
+    columns of opconf's tables that reference products and groups are indexed: deleting one
+    checked every template row for a reference (a scan per deleted row)."""
+    kept = rebuild.add_autoincrement(conn) if conn.dialect.name == "sqlite" else []
+    for index in (*t.template_product.indexes, *t.opportunity_template.indexes):
+        index.create(conn, checkfirst=True)
     if not kept:
         return None
     return (

@@ -34,7 +34,8 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 from opconf.canonical import decimal_text
 
 # v2: opconf_history.override_windows, override_reason; v3: snapshots packed (store/packing.py);
-# v4: on SQLite, AUTOINCREMENT ids (store/rebuild.py)
+# v4: on SQLite, AUTOINCREMENT ids (store/rebuild.py); indexes on the columns referencing
+# products and coverage groups
 SCHEMA_VERSION = 4
 
 NAMING = {
@@ -173,7 +174,9 @@ opportunity_template = Table(
     Column("category", Text, nullable=False),
     Column("entity_type", Text, nullable=False),
     Column("active", Boolean, nullable=False),
-    Column("default_coverage_group_id", Integer, ForeignKey("coverage_group.id")),
+    # Indexed (since v4), as every column that references a row opconf deletes: the database
+    # checks the reference on each delete, and without the index that is a scan of the table.
+    Column("default_coverage_group_id", Integer, ForeignKey("coverage_group.id"), index=True),
     _managed(),
     UniqueConstraint("key"),
     CheckConstraint(_in("category", "product", "parent"), name="category"),
@@ -190,7 +193,7 @@ template_product = Table(
         ForeignKey("opportunity_template.id", ondelete="CASCADE"),
         nullable=False,
     ),
-    Column("product_id", Integer, ForeignKey("product.id"), nullable=False),
+    Column("product_id", Integer, ForeignKey("product.id"), nullable=False, index=True),
     Column("position", Integer, nullable=False),
     PrimaryKeyConstraint("template_id", "product_id"),
     UniqueConstraint("template_id", "position"),
@@ -260,10 +263,13 @@ opportunity = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", Text),
-    Column("template_id", Integer, ForeignKey("opportunity_template.id"), nullable=False),
+    # Indexed where opconf creates this CRM table (a CRM's own indexes are its business).
+    Column(
+        "template_id", Integer, ForeignKey("opportunity_template.id"), nullable=False, index=True
+    ),
     # A closed opportunity on a stage that is removed keeps its status and loses the stage.
-    Column("stage_id", Integer, ForeignKey("template_stage.id", ondelete="SET NULL")),
-    Column("product_id", Integer, ForeignKey("product.id")),
+    Column("stage_id", Integer, ForeignKey("template_stage.id", ondelete="SET NULL"), index=True),
+    Column("product_id", Integer, ForeignKey("product.id"), index=True),
     Column("status", Text),
     Column("amount", ExactDecimal),
     CheckConstraint(_in("status", "open", "won", "lost"), name="status"),

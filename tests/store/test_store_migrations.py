@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import create_engine, inspect
 from store_helpers import sql
 
 from opconf.errors import StoreError
@@ -10,6 +11,7 @@ from opconf.jsontext import dumps
 from opconf.store import Holder, Store
 from opconf.store.packing import pack
 from opconf.store.tables import SCHEMA_VERSION
+from opconf.store.url import driver_url
 
 SNAPSHOT = {"Product": [{"key": "bonds", "name": "Bonds ✓"}], "ids": {"Product": {"bonds": 1}}}
 
@@ -75,3 +77,27 @@ def test_a_damaged_snapshot_is_one_clear_error(
     assert why in str(caught.value)
     hint = "opconf_history was changed outside opconf: restore it from a backup"
     assert caught.value.hint == hint
+
+
+def test_v3_to_v4_indexes_the_references_to_products_and_groups(
+    store: Store, store_url: str
+) -> None:
+    """Deleting a product or a group checks every row that may reference it: without these
+    indexes each delete scanned template_product or opportunity_template."""
+    store.init()
+    indexed = {
+        "template_product": "ix_template_product_product_id",
+        "opportunity_template": "ix_opportunity_template_default_coverage_group_id",
+    }
+    for name in indexed.values():
+        sql(store_url, f"DROP INDEX {name}")
+    sql(store_url, "UPDATE opconf_meta SET schema_version = 3")
+    assert store.init() == f"Upgraded store schema v3 to v{SCHEMA_VERSION}"
+    engine = create_engine(driver_url(store_url))
+    try:
+        found = {
+            table: {i["name"] for i in inspect(engine).get_indexes(table)} for table in indexed
+        }
+    finally:
+        engine.dispose()
+    assert all(name in found[table] for table, name in indexed.items()), found
