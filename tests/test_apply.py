@@ -363,7 +363,9 @@ def test_history_lists_revisions_newest_first(env: h.Env) -> None:
         assert start <= applied <= datetime.now(UTC)
 
 
-def test_history_records_the_git_commit(env: h.Env) -> None:
+@pytest.mark.parametrize("saved", [False, True], ids=["unattended", "saved-plan"])
+def test_history_records_the_git_commit(env: h.Env, saved: bool) -> None:
+    """Whether the apply plans under the lock or applies a plan saved before."""
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
     subprocess.run([*git, "init", "-q"], cwd=env.root, check=True)
     env.write(h.small_config())
@@ -372,7 +374,11 @@ def test_history_records_the_git_commit(env: h.Env) -> None:
     head = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=env.root, capture_output=True, text=True, check=True
     ).stdout.strip()
-    env.ok("apply", "--auto-approve")
+    if saved:
+        env.ok("plan", "--out", str(env.root.parent / "plan.json"))
+        env.ok("apply", str(env.root.parent / "plan.json"))
+    else:
+        env.ok("apply", "--auto-approve")
     [entry] = json.loads(env.ok("history", "--format", "json"))
     assert entry["git_commit"] == head
 

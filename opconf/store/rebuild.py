@@ -7,14 +7,13 @@ table is rebuilt the way SQLite documents ("Making Other Kinds Of Table Schema C
 inside the init's transaction, with foreign keys off (``Store.init`` turns them off before
 the transaction begins, and checks them before it commits):
 
-1. the table's own ``CREATE TABLE`` text, with the id made ``INTEGER PRIMARY KEY
-   AUTOINCREMENT`` and nothing else changed, creates a new table beside it — whatever
-   columns the CRM added are kept;
-2. the new table must have the same columns, foreign keys and unique indexes, else the table
-   is left as it was and the summary says so;
-3. the rows are copied with their ids, the old table dropped, the new one renamed, and the
+1. the table's own ``CREATE TABLE`` text, with only the id's declaration changed to
+   ``INTEGER PRIMARY KEY AUTOINCREMENT``, creates a new table beside it — whatever columns
+   and constraints the CRM added are kept; an id declared in another form, or a table SQLite
+   refuses so (``WITHOUT ROWID``), is left as it was and the summary says so;
+2. the rows are copied with their ids, the old table dropped, the new one renamed, and the
    old table's own indexes and triggers created again;
-4. ``sqlite_sequence`` starts above every id the table or any snapshot in the history has
+3. ``sqlite_sequence`` starts above every id the table or any snapshot in the history has
    used, so no id a rollback may look for is handed out again.
 """
 
@@ -26,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import OperationalError
 
 from opconf.errors import StoreError
 from opconf.store import history
@@ -40,11 +40,14 @@ TABLES = {  # the tables rollback identifies rows of by id → the snapshot kind
 }
 _NEW = "_opconf_new_"
 _ID = r'(?:"id"|id)'
+# The id declared first, as opconf wrote it (a PRIMARY KEY constraint of its own, ended by a
+# comma or the closing parenthesis) or as SQLite's row id is usually declared.
+_ID_COLUMN = re.compile(rf"\(\s*{_ID}\s+INTEGER(?:\s+NOT\s+NULL)?(?=\s*,)", re.I)
+_ID_PRIMARY = re.compile(rf"\(\s*{_ID}\s+INTEGER(?:\s+NOT\s+NULL)?\s+PRIMARY\s+KEY(?=\s*,)", re.I)
 _PK_CONSTRAINT = re.compile(
-    rf",\s*(?:CONSTRAINT\s+(?:\"[^\"]*\"|\w+)\s+)?PRIMARY\s+KEY\s*\(\s*{_ID}\s*\)", re.I
+    rf",\s*(?:CONSTRAINT\s+(?:\"[^\"]*\"|\w+)\s+)?PRIMARY\s+KEY\s*\(\s*{_ID}\s*\)(?=\s*[,)])",
+    re.I,
 )
-_ID_COLUMN = re.compile(rf"(\(\s*{_ID}\s+INTEGER(?:\s+NOT\s+NULL)?)(\s*,)", re.I)
-_ID_PRIMARY = re.compile(rf"(\(\s*{_ID}\s+INTEGER(?:\s+NOT\s+NULL)?\s+PRIMARY\s+KEY)(\s*,)", re.I)
 
 
 def add_autoincrement(conn: Connection) -> list[str]:
@@ -53,7 +56,7 @@ def add_autoincrement(conn: Connection) -> list[str]:
     used = _ids_in_history(conn)
     kept = []
     for table, kind in TABLES.items():
-        sql = _sql(conn, "table", table)
+        sql = _sql(conn, table)
         if sql is None or "AUTOINCREMENT" in sql.upper():
             continue
         if not _rebuild(conn, table, sql, used.get(kind, 0)):
@@ -64,12 +67,12 @@ def add_autoincrement(conn: Connection) -> list[str]:
 def autoincrement_sql(sql: str, name: str) -> str | None:
     """``CREATE TABLE`` text ``sql`` for a table called ``name`` whose id is ``INTEGER
     PRIMARY KEY AUTOINCREMENT``; None when the id is not declared in a form this knows."""
-    body = sql[sql.index("(") :] if "(" in sql else ""
-    if _ID_PRIMARY.match(body):
-        body = _ID_PRIMARY.sub(r"\1 AUTOINCREMENT\2", body, count=1)
-    elif _ID_COLUMN.match(body) and len(_PK_CONSTRAINT.findall(body)) == 1:
-        body = _PK_CONSTRAINT.sub("", body)
-        body = _ID_COLUMN.sub(r"\1 PRIMARY KEY AUTOINCREMENT\2", body, count=1)
+    body = sql[sql.index("(") :]
+    if primary := _ID_PRIMARY.match(body):
+        body = f"{primary.group()} AUTOINCREMENT{body[primary.end() :]}"
+    elif (column := _ID_COLUMN.match(body)) and len(_PK_CONSTRAINT.findall(body)) == 1:
+        rest = _PK_CONSTRAINT.sub("", body[column.end() :])
+        body = f"{column.group()} PRIMARY KEY AUTOINCREMENT{rest}"
     else:
         return None
     return f'CREATE TABLE "{name}" {body}'
@@ -80,11 +83,12 @@ def _rebuild(conn: Connection, table: str, sql: str, used: int) -> bool:
     create = autoincrement_sql(sql, new)
     if create is None:
         return False
-    extras = [s for s in _schema_sql(conn, table) if s is not None]
-    _run(conn, create)
-    if _shape(conn, new) != _shape(conn, table):
-        _run(conn, f'DROP TABLE "{new}"')
+    try:
+        with conn.begin_nested():
+            _run(conn, create)
+    except OperationalError:  # refused by SQLite (a WITHOUT ROWID table has no AUTOINCREMENT)
         return False
+    extras = [s for s in _schema_sql(conn, table) if s is not None]
     _run(conn, f'INSERT INTO "{new}" SELECT * FROM "{table}"')
     _run(conn, f'DROP TABLE "{table}"')
     _run(conn, "PRAGMA legacy_alter_table = ON")  # no check of views naming the dropped table
@@ -96,19 +100,6 @@ def _rebuild(conn: Connection, table: str, sql: str, used: int) -> bool:
     _run(conn, f"DELETE FROM sqlite_sequence WHERE name IN ('{table}', '{new}')")
     conn.exec_driver_sql("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, top))
     return True
-
-
-def _shape(conn: Connection, table: str) -> tuple[Any, ...]:
-    """What must not change: columns, foreign keys, and the constraints' indexes (the
-    table's own indexes are made again after the copy)."""
-    columns = [tuple(r)[1:] for r in _pragma(conn, "table_xinfo", table)]
-    keys = sorted(tuple(r)[2:] for r in _pragma(conn, "foreign_key_list", table))
-    indexes = sorted(
-        (r.unique, r.origin, r.partial, tuple(c.name for c in _pragma(conn, "index_info", r.name)))
-        for r in _pragma(conn, "index_list", table)
-        if r.origin != "c"
-    )
-    return columns, keys, indexes
 
 
 def _ids_in_history(conn: Connection) -> dict[str, int]:
@@ -132,19 +123,15 @@ def _raise(top: dict[str, int], kind: str, ids: Iterable[Any]) -> None:
         top[kind] = max(top.get(kind, 0), *numbers)
 
 
-def _sql(conn: Connection, kind: str, name: str) -> str | None:
-    query = "SELECT sql FROM sqlite_master WHERE type = ? AND name = ?"
-    return conn.exec_driver_sql(query, (kind, name)).scalar()
+def _sql(conn: Connection, table: str) -> str | None:
+    query = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?"
+    return conn.exec_driver_sql(query, (table,)).scalar()
 
 
 def _schema_sql(conn: Connection, table: str) -> list[str | None]:
     """The table's own indexes and triggers (not those a constraint makes)."""
     query = "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ?"
     return list(conn.exec_driver_sql(query, (table,)).scalars())
-
-
-def _pragma(conn: Connection, name: str, arg: str) -> list[Any]:
-    return list(conn.exec_driver_sql(f'PRAGMA {name}("{arg}")'))
 
 
 def _run(conn: Connection, statement: str) -> None:

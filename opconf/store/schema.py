@@ -41,8 +41,10 @@ def _v3_to_v4(conn: Connection) -> str | None:
     columns of opconf's tables that reference products and groups are indexed: deleting one
     checked every template row for a reference (a scan per deleted row)."""
     kept = rebuild.add_autoincrement(conn) if conn.dialect.name == "sqlite" else []
-    for index in (*t.template_product.indexes, *t.opportunity_template.indexes):
-        index.create(conn, checkfirst=True)
+    present = table_names(conn)  # a missing table is made, indexed, by the next init
+    for table in (t.template_product, t.opportunity_template):
+        for index in table.indexes if table.name in present else ():
+            index.create(conn, checkfirst=True)
     if not kept:
         return None
     return (

@@ -124,39 +124,79 @@ def test_deleting_a_template_after_the_upgrade_still_deletes_its_stages(old_env:
 
 
 def test_the_upgrade_starts_ids_above_those_the_history_recorded(old_env: h.Env) -> None:
-    """A row deleted by the CRM after the last apply has no row left to count from: its id is
-    in the snapshot, and a rollback would look for it."""
+    """Rows deleted by the CRM after the last apply have no row left to count from: their ids
+    are in the snapshots (managed objects, the CRM's own objects, stages), and a rollback
+    would look for them."""
     env = old_env
-    env.write([h.product("a"), h.product("b")])
-    env.ok("apply", "--auto-approve")
-    h.sql(env.url, "DELETE FROM product WHERE key = 'b'")  # by the CRM, behind opconf
+    stages = ("qualify", "propose")
+    env.write([h.product("a"), h.product("b"), h.template("t", stages=stages)])
+    env.ok("apply", "--auto-approve")  # products a 1, b 2; stages qualify 1, propose 2, …
+    h.sql(
+        env.url,
+        "INSERT INTO product (key, name, type, active, managed)"
+        " VALUES ('crm_own', 'CRM', 'deposit', 1, 0)",  # id 3, the CRM's
+    )
+    env.write([h.product("a", name="A2"), h.product("b"), h.template("t", stages=stages)])
+    env.ok("apply", "--auto-approve")  # revision 2 records crm_own among the CRM's objects
+    [(top_stage,)] = h.sql(env.url, "SELECT max(id) FROM template_stage")
+    h.sql(env.url, "DELETE FROM product WHERE key IN ('b', 'crm_own')")  # by the CRM
+    h.sql(env.url, f"DELETE FROM template_stage WHERE id = {top_stage}")
     _back_to_v3(env.url)
     Store(env.url).init()
-    assert h.sql(env.url, "SELECT seq FROM sqlite_sequence WHERE name = 'product'") == [(2,)]
+    sequence = dict(h.sql(env.url, "SELECT name, seq FROM sqlite_sequence"))
+    assert (sequence["product"], sequence["template_stage"]) == (3, top_stage)
 
 
-def test_a_table_the_crm_made_its_own_way_is_left_as_it_was(
+def test_an_empty_store_numbers_its_first_rows_from_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``id INT PRIMARY KEY`` is not SQLite's row id: rewriting it would change the table."""
     url = _before_autoincrement(tmp_path / "old.db")
-    h.sql(url, "DROP TABLE coverage_member")
-    h.sql(url, "DROP TABLE coverage_group")
-    h.sql(
-        url,
+    h.seed(url, h.reference_seed(tmp_path))
+    _back_to_v3(url)
+    Store(url).init()
+    env = h.make_env(url, tmp_path / "repo", monkeypatch, capsys)
+    env.write([h.product("a")])
+    env.ok("apply", "--auto-approve")
+    assert h.sql(url, "SELECT id FROM product") == [(1,)]
+
+
+def test_tables_the_crm_made_its_own_way_are_left_as_they_were(tmp_path: Path) -> None:
+    """``id INT PRIMARY KEY`` is not SQLite's row id: rewriting it would change the table; a
+    WITHOUT ROWID table cannot have AUTOINCREMENT; a table that has it already is kept. The
+    other tables are rebuilt all the same."""
+    url = _before_autoincrement(tmp_path / "old.db")
+    for table in ("coverage_member", "coverage_group", "template_product", "product"):
+        h.sql(url, f"DROP TABLE {table}")
+    crm_tables = [
+        "CREATE TABLE product (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE NOT NULL,"
+        " name TEXT NOT NULL, managed BOOLEAN NOT NULL)",
         "CREATE TABLE coverage_group (id INT PRIMARY KEY, key TEXT UNIQUE NOT NULL,"
         " name TEXT NOT NULL, managed BOOLEAN NOT NULL)",
+    ]
+    for statement in crm_tables:
+        h.sql(url, statement)
+    h.sql(url, "DROP TABLE opportunity_template")
+    h.sql(
+        url,
+        "CREATE TABLE opportunity_template (id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL,"
+        " default_coverage_group_id INTEGER, managed BOOLEAN NOT NULL) WITHOUT ROWID",
     )
-    h.sql(url, "UPDATE opconf_meta SET schema_version = 3")
+    _back_to_v3(url)
     summary = Store(url).init()
     assert summary == (
-        f"Upgraded store schema v3 to v{SCHEMA_VERSION}; left coverage_group without"
-        " AUTOINCREMENT: not created by opconf, SQLite may reuse the id of a deleted row"
-        " (docs/store.md)"
+        f"Upgraded store schema v3 to v{SCHEMA_VERSION}; left coverage_group,"
+        " opportunity_template without AUTOINCREMENT: not created by opconf, SQLite may reuse"
+        " the id of a deleted row (docs/store.md)"
     )
     tables = _table_sql(url)
-    assert "AUTOINCREMENT" not in tables["coverage_group"]
-    assert all("AUTOINCREMENT" in tables[name] for name in TABLES if name != "coverage_group")
+    assert tables["product"] == crm_tables[0]
+    assert tables["coverage_group"] == crm_tables[1]
+    assert tables["opportunity_template"].endswith("WITHOUT ROWID")
+    assert "AUTOINCREMENT" in tables["template_stage"]
+    assert Store(url).init() == (  # the tables dropped above: made now, indexed
+        f"Store schema v{SCHEMA_VERSION} is up to date; created the missing tables"
+        " coverage_member, template_product"
+    )
 
 
 @pytest.mark.parametrize(
@@ -173,6 +213,11 @@ def test_a_table_the_crm_made_its_own_way_is_left_as_it_was(
             'CREATE TABLE "x" ("id" integer primary key AUTOINCREMENT, name TEXT)',
         ),
         ("CREATE TABLE product (id INT PRIMARY KEY, name TEXT)", None),
+        ("CREATE TABLE product (id INTEGER, name TEXT, PRIMARY KEY (id) ON CONFLICT FAIL)", None),
+        (
+            'CREATE TABLE product (id INTEGER,\nname TEXT,\nCONSTRAINT "pk" PRIMARY KEY ( "id" ))',
+            'CREATE TABLE "x" (id INTEGER PRIMARY KEY AUTOINCREMENT,\nname TEXT)',
+        ),
         ("CREATE TABLE product (name TEXT, id INTEGER PRIMARY KEY)", None),
         ("CREATE TABLE product (id INTEGER, name TEXT, PRIMARY KEY (id, name))", None),
     ],
