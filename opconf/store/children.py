@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Table,
-    update,
 )
 
 from opconf.store import tables as t
@@ -50,25 +49,22 @@ def insert_template_children(
         conn.execute(t.stage_step.insert(), steps)
 
 
-def rename_stages(conn: Connection, ids: dict[str, int], renames: Mapping[str, str]) -> None:
-    """Rename in place (ids kept), via temporary keys so that swaps cannot collide.
+def park_renamed_stages(ids: dict[str, int], renames: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Rename stages in ``ids`` (key → row id, ids kept); the rows to give temporary keys
+    first (``b_id``, ``b_key``), so that the keys written next, swaps included, never collide.
 
     A stage that is not renamed but holds a key another stage is renamed to (a rollback past
-    "rename, then reuse the old key") keeps its temporary key, and so is removed.
+    "rename, then reuse the old key") keeps its temporary key, and so is removed. The new keys
+    themselves are written with the rest of each kept stage's row.
     """
     todo = {old: new for old, new in renames.items() if old in ids and old != new}
     blocking = [new for new in todo.values() if new in ids and new not in todo]
-    ts = t.template_stage
-    for old in [*todo, *blocking]:
-        temp = f"{_TEMP_KEY}{ids[old]}"
-        conn.execute(update(ts).where(ts.c.id == ids[old]).values(key=temp))
+    parked = [{"b_id": ids[k], "b_key": f"{_TEMP_KEY}{ids[k]}"} for k in [*todo, *blocking]]
     for key in blocking:
         row = ids.pop(key)
         ids[f"{_TEMP_KEY}{row}"] = row
-    moved = {new: ids.pop(old) for old, new in todo.items()}
-    for new, sid in moved.items():
-        conn.execute(update(ts).where(ts.c.id == sid).values(key=new))
-    ids.update(moved)
+    ids.update({new: ids.pop(old) for old, new in todo.items()})
+    return parked
 
 
 def stage_row(stage: Obj, position: int) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from sqlalchemy import Column, Connection, Row, Table, bindparam, delete, func, 
 from opconf.diagnostics import plural
 from opconf.errors import StoreError
 from opconf.store import tables as t
-from opconf.store.children import insert_ids, rename_stages, stage_row, step_row
+from opconf.store.children import insert_ids, park_renamed_stages, stage_row, step_row
 from opconf.store.model import Obj
 
 CHUNK = 5_000  # ids per IN (…) list: well below SQLite's 32,766 host parameters
@@ -132,10 +132,14 @@ def sync_stages(conn: Connection, templates: Sequence[TemplateSync]) -> None:
     current = children_of(conn, columns, ts.c.template_id, [s.template_id for s in templates])
     ids: dict[int, dict[str, int]] = {}
     parked: dict[int, tuple[list[int], int]] = {}
+    renamed = []
     for s in templates:
         ids[s.template_id] = {r.key: r.id for r in current[s.template_id]}
-        rename_stages(conn, ids[s.template_id], s.renames)
+        renamed += park_renamed_stages(ids[s.template_id], s.renames)
         parked[s.template_id] = ([r.position for r in current[s.template_id]], len(s.stages))
+    if renamed:  # one statement for every template's renamed stages
+        to_temp = update(ts).where(ts.c.id == bindparam("b_id")).values(key=bindparam("b_key"))
+        conn.execute(to_temp, renamed)
     removed = {
         s.template_id: {k: i for k, i in ids[s.template_id].items() if k not in _keys(s.stages)}
         for s in templates

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
-from store_helpers import HOLDER, data, group, product, stage, template
+from store_helpers import HOLDER, data, group, product, sql, stage, template
 
 from opconf.apply import batches
 from opconf.errors import StoreError
@@ -93,6 +93,38 @@ def test_updating_many_objects_costs_the_statements_of_one(seeded_empty: Store) 
     one = _update_all(store, range(1))
     many = _update_all(store, range(1, 12))
     assert len(many) == len(one), many
+
+
+def _swap_stage_keys(store: Store, indices: range) -> list[str]:
+    """Stages a and b renamed to each other (previousKeys) in each template: counted."""
+    renamed = [_template(i, "b", "a", ["x", "y"]) for i in indices]
+    with store.writer(HOLDER) as w, _counting(store) as statements:
+        swap = {"a": "b", "b": "a"}
+        row = w.state.objects
+        updates = [
+            Update(row[("OpportunityTemplate", o["key"])].id, o, stage_renames=swap)
+            for o in renamed
+        ]
+        w.update_many("OpportunityTemplate", updates)
+    for obj in renamed:
+        assert data(store, "OpportunityTemplate", obj["key"]) == obj
+    return statements
+
+
+def test_renaming_stages_in_many_templates_costs_the_statements_of_one(
+    seeded_empty: Store, store_url: str
+) -> None:
+    """A swap of two stage keys in every template: the rows keep their ids (and opportunities),
+    and one statement parks all the renamed keys, however many templates."""
+    store = seeded_empty
+    _seed(store, 12)
+    before = dict(sql(store_url, "SELECT id, key FROM template_stage"))
+    one = _swap_stage_keys(store, range(1))
+    many = _swap_stage_keys(store, range(1, 12))
+    assert len(many) == len(one), many
+    after = dict(sql(store_url, "SELECT id, key FROM template_stage"))
+    swapped = {"a": "b", "b": "a", "won": "won", "lost": "lost"}
+    assert after == {row: swapped[key] for row, key in before.items()}
 
 
 def test_deleting_many_objects_is_one_statement(seeded_empty: Store) -> None:
