@@ -7,10 +7,14 @@ import pytest
 
 try:
     from plan import helpers as h
-    from plan.test_plan_text import _moves, _stages
+    from plan.test_plan_text import _moves, _products, _stages
 except ImportError:  # tests/ is a package
     from tests.plan import helpers as h  # type: ignore[no-redef]
-    from tests.plan.test_plan_text import _moves, _stages  # type: ignore[no-redef]
+    from tests.plan.test_plan_text import (  # type: ignore[no-redef]
+        _moves,
+        _products,
+        _stages,
+    )
 
 
 @pytest.mark.parametrize(
@@ -30,24 +34,27 @@ except ImportError:  # tests/ is a package
             ],
             id="fewest-moves-before-places",
         ),
-        pytest.param(
-            ("s4", "s3", "s2", "s1"),
-            [
-                "→ stages[s3] moved: position 3 → 2",
-                "→ stages[s2] moved: position 2 → 3",
-                "→ stages[s1] moved: position 1 → 4",
-            ],
-            id="reversed-the-last-stays",
-        ),
     ],
 )
 def test_a_new_order_moves_the_fewest_stages(
     env: h.Env, after: tuple[str, ...], moves: list[str]
 ) -> None:
     """The fewest moves first; of those, the explanation that keeps the most elements at
-    their position; of those, the elements that come first in the old order move (as in a
-    swap of two)."""
+    their position."""
     env.write(_stages(tuple(sorted(after))))
     env.ok("apply", "--auto-approve")
     env.write(_stages(after))
     assert _moves(env.ok("plan")) == moves
+
+
+def test_reversed_products_move_all_but_the_last(env: h.Env) -> None:
+    """Of equally good explanations, the elements first in the old order move (as in a swap
+    of two); shown on products: a list with nothing after it (stages end with won and lost)."""
+    env.write(_products(["a1", "a2", "a3", "a4"]))
+    env.ok("apply", "--auto-approve")
+    env.write(_products(["a4", "a3", "a2", "a1"]))
+    assert _moves(env.ok("plan")) == [
+        "→ products[a3] moved: position 3 → 2",
+        "→ products[a2] moved: position 2 → 3",
+        "→ products[a1] moved: position 1 → 4",
+    ]
