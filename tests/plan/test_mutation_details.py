@@ -3,6 +3,8 @@ which elements a new order moves. Found by mutation testing (docs/mutation.md)."
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 try:
@@ -57,4 +59,20 @@ def test_reversed_products_move_all_but_the_last(env: h.Env) -> None:
         "→ products[a3] moved: position 3 → 2",
         "→ products[a2] moved: position 2 → 3",
         "→ products[a1] moved: position 1 → 4",
+    ]
+
+
+def test_stage_details_without_open_opportunities_have_no_impact(env: h.Env) -> None:
+    """A removed, a renamed and a changed stage that hold no open deal: impact 0 each."""
+    env.write(_stages(("s1", "s2", "s3")))
+    env.ok("apply", "--auto-approve")
+    changed = _stages(("s1", "s2"))
+    changed[0]["stages"][0].update(key="first", previousKeys=["s1"])  # renamed
+    changed[0]["stages"][1]["name"] = "Second"
+    env.write(changed)
+    [change] = json.loads(env.ok("plan", "--format", "json"))["changes"]
+    assert [(d["op"], d["path"], d["old"], d["new"], d["impact"]) for d in change["details"]] == [
+        ("remove", "stages[s3]", None, None, 0),
+        ("rename", "stages[s1]", "s1", "first", 0),
+        ("set", "stages[s2].name", "S2", "Second", 0),
     ]
