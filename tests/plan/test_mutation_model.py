@@ -66,3 +66,19 @@ def test_a_saved_plan_shows_and_applies_as_it_was_planned(
     assert shown == env.ok("show", "plan.json") + f"\n{saved_line}\n"
     env.ok("apply", "plan.json", "--allow-destructive")
     assert h.opportunity_lines(env.url) == ["Deal: lending/decide (open)"]
+
+
+def test_a_plan_error_points_into_a_folder_whose_name_holds_a_colon(env: h.Env) -> None:
+    """Safety errors are located ``file:line:column``; the file's own name may hold ``:``."""
+    project = h.project_file(env.root, "opconf.yaml", "team:a")
+    env.write([h.group("family", visibility="public")], folder="team:a")
+    env.ok("apply", "--auto-approve", project=project)
+    env.write([h.group("family", visibility="private")], folder="team:a")
+    plan = json.loads(env.run("plan", "--format", "json", project=project).out)
+    [error] = plan["errors"]
+    assert (error["code"], error["file"], error["line"], error["column"]) == (
+        "OPC303",
+        "team:a/groups/family.yaml",
+        1,
+        1,
+    )
