@@ -5,8 +5,12 @@ plan keeps, what its base remembers, what its counts say. Found by mutation test
 from __future__ import annotations
 
 import json
+import time
+from datetime import UTC, datetime
 
 import pytest
+
+from opconf import __version__
 
 try:
     from plan import helpers as h
@@ -82,3 +86,20 @@ def test_a_plan_error_points_into_a_folder_whose_name_holds_a_colon(env: h.Env) 
         1,
         1,
     )
+
+
+def test_a_plan_records_when_it_was_made_in_utc(
+    env: h.Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``base.created_at`` is UTC time (``…Z``) on a machine whose clock is set elsewhere."""
+    monkeypatch.setenv("TZ", "Asia/Kolkata")  # UTC+05:30
+    time.tzset()
+    try:
+        env.write([h.product("savings")])
+        base = json.loads(env.ok("plan", "--format", "json"))["base"]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    made = datetime.strptime(base["created_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert abs((datetime.now(UTC) - made).total_seconds()) < 60
+    assert (base["revision"], base["tool_version"]) == (0, __version__)
