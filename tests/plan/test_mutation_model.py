@@ -103,3 +103,17 @@ def test_a_plan_records_when_it_was_made_in_utc(
     made = datetime.strptime(base["created_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     assert abs((datetime.now(UTC) - made).total_seconds()) < 60
     assert (base["revision"], base["tool_version"]) == (0, __version__)
+
+
+def test_a_rollback_past_an_adopt_counts_what_it_leaves_alone(env: h.Env) -> None:
+    """The product given back to the CRM (a release) is not one of the objects that already
+    match: the rollback leaves one object unchanged, savings."""
+    _crm_product(env, "crm_cd")
+    env.write([h.product("savings")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("savings"), h.product("crm_cd")])
+    env.ok("apply", "--auto-approve")
+    env.ok("rollback", "1", "--out", "rollback.json")
+    plan = json.loads((env.root / "rollback.json").read_text(encoding="utf-8"))
+    assert [(c["action"], c["key"]) for c in plan["changes"]] == [("release", "crm_cd")]
+    assert plan["unchanged"] == 1
