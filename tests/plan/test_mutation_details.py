@@ -76,3 +76,21 @@ def test_stage_details_without_open_opportunities_have_no_impact(env: h.Env) -> 
         ("rename", "stages[s1]", "s1", "first", 0),
         ("set", "stages[s2].name", "S2", "Second", 0),
     ]
+
+
+def test_plan_text_shows_short_values_whole_and_cuts_long_ones(env: h.Env) -> None:
+    """Text up to 60 characters is shown whole, longer text cut to 57 and "..."; a step's
+    assignee mapping as ``{user: LOGIN}``."""
+    sixty = "x" * 60
+    pipeline = h.template("pipeline", description=sixty)
+    pipeline["stages"][0]["steps"] = [{"key": "kyc", "name": "Kyc", "type": "task"}]
+    env.write([pipeline])
+    env.ok("apply", "--auto-approve")
+    pipeline["description"] = sixty + "y"
+    pipeline["stages"][0]["steps"][0]["assignee"] = {"user": "ajones"}
+    env.write([pipeline])
+    lines = [line.strip() for line in env.ok("plan").splitlines() if line.startswith("      ~ ")]
+    assert lines == [
+        f'~ description: "{sixty}" → "{"x" * 57}..."',
+        '~ steps[kyc].assignee: "owner" → {user: ajones}',
+    ]
