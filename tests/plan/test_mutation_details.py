@@ -94,3 +94,17 @@ def test_plan_text_shows_short_values_whole_and_cuts_long_ones(env: h.Env) -> No
         f'~ description: "{sixty}" → "{"x" * 57}..."',
         '~ steps[kyc].assignee: "owner" → {user: ajones}',
     ]
+
+
+def test_the_steps_of_a_renamed_stage_do_not_move(env: h.Env) -> None:
+    """A step stays in its stage when the stage is renamed: the rename is the only detail."""
+    pipeline = h.template("pipeline")
+    pipeline["stages"][0]["steps"] = [{"key": "kyc", "name": "Kyc", "type": "task"}]
+    env.write([pipeline])
+    env.ok("apply", "--auto-approve")
+    pipeline["stages"][0].update(key="intake", previousKeys=["qualify"])
+    env.write([pipeline])
+    [change] = json.loads(env.ok("plan", "--format", "json"))["changes"]
+    assert [(d["op"], d["path"], d["old"], d["new"]) for d in change["details"]] == [
+        ("rename", "stages[qualify]", "qualify", "intake")
+    ]
