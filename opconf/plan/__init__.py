@@ -38,7 +38,7 @@ def build_plan(
     *,
     store: str,
     config_digest: str,
-    prune: bool = False,
+    prune: bool,
     errors: Iterable[PlanError] = (),
     warnings: Iterable[PlanError] = (),
     release: dict[tuple[str, int], Obj] | None = None,

@@ -82,9 +82,10 @@ def longest_common(a: Sequence[str], b: Sequence[str], weight: Callable[[str], i
 def _moves(name: str, before: list[str], after: list[str], labels: list[str]) -> list[Detail]:
     """The fewest moves that explain the new order of the elements in both lists.
 
-    Positions are 1-based in the full lists; among equally short explanations, elements that
-    kept their position stay put (never "moved: position 2 → 2"). Labels are the keys after
-    the change.
+    Positions are 1-based in the full lists. Among equally short explanations, the one that
+    keeps the most elements at their position ("moved: position 3 → 3" only where keeping
+    that element would take more moves); then the elements first in the old order move.
+    Labels are the keys after the change.
     """
     common_before = [k for k in before if k in after]
     common_after = [k for k in after if k in before]

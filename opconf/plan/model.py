@@ -144,14 +144,16 @@ class Plan:
 
     @classmethod
     def from_dict(cls, data: Obj) -> Plan:
+        """The plan of a JSON form valid against ``schemas/plan.schema.json`` (every field is
+        required there: ``saved.load`` checks it first)."""
         return cls(
             changes=tuple(_change_from(c) for c in data["changes"]),
             base=Base(**data["base"]),
             errors=tuple(PlanError(**e) for e in data["errors"]),
-            warnings=tuple(PlanError(**e) for e in data.get("warnings", ())),
-            unmanaged=tuple((u["kind"], u["key"]) for u in data.get("unmanaged", ())),
-            prune=bool(data.get("prune", False)),
-            unchanged=int(data.get("unchanged", 0)),
+            warnings=tuple(PlanError(**e) for e in data["warnings"]),
+            unmanaged=tuple((u["kind"], u["key"]) for u in data["unmanaged"]),
+            prune=data["prune"],
+            unchanged=data["unchanged"],
         )
 
 
@@ -176,11 +178,11 @@ def _change_from(data: Obj) -> Change:
         action=data["action"],
         kind=data["kind"],
         key=data["key"],
-        old_key=data.get("old_key"),
-        before=data.get("before"),
-        after=data.get("after"),
-        details=tuple(Detail(**d) for d in data.get("details", ())),
-        impact=data.get("impact", 0),
-        stage_renames=dict(data.get("stage_renames", {})),
-        stage_moves=dict(data.get("stage_moves", {})),
+        old_key=data["old_key"],
+        before=data["before"],
+        after=data["after"],
+        details=tuple(Detail(**d) for d in data["details"]),
+        impact=data["impact"],
+        stage_renames=dict(data["stage_renames"]),
+        stage_moves=dict(data["stage_moves"]),
     )
