@@ -156,7 +156,13 @@ def _check_schema(path: Path, text: str, data: dict[str, Any]) -> None:
     raise PlanRefused(_located(path, text, problem), hint=EDITED_HINT)
 
 
-_TYPES = {"integer": "an integer", "string": "a string", "object": "an object", "array": "a list"}
+_TYPES = {
+    "integer": "an integer",
+    "string": "a string",
+    "object": "an object",
+    "array": "a list",
+    "boolean": "true or false",
+}
 
 
 def _schema_message(error: Any) -> str:
@@ -165,18 +171,25 @@ def _schema_message(error: Any) -> str:
     got = got if len(got) <= 60 else got[:57] + "..."
     if error.validator == "enum":
         return f"{where} must be one of: {', '.join(map(str, error.validator_value))}; got {got}"
-    if error.validator == "type":
-        wanted = error.validator_value
-        names = [
-            _TYPES.get(t) or str(t) for t in (wanted if isinstance(wanted, list) else [wanted])
-        ]
-        return f"{where} must be {' or '.join(names)}, not {got}"
+    wanted = _wanted_types(error)
+    if wanted:
+        return f"{where} must be {' or '.join(_TYPES.get(t) or t for t in wanted)}, not {got}"
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        unknown = sorted(set(error.instance) - set(error.schema["properties"]))
         return f"{where} has an unknown field {visible(repr(unknown[0]))}"
     if error.validator == "required":
         return f"{where} lacks the field {visible(error.message.split(' ')[0])}"
     return f"{where}: {visible(error.message)}"
+
+
+def _wanted_types(error: Any) -> list[str]:
+    """The types a ``type`` error names, or those of an ``anyOf`` of types (the schema's way
+    to say that a field may be null): ``["string", "null"]``."""
+    if error.validator == "type":
+        return [error.validator_value]
+    if error.validator == "anyOf" and all(c.validator == "type" for c in error.context):
+        return [c.validator_value for c in error.context]
+    return []
 
 
 def _located(path: Path, text: str, problem: PlanProblem) -> str:

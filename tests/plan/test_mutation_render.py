@@ -1,0 +1,150 @@
+"""The plan as a reviewer reads it (opconf/plan/render*.py), whole: the PR comment's banners,
+problem lists and counts, its size budget, and the text plan's lines that no golden case
+shows. Plans are built directly, so each test shows exactly the case it pins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from opconf.plan.model import Base, Change, Plan, PlanError
+from opconf.plan.render_markdown import render as render_markdown
+from opconf.sourcelinks import SourceLinks
+
+BASE = Base(7, "sqlite:///crm.db", {}, "sha256:0", "0", "2026-01-01T00:00:00Z")
+
+
+def _deletes(n: int) -> tuple[Change, ...]:
+    """``n`` deletes of products ``p0`` … (each destructive)."""
+    return tuple(Change("delete", "Product", f"p{i}", {"key": f"p{i}"}, None) for i in range(n))
+
+
+def _errors(n: int, code: str = "OPC301") -> tuple[PlanError, ...]:
+    return tuple(PlanError(code, f"problem {i}") for i in range(n))
+
+
+def test_markdown_shows_errors_warnings_and_destructive_changes_linked(tmp_path: Path) -> None:
+    """Errors in a caution banner, warnings listed, each with its place linked to GitHub when
+    it has one; the destructive changes named; the unmanaged objects counted."""
+    links = SourceLinks("https://github.com/acme/crm/blob/abc", tmp_path, tmp_path)
+    plan = Plan(
+        changes=_deletes(1),
+        base=BASE,
+        errors=(
+            PlanError("OPC301", "product 'p0' is in use", file="config/a.yaml", line=3, column=5),
+            PlanError("OPC302", "stage 'won' holds 2 open opportunities"),
+        ),
+        warnings=(
+            PlanError(
+                "OPC212", "sells an inactive product", file="config/b.yaml", line=9, column=3
+            ),
+        ),
+        unmanaged=(("Product", "ui_a"), ("Product", "ui_b")),
+    )
+    digest = plan.digest
+    assert render_markdown(plan, links=links) == (
+        "### opconf plan — Plan: 0 to create, 0 to update, 0 to rename, 1 to delete.\n"
+        "\n"
+        "| Action | Count |\n"
+        "|---|---:|\n"
+        "| delete | 1 |\n"
+        "\n"
+        "> [!CAUTION]\n"
+        "> **This plan cannot be applied:**\n"
+        "> - [`config/a.yaml:3:5`](https://github.com/acme/crm/blob/abc/config/a.yaml#L3) "
+        "`OPC301` product 'p0' is in use\n"
+        "> - `OPC302` stage 'won' holds 2 open opportunities\n"
+        "\n"
+        "**Warnings:**\n"
+        "- [`config/b.yaml:9:3`](https://github.com/acme/crm/blob/abc/config/b.yaml#L9) "
+        "`OPC212` sells an inactive product\n"
+        "\n"
+        "> [!WARNING]\n"
+        "> **Destructive:** `Product p0`. Applying needs `--allow-destructive`.\n"
+        "\n"
+        "Store `sqlite:///crm.db` at revision 7.\n"
+        "2 unmanaged objects left alone.\n"
+        f"Plan digest: `{digest}`\n"
+        "\n"
+        "<details><summary><code>- Product p0  (destructive)</code></summary>\n"
+        "\n"
+        "```diff\n"
+        "- Product p0  (destructive)\n"
+        "```\n"
+        "\n"
+        "</details>\n"
+    )
+
+
+def _listed(prefix: str, code: str) -> list[str]:
+    return [f"{prefix}- `{code}` problem {i}" for i in range(20)]
+
+
+@pytest.mark.parametrize(
+    ("errors", "warnings", "block"),
+    [
+        pytest.param(
+            20,
+            0,
+            ["> [!CAUTION]", "> **This plan cannot be applied:**", *_listed("> ", "OPC301")],
+            id="twenty-errors-all-listed",
+        ),
+        pytest.param(
+            21,
+            0,
+            [
+                "> [!CAUTION]",
+                "> **This plan cannot be applied:**",
+                *_listed("> ", "OPC301"),
+                "> - … and 1 more error",
+            ],
+            id="one-more-error",
+        ),
+        pytest.param(
+            0,
+            22,
+            ["**Warnings:**", *_listed("", "OPC212"), "- … and 2 more warnings"],
+            id="two-more-warnings",
+        ),
+    ],
+)
+def test_markdown_lists_twenty_problems_and_counts_the_rest(
+    errors: int, warnings: int, block: list[str]
+) -> None:
+    plan = Plan((), BASE, errors=_errors(errors), warnings=_errors(warnings, "OPC212"))
+    lines = render_markdown(plan).splitlines()
+    assert lines[:2] == ["### opconf plan — No changes. The store matches the configuration.", ""]
+    assert lines[2 : lines.index("Store `sqlite:///crm.db` at revision 7.")] == [*block, ""]
+
+
+@pytest.mark.parametrize(
+    ("n", "named"),
+    [
+        pytest.param(10, ", ".join(f"`Product p{i}`" for i in range(10)), id="ten-named"),
+        pytest.param(
+            11, ", ".join(f"`Product p{i}`" for i in range(10)) + " and 1 more", id="one-more"
+        ),
+    ],
+)
+def test_markdown_names_ten_destructive_changes_and_counts_the_rest(n: int, named: str) -> None:
+    lines = render_markdown(Plan(_deletes(n), BASE)).splitlines()
+    i = lines.index("> [!WARNING]")
+    assert lines[i + 1 : i + 3] == [
+        f"> **Destructive:** {named}. Applying needs `--allow-destructive`.",
+        "",
+    ]
+
+
+def test_markdown_shows_every_change_that_fits_its_budget_exactly() -> None:
+    """The budget is the comment's size limit less a reserve of 2,000 characters: a change
+    whose block fits exactly is shown; one character less and it is summarised (a blank line,
+    then a note that points to the whole plan)."""
+    plan = Plan(_deletes(2), BASE)
+    whole = render_markdown(plan, budget=10**6)
+    assert render_markdown(plan, budget=len(whole) - 1 + 2_000) == whole
+    first = whole[: whole.index("</details>\n") + len("</details>\n")]
+    assert render_markdown(plan, budget=len(whole) - 2 + 2_000) == first + (
+        "\n1 more change not shown (comment size limit): the job summary has the whole plan; "
+        "`opconf show PLANFILE` renders a saved plan whole.\n"
+    )
