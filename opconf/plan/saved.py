@@ -115,7 +115,8 @@ def _parse(path: Path, text: str) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         where = f"{path}:{exc.lineno}:{exc.colno}"
         body = text.strip()
-        cut = " (the file ends early: truncated?)" if body[:1] == "{" != body[-1:] else ""
+        ends_early = body[:1] == "{" and body[-1:] != "}"
+        cut = " (the file ends early: truncated?)" if ends_early else ""
         raise PlanRefused(
             f"{where}: not an opconf plan: invalid JSON: {visible(exc.msg)}{cut}", hint=SAVE_HINT
         ) from None

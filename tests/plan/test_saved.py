@@ -244,6 +244,11 @@ def test_a_truncated_plan_is_refused(env: h.Env) -> None:
     ("text", "err"),
     [
         ("hello\n", "error: plan.json:1:1: not an opconf plan: invalid JSON: Expecting value\n"),
+        (
+            '{"format_version": "1.0",}\n',
+            "error: plan.json:1:26: not an opconf plan: invalid JSON: Expecting property name "
+            "enclosed in double quotes\n",
+        ),
         ("[1, 2]\n", "error: plan.json: not an opconf plan (no format_version)\n"),
         (
             '{"format_version": "1.0", "a": 1, "a": 2}',
@@ -261,6 +266,7 @@ def test_a_truncated_plan_is_refused(env: h.Env) -> None:
     ],
     ids=[
         "not JSON",
+        "invalid JSON, not cut off: not called truncated",
         "not an object",
         "duplicate key",
         "duplicate key in another script",
