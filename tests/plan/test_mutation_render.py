@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from opconf.plan.model import Base, Change, Plan, PlanError
+from opconf.plan.render import plan_json
 from opconf.plan.render_markdown import render as render_markdown
 from opconf.sourcelinks import SourceLinks
 
@@ -147,4 +148,57 @@ def test_markdown_shows_every_change_that_fits_its_budget_exactly() -> None:
     assert render_markdown(plan, budget=len(whole) - 2 + 2_000) == first + (
         "\n1 more change not shown (comment size limit): the job summary has the whole plan; "
         "`opconf show PLANFILE` renders a saved plan whole.\n"
+    )
+
+
+def test_json_plan_is_indented_by_two_and_keeps_text_as_written() -> None:
+    """``--format json`` and the saved plan: two-space indents, a name in any script as
+    written (not ``\\u00fc``), a final newline."""
+    plan = Plan(
+        (Change("create", "Product", "zurich", None, {"key": "zurich", "name": "Zürich"}),), BASE
+    )
+    assert plan_json(plan) == (
+        "{\n"
+        '  "format_version": "1.0",\n'
+        f'  "digest": "{plan.digest}",\n'
+        '  "summary": {\n'
+        '    "create": 1,\n'
+        '    "update": 0,\n'
+        '    "rename": 0,\n'
+        '    "delete": 0,\n'
+        '    "adopt": 0,\n'
+        '    "release": 0\n'
+        "  },\n"
+        '  "changes": [\n'
+        "    {\n"
+        '      "action": "create",\n'
+        '      "kind": "Product",\n'
+        '      "key": "zurich",\n'
+        '      "old_key": null,\n'
+        '      "destructive": false,\n'
+        '      "impact": 0,\n'
+        '      "details": [],\n'
+        '      "stage_renames": {},\n'
+        '      "stage_moves": {},\n'
+        '      "before": null,\n'
+        '      "after": {\n'
+        '        "key": "zurich",\n'
+        '        "name": "Zürich"\n'
+        "      }\n"
+        "    }\n"
+        "  ],\n"
+        '  "errors": [],\n'
+        '  "warnings": [],\n'
+        '  "unmanaged": [],\n'
+        '  "prune": false,\n'
+        '  "unchanged": 0,\n'
+        '  "base": {\n'
+        '    "revision": 7,\n'
+        '    "store": "sqlite:///crm.db",\n'
+        '    "rows": {},\n'
+        '    "config_digest": "sha256:0",\n'
+        '    "tool_version": "0",\n'
+        '    "created_at": "2026-01-01T00:00:00Z"\n'
+        "  }\n"
+        "}\n"
     )

@@ -250,6 +250,7 @@ def test_a_truncated_plan_is_refused(env: h.Env) -> None:
             "enclosed in double quotes\n",
         ),
         ("[1, 2]\n", "error: plan.json: not an opconf plan (no format_version)\n"),
+        ('{"changes": []}', "error: plan.json: not an opconf plan (no format_version)\n"),
         (
             '{"format_version": "1.0", "a": 1, "a": 2}',
             'error: plan.json: not an opconf plan: duplicate key "a"\n',
@@ -268,6 +269,7 @@ def test_a_truncated_plan_is_refused(env: h.Env) -> None:
         "not JSON",
         "invalid JSON, not cut off: not called truncated",
         "not an object",
+        "an object without format_version",
         "duplicate key",
         "duplicate key in another script",
         "NaN",
@@ -282,13 +284,15 @@ def test_what_is_not_a_plan_is_refused(env: h.Env, text: str | bytes, err: str) 
     _refused(env, exitcodes.PROBLEMS, err + NOT_A_PLAN)
 
 
-def test_a_plan_from_another_format_version_is_refused(env: h.Env) -> None:
+@pytest.mark.parametrize("version", ["2.0", "٢.٠"], ids=["2.0", "in another script"])
+def test_a_plan_from_another_format_version_is_refused(env: h.Env, version: str) -> None:
     path = _saved(env)
-    _edit(path, lambda data: data.update(format_version="2.0"), resign=True)
+    _edit(path, lambda data: data.update(format_version=version), resign=True)
     _refused(
         env,
         exitcodes.PROBLEMS,
-        'error: plan.json: plan format_version "2.0" is not supported (this opconf reads 1.0)\n'
+        f'error: plan.json: plan format_version "{version}" is not supported (this opconf '
+        "reads 1.0)\n"
         "hint: plan again with this version of opconf\n",
     )
 
