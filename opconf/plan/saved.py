@@ -184,11 +184,11 @@ def _schema_message(error: Any) -> str:
 
 
 def _wanted_types(error: Any) -> list[str]:
-    """The types a ``type`` error names, or those of an ``anyOf`` of types (the schema's way
-    to say that a field may be null): ``["string", "null"]``."""
+    """The types a ``type`` error names, or the branches of an ``anyOf``: the generated
+    schema's way to say that a field may be null, each branch a type (``string``, ``null``)."""
     if error.validator == "type":
         return [error.validator_value]
-    if error.validator == "anyOf" and all(c.validator == "type" for c in error.context):
+    if error.validator == "anyOf":
         return [c.validator_value for c in error.context]
     return []
 
