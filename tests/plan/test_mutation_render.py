@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from opconf.plan.model import Base, Change, Plan, PlanError
-from opconf.plan.render import plan_json
+from opconf.plan.model import Base, Change, Detail, Plan, PlanError
+from opconf.plan.render import plan_json, render
 from opconf.plan.render_markdown import render as render_markdown
+from opconf.plan.render_text import change_lines, summary_line
 from opconf.sourcelinks import SourceLinks
 
 BASE = Base(7, "sqlite:///crm.db", {}, "sha256:0", "0", "2026-01-01T00:00:00Z")
@@ -202,3 +203,66 @@ def test_json_plan_is_indented_by_two_and_keeps_text_as_written() -> None:
         "  }\n"
         "}\n"
     )
+
+
+FREEZE = "apply blocked by freeze 'close' until 2027-01-04 00:00 UTC"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "shown"),
+    [
+        pytest.param(
+            "text",
+            "Store: sqlite:///crm.db (revision 7)\nPlan digest: {digest}\n\n"
+            "No changes. The store matches the configuration.\n\n"
+            "Note: apply blocked by freeze 'close' until 2027-01-04 00:00 UTC.\n",
+            id="text-note-last",
+        ),
+        pytest.param(
+            "markdown",
+            "### opconf plan — No changes. The store matches the configuration.\n\n"
+            "> [!CAUTION]\n> **Apply blocked by freeze 'close' until 2027-01-04 00:00 UTC.**\n\n"
+            "Store `sqlite:///crm.db` at revision 7.\nPlan digest: `{digest}`\n",
+            id="markdown-banner-under-the-title",
+        ),
+    ],
+)
+def test_a_freeze_that_blocks_the_apply_is_said_with_the_plan(fmt: str, shown: str) -> None:
+    plan = Plan((), BASE)
+    assert render(plan, fmt, freeze=FREEZE) == shown.format(digest=plan.digest)
+    assert render(plan, "json", freeze=FREEZE) == plan_json(plan)
+
+
+def test_the_summary_line_counts_adoptions_and_releases() -> None:
+    obj = {"key": "p", "name": "P"}
+    changes = (
+        Change("adopt", "Product", "p", obj, obj),
+        Change("release", "Product", "q", obj, obj),
+    )
+    assert summary_line(Plan(changes, BASE)) == (
+        "Plan: 0 to create, 0 to update, 0 to rename, 0 to delete, 1 to adopt, 1 to release."
+    )
+
+
+def test_only_a_removed_stage_that_holds_opportunities_says_where_they_move() -> None:
+    """``stage_moves`` may name stages that hold nothing, or that the change does not remove
+    (a saved plan is read as written): no line says their opportunities move."""
+    obj = {"key": "t", "name": "T"}
+    change = Change(
+        "update",
+        "OpportunityTemplate",
+        "t",
+        obj,
+        obj,
+        details=(
+            Detail("remove", "stages[a]", destructive=True, impact=2),
+            Detail("remove", "stages[b]", destructive=True),
+        ),
+        stage_moves={"a": "c", "b": "c", "kept": "c"},
+    )
+    assert change_lines(change) == [
+        "~ OpportunityTemplate t  (destructive)",
+        "    - stages[a]  [2 open, destructive]",
+        "    - stages[b]  [destructive]",
+        "    → 2 open opportunities in stage a move to c",
+    ]
