@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from opconf import exitcodes
+from opconf import __version__, exitcodes
 from opconf.canonical import canonical
 from opconf.jsontext import digest
 
@@ -194,7 +194,10 @@ def test_a_saved_plan_from_another_opconf_version_is_refused(env: h.Env) -> None
     before = env.dump()
     refused = env.run("apply", "plan.json")
     assert refused.code == exitcodes.STORE
-    assert refused.err.startswith("error: the plan was made by opconf 0.0.9; this is ")
+    assert refused.err == (
+        f"error: the plan was made by opconf 0.0.9; this is {__version__}\n"
+        "hint: plan again with this version\n"
+    )
     assert env.dump() == before
 
 

@@ -115,7 +115,8 @@ def _parse(path: Path, text: str) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         where = f"{path}:{exc.lineno}:{exc.colno}"
         body = text.strip()
-        cut = " (the file ends early: truncated?)" if body[:1] == "{" != body[-1:] else ""
+        ends_early = body[:1] == "{" and body[-1:] != "}"
+        cut = " (the file ends early: truncated?)" if ends_early else ""
         raise PlanRefused(
             f"{where}: not an opconf plan: invalid JSON: {visible(exc.msg)}{cut}", hint=SAVE_HINT
         ) from None
@@ -156,7 +157,13 @@ def _check_schema(path: Path, text: str, data: dict[str, Any]) -> None:
     raise PlanRefused(_located(path, text, problem), hint=EDITED_HINT)
 
 
-_TYPES = {"integer": "an integer", "string": "a string", "object": "an object", "array": "a list"}
+_TYPES = {
+    "integer": "an integer",
+    "string": "a string",
+    "object": "an object",
+    "array": "a list",
+    "boolean": "true or false",
+}
 
 
 def _schema_message(error: Any) -> str:
@@ -165,18 +172,25 @@ def _schema_message(error: Any) -> str:
     got = got if len(got) <= 60 else got[:57] + "..."
     if error.validator == "enum":
         return f"{where} must be one of: {', '.join(map(str, error.validator_value))}; got {got}"
-    if error.validator == "type":
-        wanted = error.validator_value
-        names = [
-            _TYPES.get(t) or str(t) for t in (wanted if isinstance(wanted, list) else [wanted])
-        ]
-        return f"{where} must be {' or '.join(names)}, not {got}"
+    wanted = _wanted_types(error)
+    if wanted:
+        return f"{where} must be {' or '.join(_TYPES.get(t) or t for t in wanted)}, not {got}"
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        unknown = sorted(set(error.instance) - set(error.schema["properties"]))
         return f"{where} has an unknown field {visible(repr(unknown[0]))}"
     if error.validator == "required":
         return f"{where} lacks the field {visible(error.message.split(' ')[0])}"
     return f"{where}: {visible(error.message)}"
+
+
+def _wanted_types(error: Any) -> list[str]:
+    """The types a ``type`` error names, or the branches of an ``anyOf``: the generated
+    schema's way to say that a field may be null, each branch a type (``string``, ``null``)."""
+    if error.validator == "type":
+        return [error.validator_value]
+    if error.validator == "anyOf":
+        return [c.validator_value for c in error.context]
+    return []
 
 
 def _located(path: Path, text: str, problem: PlanProblem) -> str:

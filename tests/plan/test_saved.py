@@ -151,6 +151,41 @@ FORGERIES: dict[str, tuple[Edit, str]] = {
         lambda data: data["summary"].update(create=7),
         "plan.json: the plan is inconsistent: its summary or flags do not match its changes",
     ),
+    "a plan field missing": (
+        lambda data: data.pop("unmanaged"),
+        "plan.json:1:1: the plan lacks the field 'unmanaged'",
+    ),
+    "an action in another script": (
+        _set("action", value="zoë"),
+        "plan.json:54:17: changes[1].action must be one of: create, update, rename, delete, "
+        'adopt, release; got "zoë"',
+    ),
+    "an action of 60 characters, shown whole": (
+        _set("action", value="x" * 58),
+        "plan.json:54:17: changes[1].action must be one of: create, update, rename, delete, "
+        f'adopt, release; got "{"x" * 58}"',
+    ),
+    "an action of 61 characters, shown cut": (
+        _set("action", value="x" * 59),
+        "plan.json:54:17: changes[1].action must be one of: create, update, rename, delete, "
+        f'adopt, release; got "{"x" * 56}...',
+    ),
+    "a negative revision": (
+        lambda data: data["base"].update(revision=-1),
+        "plan.json:238:17: base.revision: -1 is less than the minimum of 0",
+    ),
+    "prune not a boolean": (
+        lambda data: data.update(prune="yes"),
+        'plan.json:235:12: prune must be true or false, not "yes"',
+    ),
+    "an old key of a wrong type": (
+        _set("old_key", value=5),
+        "plan.json:57:18: changes[1].old_key must be a string or null, not 5",
+    ),
+    "an object before of a wrong type": (
+        _set("before", value=[1]),
+        "plan.json:63:17: changes[1].before must be an object or null, not [1]",
+    ),
 }
 
 
@@ -209,10 +244,20 @@ def test_a_truncated_plan_is_refused(env: h.Env) -> None:
     ("text", "err"),
     [
         ("hello\n", "error: plan.json:1:1: not an opconf plan: invalid JSON: Expecting value\n"),
+        (
+            '{"format_version": "1.0",}\n',
+            "error: plan.json:1:26: not an opconf plan: invalid JSON: Expecting property name "
+            "enclosed in double quotes\n",
+        ),
         ("[1, 2]\n", "error: plan.json: not an opconf plan (no format_version)\n"),
+        ('{"changes": []}', "error: plan.json: not an opconf plan (no format_version)\n"),
         (
             '{"format_version": "1.0", "a": 1, "a": 2}',
             'error: plan.json: not an opconf plan: duplicate key "a"\n',
+        ),
+        (
+            '{"format_version": "1.0", "zoë": 1, "zoë": 2}',
+            'error: plan.json: not an opconf plan: duplicate key "zoë"\n',
         ),
         (
             '{"format_version": NaN}',
@@ -220,7 +265,16 @@ def test_a_truncated_plan_is_refused(env: h.Env) -> None:
         ),
         (b"\xff\xfe{}", "error: plan.json: not an opconf plan: not UTF-8 (byte 1)\n"),
     ],
-    ids=["not JSON", "not an object", "duplicate key", "NaN", "not UTF-8"],
+    ids=[
+        "not JSON",
+        "invalid JSON, not cut off: not called truncated",
+        "not an object",
+        "an object without format_version",
+        "duplicate key",
+        "duplicate key in another script",
+        "NaN",
+        "not UTF-8",
+    ],
 )
 def test_what_is_not_a_plan_is_refused(env: h.Env, text: str | bytes, err: str) -> None:
     env.write(h.small_config())
@@ -230,13 +284,15 @@ def test_what_is_not_a_plan_is_refused(env: h.Env, text: str | bytes, err: str) 
     _refused(env, exitcodes.PROBLEMS, err + NOT_A_PLAN)
 
 
-def test_a_plan_from_another_format_version_is_refused(env: h.Env) -> None:
+@pytest.mark.parametrize("version", ["2.0", "٢.٠"], ids=["2.0", "in another script"])
+def test_a_plan_from_another_format_version_is_refused(env: h.Env, version: str) -> None:
     path = _saved(env)
-    _edit(path, lambda data: data.update(format_version="2.0"), resign=True)
+    _edit(path, lambda data: data.update(format_version=version), resign=True)
     _refused(
         env,
         exitcodes.PROBLEMS,
-        'error: plan.json: plan format_version "2.0" is not supported (this opconf reads 1.0)\n'
+        f'error: plan.json: plan format_version "{version}" is not supported (this opconf '
+        "reads 1.0)\n"
         "hint: plan again with this version of opconf\n",
     )
 
