@@ -11,13 +11,11 @@ from opconf import exitcodes
 from opconf.commands._common import (
     add_apply_options,
     add_store_options,
-    apply_unattended,
     check_freeze_options,
-    execute,
     open_store,
     print_invalid,
-    progress_line,
 )
+from opconf.commands._execute import apply_unattended, execute, progress_line
 from opconf.visible import visible
 
 

@@ -13,13 +13,11 @@ from opconf.commands._common import (
     add_apply_options,
     add_output_options,
     add_store_options,
-    apply_unattended,
     check_freeze_options,
-    execute,
     open_store,
-    progress_line,
     show_plan,
 )
+from opconf.commands._execute import apply_unattended, execute, progress_line
 
 # Revisions are stored as 64-bit integers and start at 1.
 MAX_REVISION = 2**63 - 1
