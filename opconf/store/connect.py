@@ -11,6 +11,7 @@ import contextlib
 import errno
 import os
 import re
+import sqlite3
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,11 +55,17 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute(f"PRAGMA busy_timeout = {DEFAULT_BUSY_MS}")
 
 
-def sqlite_foreign_keys(conn: Connection, on: bool) -> None:
-    """Turn SQLite's foreign key enforcement on or off; only outside a transaction (inside,
-    SQLite ignores it)."""
+@contextlib.contextmanager
+def sqlite_foreign_keys_off(conn: Connection) -> Iterator[None]:
+    """SQLite's foreign key enforcement off for the transaction about to begin (SQLite ignores
+    the setting inside one), on again after it: an in-memory store keeps its one connection."""
     dbapi: Any = conn.connection.dbapi_connection
-    dbapi.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+    dbapi.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(sqlite3.Error):  # a lost connection is gone with its setting
+            dbapi.execute("PRAGMA foreign_keys = ON")
 
 
 def _sqlite_begin(conn: Connection) -> None:

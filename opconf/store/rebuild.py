@@ -109,15 +109,15 @@ def _ids_in_history(conn: Connection) -> dict[str, int]:
     for (revision,) in conn.execute(select(h.revision)):
         snap = history.snapshot(conn, revision) or {}
         for kind, ids in snap.get("ids", {}).items():
-            _raise(top, kind, ids.values())
+            _keep_highest(top, kind, ids.values())
         for stages in snap.get("stage_ids", {}).values():
-            _raise(top, "stage", stages.values())
+            _keep_highest(top, "stage", stages.values())
         for kind, rows in snap.get("unmanaged", {}).items():
-            _raise(top, kind, (row["id"] for row in rows))
+            _keep_highest(top, kind, (row["id"] for row in rows))
     return top
 
 
-def _raise(top: dict[str, int], kind: str, ids: Iterable[Any]) -> None:
+def _keep_highest(top: dict[str, int], kind: str, ids: Iterable[Any]) -> None:
     numbers = [i for i in ids if isinstance(i, int)]
     if numbers:
         top[kind] = max(top.get(kind, 0), *numbers)

@@ -21,7 +21,7 @@ from opconf.store.connect import (
     make_engine,
     sqlite_file,
     sqlite_file_exists,
-    sqlite_foreign_keys,
+    sqlite_foreign_keys_off,
 )
 from opconf.store.lock import (
     current_holder,
@@ -222,7 +222,7 @@ class Store:
         with (
             db_errors(self._url, "writing the store", hint=_ROLLED_BACK),
             connect(self._get_engine(), self._url) as conn,
-            self._foreign_keys_off(conn) if not foreign_keys else contextlib.nullcontext(),
+            sqlite_foreign_keys_off(conn) if not foreign_keys else contextlib.nullcontext(),
         ):
             if self.backend == "sqlite":
                 lock_sqlite(conn, holder, timeout, self._file)
@@ -242,18 +242,6 @@ class Store:
                 if blocked is not None:
                     raise blocked from None
                 raise
-
-    @staticmethod
-    @contextlib.contextmanager
-    def _foreign_keys_off(conn: Connection) -> Iterator[None]:
-        """SQLite only: off for the transaction about to begin, on again after it (an
-        in-memory store keeps its one connection)."""
-        sqlite_foreign_keys(conn, False)
-        try:
-            yield
-        finally:
-            with contextlib.suppress(SQLAlchemyError):
-                sqlite_foreign_keys(conn, True)
 
     def _initialised(self) -> bool:
         if not sqlite_file_exists(self._url):
