@@ -5,8 +5,10 @@ the holder publishes itself in the session's ``application_name`` for the transa
 another applier reads back from ``pg_stat_activity`` joined with ``pg_locks``.
 
 SQLite: the write transaction itself (``BEGIN IMMEDIATE``); the holder is described in a
-sidecar file ``<db>.lock.json`` written after the lock is taken and removed before it is
-released. A stale sidecar is harmless: only the transaction locks.
+sidecar file ``<db>.lock.json`` written after the lock is taken and removed once the
+transaction has committed (or rolled back), so a reader that sees no sidecar sees every commit
+it waited for. A stale sidecar is harmless: only the transaction locks, and a reader ignores
+the sidecar of a process of this host that is gone.
 """
 
 from __future__ import annotations
@@ -43,14 +45,15 @@ def locked_error(holder: Holder | None) -> LockError:
     return LockError(f"store is locked by {holder.describe()}", hint=_HINT)
 
 
-def current_holder(conn: Connection, backend: str, db: str | None) -> Holder | None:
-    """Who holds the write lock now, without taking it; None when nobody does.
+def pg_holder(conn: Connection) -> Holder | None:
+    """Who holds the write lock of a PostgreSQL store now, as ``pg_locks`` shows it, without
+    taking it; None when nobody does."""
+    return _pg_holder(conn)
 
-    PostgreSQL: the advisory lock as ``pg_locks`` shows it. SQLite: the holder's sidecar,
-    unless it is a stale one left by a process of this host that is gone.
-    """
-    if backend == "postgresql":
-        return _pg_holder(conn)
+
+def sqlite_holder(db: str | None) -> Holder | None:
+    """Who holds the write lock of a SQLite store: the holder's sidecar, unless it is a stale
+    one left by a process of this host that is gone; None when nobody does."""
     holder = read_sidecar(db)
     if holder is None or holder.host != socket.gethostname():
         return holder
@@ -172,8 +175,10 @@ def write_sidecar(db: str | None, holder: Holder) -> None:
         os.replace(temp, path)
 
 
-def remove_sidecar(db: str | None) -> None:
-    if db is not None:
+def remove_sidecar(db: str | None, holder: Holder) -> None:
+    """Remove the sidecar once the transaction has ended, unless it is another writer's
+    already (the next one may have taken the lock meanwhile)."""
+    if db is not None and read_sidecar(db) == holder:
         with contextlib.suppress(OSError):
             sidecar_path(db).unlink()
 

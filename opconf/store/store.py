@@ -24,11 +24,12 @@ from opconf.store.connect import (
     sqlite_foreign_keys_off,
 )
 from opconf.store.lock import (
-    current_holder,
     in_progress_error,
     lock_postgresql,
     lock_sqlite,
+    pg_holder,
     remove_sidecar,
+    sqlite_holder,
 )
 from opconf.store.model import HistoryEntry, Holder, RefData, Settled, StoreState
 from opconf.store.schema import INIT_HINT, Meta, check_schema, init_schema, read_meta
@@ -147,9 +148,15 @@ class Store:
         """
         deadline = time.monotonic() + max(lock_timeout, 0.0)
         while True:
-            with self._reading() as (conn, meta):
-                holder = current_holder(conn, self.backend, self._file)
-                if holder is None:
+            # The lock is looked at before the reading transaction begins, never inside it: a
+            # snapshot taken first could predate the commit of an apply that then released
+            # the lock, and that apply would be missed although it was waited for. An apply
+            # releases its lock only once its commit is visible (PostgreSQL releases locks
+            # after the commit; the SQLite sidecar is removed after it), so a snapshot taken
+            # after the lock was seen free holds every apply waited for, whole.
+            holder = self._holder()
+            if holder is None:
+                with self._reading() as (conn, meta):
                     last = history.entries(conn, meta.revision) if meta.revision else []
                     snap = history.snapshot(conn, meta.revision) if last else None
                     state = read.read_state(conn, meta.revision)
@@ -157,6 +164,15 @@ class Store:
             if time.monotonic() >= deadline:
                 raise in_progress_error(holder, self.display_url)
             time.sleep(min(_POLL_SECONDS, max(deadline - time.monotonic(), 0.0)))
+
+    def _holder(self) -> Holder | None:
+        """Who holds the write lock; on PostgreSQL read in a transaction of its own. (On
+        SQLite no transaction: a reader's shared lock would hold up the holder's commit.)"""
+        if self.backend == "sqlite":
+            self._require_file()
+            return sqlite_holder(self._file)
+        with self._reading() as (conn, _):
+            return pg_holder(conn)
 
     # --- writing --------------------------------------------------------------------------
 
@@ -224,24 +240,26 @@ class Store:
             connect(self._get_engine(), self._url) as conn,
             sqlite_foreign_keys_off(conn) if not foreign_keys else contextlib.nullcontext(),
         ):
+            taken = holder
             if self.backend == "sqlite":
-                lock_sqlite(conn, holder, timeout, self._file)
+                taken = lock_sqlite(conn, holder, timeout, self._file)
             else:
                 conn.begin()
                 set_timeouts(conn, statement_timeout)
                 lock_postgresql(conn, holder, timeout)
             try:
                 yield conn
-                remove_sidecar(self._file)  # while the lock is still held
                 conn.commit() if commit else conn.rollback()
             except BaseException as exc:
-                remove_sidecar(self._file)
                 with contextlib.suppress(SQLAlchemyError):  # a lost connection is rolled back
                     conn.rollback()
                 blocked = timeout_error(exc, conn, self._url, statement_timeout)
                 if blocked is not None:
                     raise blocked from None
                 raise
+            finally:
+                if self.backend == "sqlite":  # after the commit: a reader that saw it waits
+                    remove_sidecar(self._file, taken)
 
     def _initialised(self) -> bool:
         if not sqlite_file_exists(self._url):

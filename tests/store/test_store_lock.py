@@ -109,3 +109,28 @@ def test_application_name_fits_postgresql() -> None:
     parsed = parse_app_name(name, None)
     assert parsed is not None and (parsed.pid, parsed.host) == (1234567, "host.example.internal.lo")
     assert parse_app_name("psql", None) is None
+
+
+def test_a_reader_sees_the_apply_whose_lock_it_saw_released(
+    seeded: Store, store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The holder commits and releases at the very moment a settled reader looks at the lock:
+    the reader's snapshot is taken after that look, so it holds the whole apply (a snapshot
+    taken before the look missed it on PostgreSQL, and SQLite removed the sidecar before the
+    commit)."""
+    import opconf.store.store as store_module
+
+    name = "pg_holder" if seeded.backend == "postgresql" else "sqlite_holder"
+    real = getattr(store_module, name)
+    with h.lock_held(store_url, ALICE, writing=product("held")) as release:
+
+        def committing_meanwhile(*args: object) -> Holder | None:
+            release.set()  # the holder commits now; the lock goes once the commit is visible
+            deadline = time.monotonic() + 30
+            while (holder := real(*args)) is not None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            return holder
+
+        monkeypatch.setattr(store_module, name, committing_meanwhile)
+        settled = seeded.read_settled(lock_timeout=30)
+    assert ("Product", "held") in settled.state.objects
