@@ -13,12 +13,13 @@ import gc
 import importlib
 import logging
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn, TextIO, cast
 
-from opconf import __version__, exitcodes
+from opconf import __version__, exitcodes, signals
 from opconf.errors import InvalidFileError, OpconfError, file_error
 from opconf.visible import visible
 
@@ -84,7 +85,9 @@ def entry() -> int:
     again (measured: a 10,000-object plan spends a third of its time there). So it is off.
     """
     gc.disable()
-    return main()
+    code = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # done: no traceback on the way out
+    return code
 
 
 class _Guarded:
@@ -151,10 +154,14 @@ def _print_error(exc: OpconfError, show_traceback: bool) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    with _guarded_output():
+    with signals.handled() as noted, _guarded_output():
         parser = build_parser()
         args = parser.parse_args(argv)
-        return _run(args)
+        code = _run(args)
+    note = signals.late_note(noted)
+    if note:
+        print(note, file=sys.stderr)
+    return code
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -168,9 +175,9 @@ def _run(args: argparse.Namespace) -> int:
         return code
     except OpconfError as exc:
         return _print_error(exc, args.traceback)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # outside a transaction: a write rolls back by itself
+        print(signals.describe(exc), file=sys.stderr)
+        return signals.exit_code(exc)
     except OSError as exc:
         # The operating system refused something (a path too long, a full disk) where no
         # command expected it: still the user's environment, not a bug in opconf.

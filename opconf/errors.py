@@ -55,6 +55,14 @@ class StalePlanError(StoreError):
     """A saved plan no longer matches the store."""
 
 
+class Interrupted(StoreError):
+    """Ctrl-C or SIGTERM during a write: the transaction was rolled back."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
 class PlanRefused(OpconfError):
     """The plan has errors or needs a flag (``--allow-destructive``) to apply."""
 

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from opconf.errors import StoreError
+from opconf import signals
+from opconf.errors import Interrupted, StoreError
 from opconf.store import demo as demo_data
 from opconf.store import history, read, rebuild
 from opconf.store.connect import (
@@ -39,6 +40,7 @@ from opconf.store.write import Writer
 
 _POLL_SECONDS = 0.1
 _ROLLED_BACK = "nothing was written: the transaction was rolled back"
+_ROLLED_BACK_SHORT = "the transaction was rolled back"
 _READ_HINT = "check the store URL, and that the database is an opconf store"
 
 
@@ -249,10 +251,15 @@ class Store:
                 lock_postgresql(conn, holder, timeout)
             try:
                 yield conn
+                if commit:
+                    signals.shield()  # committing: an interrupt now is noted, not raised
                 conn.commit() if commit else conn.rollback()
             except BaseException as exc:
                 with contextlib.suppress(SQLAlchemyError):  # a lost connection is rolled back
                     conn.rollback()
+                if isinstance(exc, KeyboardInterrupt):
+                    said = f"{signals.describe(exc)}: nothing was written, {_ROLLED_BACK_SHORT}"
+                    raise Interrupted(said, signals.exit_code(exc)) from None
                 blocked = timeout_error(exc, conn, self._url, statement_timeout)
                 if blocked is not None:
                     raise blocked from None
