@@ -211,6 +211,12 @@ def resolve_store(project: Project, store: str | None, target: str | None) -> st
     return _anchor_sqlite(url, project.root)
 
 
+def embedded_default(project: Project) -> Path:
+    """The file of the project's built-in embedded store: the one store that the first
+    ``apply`` creates by itself (any other missing SQLite file is a mistyped path)."""
+    return project.root / DEFAULT_STORE.removeprefix("sqlite:///")
+
+
 def _anchor_sqlite(url: str, root: Path) -> str:
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":

@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from opconf import exitcodes
+from opconf.cli import main
 from opconf.plan.render_markdown import BUDGET
 
 try:
@@ -263,9 +264,7 @@ def test_plan_on_an_uninitialised_store_is_one_line(bare: h.Env) -> None:
     bare.write(h.small_config())
     result = bare.run("plan")
     assert (result.code, result.out) == (exitcodes.STORE, "")
-    assert result.err == (
-        f"error: store at {h.redact(bare.url)} is not initialised\nhint: run `opconf store init`\n"
-    )
+    assert result.err == h.not_ready(bare.url)
 
 
 @pytest.mark.postgres
@@ -289,17 +288,36 @@ def test_apply_never_initialises_postgresql(
         pg_cluster.drop_database(name)
 
 
-def test_apply_initialises_an_empty_sqlite_store(
+def test_apply_initialises_the_embedded_default_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The embedded default initialises itself; reference checks then find no users."""
-    env = h.make_env(f"sqlite:///{tmp_path}/new/store.db", tmp_path, monkeypatch, capsys)
+    env = h.make_env(f"sqlite:///{tmp_path}/.opconf/store.db", tmp_path, monkeypatch, capsys)
+    env.write([h.product("checking")])
+    code = main(["apply", "--auto-approve"])  # no --store: the built-in default
+    assert code == exitcodes.PROBLEMS  # no product types in an empty CRM
+    assert "OPC253 unknown product type 'deposit'" in capsys.readouterr().out
+    assert h.revision(env.url) == 0
+
+
+def test_apply_to_a_mistyped_sqlite_path_creates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only the embedded default makes itself: any other missing file is a mistake to name."""
+    env = h.make_env(f"sqlite:///{tmp_path}/.opconf/typo.db", tmp_path, monkeypatch, capsys)
     env.write([h.product("checking")])
     result = env.run("apply", "--auto-approve")
-    assert result.code == exitcodes.PROBLEMS  # no product types in an empty CRM
-    assert "OPC253 unknown product type 'deposit'" in result.out
-    assert (tmp_path / "new" / "store.db").is_file()
-    assert h.revision(env.url) == 0
+    assert (result.code, result.out, result.err) == (exitcodes.STORE, "", h.not_ready(env.url))
+    assert not (tmp_path / ".opconf").exists()
+
+
+def test_an_unsupported_store_url_is_a_usage_error(env: h.Env) -> None:
+    result = env.run("plan", "--store", "mysql://app:hunter2@db/crm")
+    assert (result.code, result.out) == (exitcodes.USAGE, "")
+    assert result.err == (
+        "error: unsupported store URL mysql://app:***@db/crm\n"
+        "hint: use sqlite:///path/to/store.db or postgresql://user@host/database\n"
+    )
 
 
 @pytest.mark.postgres

@@ -251,9 +251,7 @@ def test_store_not_initialised(
     env = h.make_env(f"sqlite:///{tmp_path}/none.db", tmp_path / "repo", monkeypatch, capsys)
     result = _export(env)
     assert result.code == exitcodes.STORE
-    assert result.err.startswith(
-        f"error: store at sqlite:///{tmp_path}/none.db is not initialised\n"
-    )
+    assert result.err.startswith(f"error: no store at sqlite:///{tmp_path}/none.db: no such file\n")
     assert not (env.root / "config").exists()
 
 

@@ -16,8 +16,9 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from opconf import exitcodes
 from opconf.catalogue.model import Catalogue
-from opconf.errors import UsageError
+from opconf.errors import FileError
 from opconf.fsio import write_file
 
 PAGE = "index.html"
@@ -66,6 +67,10 @@ def write(html: str, out: Path) -> Path:
     """Write ``out/index.html`` atomically (a temp file renamed over it); return its path."""
     target = out / PAGE
     if out.exists() and not out.is_dir():
-        raise UsageError(f"{out} is not a folder", hint="--out names the folder for index.html")
+        raise FileError(
+            f"cannot create the folder {out}: a file is in the way",
+            hint="--out names the folder for index.html",
+            exit_code=exitcodes.CANTCREAT,
+        )
     write_file(target, html)
     return target

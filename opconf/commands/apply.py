@@ -43,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from opconf.errors import UsageError
     from opconf.plan import saved
     from opconf.plan.render import render
+    from opconf.project import embedded_default
     from opconf.workflow import plan_config, validate_config
 
     check_freeze_options(args)
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         print_invalid(result)
         print("error: the configuration is invalid; nothing was applied", file=sys.stderr)
         return exitcodes.PROBLEMS
-    store.ensure_ready(auto_init=True)
+    store.ensure_ready(auto_init=store.file == embedded_default(project))
     prune = project.prune if args.prune is None else args.prune
     if args.auto_approve and not args.dry_run:
         return apply_unattended(

@@ -33,7 +33,7 @@ from opconf.store.lock import (
     sqlite_holder,
 )
 from opconf.store.model import HistoryEntry, Holder, RefData, Settled, StoreState
-from opconf.store.schema import INIT_HINT, Meta, check_schema, init_schema, read_meta
+from opconf.store.schema import Meta, check_schema, init_schema, read_meta
 from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT, set_timeouts, timeout_error
 from opconf.store.url import Backend, backend_of, redact
 from opconf.store.write import Writer
@@ -61,6 +61,11 @@ class Store:
     def display_url(self) -> str:
         """The URL with its password replaced by ``***``: the only form ever shown."""
         return redact(self._url)
+
+    @property
+    def file(self) -> Path | None:
+        """The database file of a SQLite store; None for PostgreSQL."""
+        return Path(self._file) if self._file else None
 
     def close(self) -> None:
         """Close pooled connections (the store reconnects when used again)."""
@@ -209,7 +214,11 @@ class Store:
     def _require_file(self) -> None:
         """Refuse a missing SQLite file rather than create an empty one by connecting."""
         if not sqlite_file_exists(self._url):
-            raise StoreError(f"store at {self.display_url} is not initialised", hint=INIT_HINT)
+            raise StoreError(
+                f"no store at {self.display_url}: no such file",
+                hint="check the store URL (--store, --target, OPCONF_STORE or opconf.yaml);"
+                " `opconf store init` creates a new store there",
+            )
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[tuple[Connection, Meta]]:

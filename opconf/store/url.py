@@ -16,7 +16,7 @@ from urllib.parse import quote, quote_plus, unquote
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from opconf.errors import StoreError
+from opconf.errors import UsageError
 
 Backend = Literal["sqlite", "postgresql"]
 
@@ -127,10 +127,10 @@ def scrub(text: str, url: str) -> str:
 
 
 def backend_of(url: str) -> Backend:
-    """The backend a store URL names; a StoreError for anything else."""
+    """The backend a store URL names; a UsageError (exit 64) for anything else."""
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
     if scheme not in _SCHEMES:
-        raise StoreError(f"unsupported store URL {redact(url)}", hint=_URL_HINT)
+        raise UsageError(f"unsupported store URL {redact(url)}", hint=_URL_HINT)
     return _SCHEMES[scheme]
 
 
@@ -139,9 +139,9 @@ def driver_url(url: str) -> URL:
     backend = backend_of(url)
     parsed = parse(url)
     if parsed is None:
-        raise StoreError(f"malformed store URL {redact(url)}", hint=_URL_HINT)
+        raise UsageError(f"malformed store URL {redact(url)}", hint=_URL_HINT)
     if backend == "sqlite" and not parsed.database:
-        raise StoreError(f"store URL {redact(url)} names no database file", hint=_URL_HINT)
+        raise UsageError(f"store URL {redact(url)} names no database file", hint=_URL_HINT)
     return parsed.set(drivername=_DRIVERS[backend])
 
 

@@ -108,11 +108,14 @@ def test_a_bad_plan_file_is_refused(
 
 
 def test_out_must_be_a_folder(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file where the folder should be: the output cannot be created (73, as the README
+    says of every output)."""
     (repo / "taken").write_text("x")
     assert run(capsys, "catalogue", "--out", "taken") == (
-        exitcodes.USAGE,
+        exitcodes.CANTCREAT,
         "",
-        "error: taken is not a folder\nhint: --out names the folder for index.html\n",
+        "error: cannot create the folder taken: a file is in the way\n"
+        "hint: --out names the folder for index.html\n",
     )
     assert (repo / "taken").read_text() == "x"
 

@@ -299,7 +299,7 @@ def test_an_uninitialised_store_is_one_line(
     run = drift(env)
     assert run.code == exitcodes.STORE
     assert run.err.startswith(
-        f"error: store at sqlite:///{tmp_path}/none.db is not initialised\nhint: "
+        f"error: no store at sqlite:///{tmp_path}/none.db: no such file\nhint: "
     )
 
 

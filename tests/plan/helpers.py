@@ -89,6 +89,21 @@ class Env:
         return managed_objects(self.url)
 
 
+def not_ready(url: str) -> str:
+    """What a command says of a store without opconf's tables: a SQLite file that does not
+    exist, or a database that was never initialised."""
+    if url.startswith("sqlite"):
+        return (
+            f"error: no store at {redact(url)}: no such file\n"
+            "hint: check the store URL (--store, --target, OPCONF_STORE or opconf.yaml);"
+            " `opconf store init` creates a new store there\n"
+        )
+    return f"error: store at {redact(url)} is not initialised\nhint: run `opconf store init`\n"
+
+
+NOT_READY = "is not initialised|: no such file"
+
+
 def make_env(
     url: str, root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Env:

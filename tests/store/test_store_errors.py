@@ -145,9 +145,9 @@ def test_sqlite_path_that_cannot_be_a_store(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config", "file", "folder"]
 
 
-def test_sqlite_missing_folder_reads_as_not_initialised(tmp_path: Path) -> None:
+def test_sqlite_missing_folder_is_no_such_file(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path}/missing/store.db")
-    assert _error(store).message == f"store at {store.display_url} is not initialised"
+    assert _error(store).message == f"no store at {store.display_url}: no such file"
     assert not (tmp_path / "missing").exists()
 
 

@@ -15,6 +15,11 @@ from opconf.store.demo import DEMO_FILE
 from opconf.store.schema import FIRST_VERSION, MIGRATIONS
 from opconf.store.tables import SCHEMA_VERSION
 
+try:
+    from tests.plan import helpers as h
+except ImportError:  # tests/ on sys.path
+    from plan import helpers as h  # type: ignore[no-redef]
+
 
 def test_init_creates_then_is_idempotent(store: Store) -> None:
     assert store.init() == f"Initialised store schema v{SCHEMA_VERSION}"
@@ -64,21 +69,21 @@ def test_older_schema_needs_init(
 def test_uninitialised_store_is_refused(store: Store) -> None:
     with pytest.raises(StoreError) as caught:
         store.check_ready()
-    assert caught.value.message == f"store at {store.display_url} is not initialised"
-    assert caught.value.hint == "run `opconf store init`"
+    error, hint = h.not_ready(store.display_url).splitlines()
+    assert (f"error: {caught.value.message}", f"hint: {caught.value.hint}") == (error, hint)
 
 
 def test_check_ready_does_not_create_a_sqlite_file(tmp_path: Path, holder: Holder) -> None:
     store = Store(f"sqlite:///{tmp_path}/store.db")
-    with pytest.raises(StoreError, match="is not initialised"):
+    with pytest.raises(StoreError, match=h.NOT_READY):
         store.check_ready()
-    with pytest.raises(StoreError, match="is not initialised"), store.writer(holder):
+    with pytest.raises(StoreError, match=h.NOT_READY), store.writer(holder):
         pass
     assert not (tmp_path / "store.db").exists()
 
 
 def test_writer_refuses_an_uninitialised_store(store: Store, holder: Holder) -> None:
-    with pytest.raises(StoreError, match="is not initialised"), store.writer(holder):
+    with pytest.raises(StoreError, match=h.NOT_READY), store.writer(holder):
         pass
 
 
@@ -87,14 +92,14 @@ def test_ensure_ready_initialises_only_sqlite(store: Store) -> None:
         assert store.ensure_ready(auto_init=True) == f"Initialised store schema v{SCHEMA_VERSION}"
         assert store.ensure_ready(auto_init=True) is None
     else:
-        with pytest.raises(StoreError, match="is not initialised"):
+        with pytest.raises(StoreError, match=h.NOT_READY):
             store.ensure_ready(auto_init=True)
         store.init()
     assert store.ensure_ready(auto_init=False) is None
 
 
 def test_ensure_ready_without_auto_init_refuses(store: Store) -> None:
-    with pytest.raises(StoreError, match="is not initialised"):
+    with pytest.raises(StoreError, match=h.NOT_READY):
         store.ensure_ready(auto_init=False)
 
 
@@ -298,5 +303,5 @@ def test_demo_data_with_a_duplicate_key_is_a_located_error(store: Store, tmp_pat
     assert caught.value.message.startswith(f"{demo}:2:1: ")
     assert "duplicate" in caught.value.message
     assert caught.value.hint == "the demo data file must be valid opconf YAML"
-    with pytest.raises(StoreError, match="is not initialised"):  # nothing was written
+    with pytest.raises(StoreError, match=h.NOT_READY):  # nothing was written
         store.check_ready()

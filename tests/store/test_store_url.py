@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from opconf.errors import StoreError
+from opconf.errors import UsageError
 from opconf.store import Store, redact
 from opconf.store.url import driver_url, parse, scrub
 
@@ -42,7 +42,8 @@ def test_display_url_hides_the_password() -> None:
 
 
 def test_unsupported_url() -> None:
-    with pytest.raises(StoreError) as caught:
+    """A usage error (exit 64): the URL is wrong, not the store."""
+    with pytest.raises(UsageError) as caught:
         Store("mysql://app:hunter2@db/crm")
     assert caught.value.message == "unsupported store URL mysql://app:***@db/crm"
     assert caught.value.hint == "use sqlite:///path/to/store.db or postgresql://user@host/database"
@@ -101,7 +102,7 @@ def test_driver_messages_never_echo_the_password(password: str) -> None:
 
 
 def test_malformed_url_is_refused_without_its_password() -> None:
-    with pytest.raises(StoreError) as caught:
+    with pytest.raises(UsageError) as caught:
         driver_url("postgresql://app:hunter2@db:port/crm")
     assert caught.value.message == "malformed store URL postgresql://***@db:port/crm"
 
