@@ -139,3 +139,19 @@ def test_action_comment_explains_an_invalid_configuration(env: h.Env, tmp_path: 
     comment = Path(outputs["comment-file"]).read_text(encoding="utf-8")
     assert "| `config/p.yaml:6:12` | error | `OPC106` | listPrice must be ≥ 0" in comment
     assert summary == comment
+
+
+def test_the_demo_prints_no_escape_sequences_into_a_pipe() -> None:
+    """scripts/demo, the README's first command, run as CI runs it: output to a pipe."""
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "demo")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={k: v for k, v in os.environ.items() if not k.startswith("OPCONF_")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "\033" not in done.stdout
+    steps = [line for line in done.stdout.splitlines() if line.startswith("$ opconf")]
+    assert steps[0] == "$ opconf store init --demo"
+    assert steps[-1] == "$ opconf history"
