@@ -191,7 +191,8 @@ def _message(error: Any, path: tuple[Any, ...]) -> tuple[str, str]:
         got = _JSON_TYPES.get(_json_type(value), "something else")
         scalar = isinstance(value, (str, int, Decimal)) and not isinstance(value, bool)
         detail = f" {shown}" if scalar else ""
-        return "OPC103", f"{field} must be {_JSON_TYPES.get(spec, spec)}, not {got}{detail}"
+        hint = _type_hint(value, spec, error.schema)
+        return "OPC103", f"{field} must be {_JSON_TYPES.get(spec, spec)}, not {got}{detail}{hint}"
     if v in ("enum", "const"):
         options = spec if v == "enum" else [spec]
         hint = did_you_mean(str(value), options) if isinstance(value, str) else ""
@@ -211,6 +212,46 @@ def _message(error: Any, path: tuple[Any, ...]) -> tuple[str, str]:
     if v == "maxItems":
         return "OPC108", f"{field} has {len(value)} items; at most {spec} allowed"
     return "OPC109", f"{field}: {error.message}"
+
+
+# Plain scalars other YAML readers (YAML 1.1, or 1.2 with another schema) take for booleans,
+# null or numbers; opconf reads them as strings, as YAML 1.2's core schema does.
+_BOOLEAN_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False}
+_BOOLEAN_WORDS["off"] = False
+_NULL_WORDS = {"null"}
+
+
+def _type_hint(value: Any, expected: Any, schema: Any) -> str:
+    """' (did you mean true?)' for a string another YAML reader takes for the type expected;
+    for a mapping written as its one required field's value, the mapping to write."""
+    if not isinstance(value, str):
+        return ""
+    word = value.strip().lower()
+    if expected == "boolean" and word in _BOOLEAN_WORDS:
+        return f" (did you mean {str(_BOOLEAN_WORDS[word]).lower()}?)"
+    if word in _NULL_WORDS:  # "null" itself: quoted
+        return " (did you mean null, or to leave the field out?)"
+    if expected in ("integer", "number"):
+        number = _other_notation(word)
+        return f" (did you mean {number}?)" if number is not None else ""
+    required = schema.get("required", []) if isinstance(schema, dict) else []
+    if expected == "object" and len(required) == 1:
+        return f" (did you mean {{{required[0]}: {_shown(value)}}}?)"
+    return ""
+
+
+def _other_notation(word: str) -> str | None:
+    """The number in quoted text (``"12.50"``) or in another notation (``0o17``, ``0x10``,
+    ``1_000``, which YAML 1.1 readers or Python read as numbers), as YAML 1.2 writes it."""
+    try:
+        return str(int(word, 0))
+    except ValueError:
+        pass
+    try:
+        number = Decimal(word.replace("_", ""))
+    except ArithmeticError:
+        return None
+    return str(number) if number.is_finite() else None
 
 
 def _shown(value: Any) -> str:
