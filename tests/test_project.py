@@ -279,7 +279,8 @@ def test_every_command_that_loads_the_project_refuses_an_invalid_one(
     out, err = capsys.readouterr()
     assert (out, err) == (
         "",
-        'opconf.yaml:1:8: error OPC103 prune must be true or false, not a string "no" (did you mean false?) (prune)\n'
+        'opconf.yaml:1:8: error OPC103 prune must be true or false, not a string "no"'
+        " (did you mean false?) (prune)\n"
         "opconf.yaml:2:1: error OPC102 unknown field 'prun' (did you mean 'prune'?) (prun)\n"
         "error: opconf.yaml is invalid (2 errors); nothing was done\n" + HINT,
     )
@@ -318,7 +319,8 @@ def test_validate_reports_project_problems_with_the_documents(
     out = capsys.readouterr().out
     assert out == (
         "cfg/p.yaml:6:12: error OPC106 listPrice must be ≥ 0 (got -1) (listPrice)\n"
-        'opconf.yaml:2:8: error OPC103 prune must be true or false, not a string "false" (did you mean false?) (prune)\n'
+        'opconf.yaml:2:8: error OPC103 prune must be true or false, not a string "false"'
+        " (did you mean false?) (prune)\n"
         "info OPC290 reference checks skipped: no opconf.refs.yaml "
         "(write one with `opconf refs pull`)\n"
         "2 errors, 0 warnings in 1 file (1 object checked)\n"
