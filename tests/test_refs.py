@@ -32,6 +32,23 @@ def test_pull_writes_the_committed_snapshot_of_the_demo_crm(
     assert out.read_text() == (ROOT / "opconf.refs.yaml").read_text()
 
 
+def test_pull_no_email_leaves_the_addresses_out(
+    store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The snapshot is committed: --no-email keeps the addresses out of git; it still
+    validates the example config offline."""
+    Store(store_url).init(demo=True)
+    out = tmp_path / "refs.yaml"
+    assert main(["refs", "pull", "--store", store_url, "--out", str(out), "--no-email"]) == 0
+    capsys.readouterr()
+    text = out.read_text()
+    committed = (ROOT / "opconf.refs.yaml").read_text()
+    assert "@" in committed and "email" not in text and "@" not in text
+    assert text.count("login:") == committed.count("login:") == 25
+    code = main(["validate", "--refs", str(out), str(ROOT / "config")])
+    assert (code, capsys.readouterr().err) == (0, "")
+
+
 @pytest.mark.parametrize(
     "value",
     [
