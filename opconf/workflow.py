@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 
 
 def validate_config(config: Path) -> ValidationResult:
-    """Validate the configuration; reference data is checked live by the plan instead."""
-    return validate_paths([config], refs=None, note_skipped_refs=False)
+    """Validate the configuration; reference data is checked live by the plan instead. A
+    ``config/`` folder without documents yet is an empty configuration: the plan then lists
+    what the store holds (the start of adopting a CRM)."""
+    return validate_paths([config], refs=None, note_skipped_refs=False, allow_empty=True)
 
 
 def live_reference_errors(result: ValidationResult, state: StoreState) -> list[PlanError]:

@@ -478,3 +478,27 @@ def test_plan_shows_validation_warnings(env: h.Env) -> None:
         "Warnings:\n  config/templates/sells_retired.yaml:20:3: "
         "OPC212 active template sells inactive product 'retired'\n"
     ) in out
+
+
+def test_plan_of_an_empty_config_folder_lists_what_the_store_holds(env: h.Env) -> None:
+    """Before the first document (adopting a CRM): not an error, the store's objects are
+    listed as unmanaged; a missing folder is still a usage error."""
+    from opconf.canonical import canonical
+    from opconf.store import Holder, Store
+
+    store = Store(env.url)
+    with store.writer(Holder.local("crm")) as writer:
+        writer.create("Product", canonical("Product", h.product("checking")), managed=False)
+    store.close()
+    (env.root / "config").mkdir()
+    result = env.run("plan")
+    assert (result.code, result.err) == (exitcodes.OK, ""), result
+    assert result.out.endswith(
+        f"\n\nUnmanaged, left alone (--prune would delete them): Product checking\n\n{NO_CHANGES}\n"
+    )
+    (env.root / "config").rmdir()
+    result = env.run("plan")
+    assert (result.code, result.err) == (
+        exitcodes.USAGE,
+        f"error: path {env.root / 'config'} does not exist\n",
+    )

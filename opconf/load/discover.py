@@ -20,14 +20,15 @@ def is_document_name(name: str) -> bool:
     return lower.endswith(SUFFIXES) and not name.startswith(".") and lower not in RESERVED
 
 
-def discover(paths: Sequence[Path]) -> list[Path]:
+def discover(paths: Sequence[Path], allow_empty: bool = False) -> list[Path]:
     """Every document file under ``paths`` (files given explicitly are taken as they are).
 
     The rule (README, "Where documents are found"): under a folder, recursively, every file
     whose name ends in ``.yaml`` or ``.yml`` (any case); names starting with ``.`` (files and
     folders: ``.git``, an editor's ``.#x.yaml``) are skipped, and so are ``opconf.yaml`` and
     ``opconf.refs.yaml``; symbolic links are followed, to files and folders alike, each folder
-    searched once. A path that does not exist, or folders holding no such file, are usage errors.
+    searched once. A path that does not exist is a usage error, and so are folders holding no
+    such file unless ``allow_empty`` (the project's own ``config/`` before its first document).
     """
     found: list[Path] = []
     for path in paths:
@@ -35,7 +36,7 @@ def discover(paths: Sequence[Path]) -> list[Path]:
             found.extend(_walk(path))
         else:
             found.append(path)
-    if not found:
+    if not found and not allow_empty:
         where = ", ".join(str(p) for p in paths)
         raise UsageError(f"no *.yaml or *.yml files under {where}")
     if len(paths) > 1:

@@ -80,11 +80,15 @@ def _gc_paused() -> Iterator[None]:
 
 
 def validate_paths(
-    paths: Sequence[Path], refs: References | None, note_skipped_refs: bool = True
+    paths: Sequence[Path],
+    refs: References | None,
+    note_skipped_refs: bool = True,
+    allow_empty: bool = False,
 ) -> ValidationResult:
     """Validate every YAML file under ``paths``; ``refs`` None skips the reference checks
-    (with an OPC290 note, unless ``note_skipped_refs`` is off: plan checks them live)."""
-    files = discover(paths)
+    (with an OPC290 note, unless ``note_skipped_refs`` is off: plan checks them live);
+    ``allow_empty``: folders without a document are an empty configuration, not an error."""
+    files = discover(paths, allow_empty)
     names = display_names(files)
     with _gc_paused():
         results = [read_file(path, names[path]) for path in files]
