@@ -13,7 +13,7 @@ from opconf import exitcodes
 from opconf.commands._common import PAST, freeze_guard
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from opconf.apply import ApplyResult, Progress
     from opconf.freeze import FreezeGuard
@@ -126,11 +126,12 @@ def dry_run(store: Store, plan: Plan, args: argparse.Namespace, guard: FreezeGua
     from opconf.errors import FrozenError, PlanRefused
     from opconf.store.model import Holder
 
-    problems = []
+    problems, frozen = [], False
     try:
         override = guard.check(plan)
     except FrozenError as exc:
         problems.append(exc.message)
+        frozen = True
     else:
         if override:
             names = ", ".join(f"'{name}'" for name in override.windows)
@@ -152,12 +153,20 @@ def dry_run(store: Store, plan: Plan, args: argparse.Namespace, guard: FreezeGua
         for problem in problems:
             print(f"  {problem}")
         raise PlanRefused(
-            "the apply would fail; nothing was written",
-            hint="fix the configuration or the CRM's data, then plan again",
+            "the apply would fail; nothing was written", hint=_dry_hint(frozen, refusals)
         )
     counts = ", ".join(f"{n} to {a}" for a, n in plan.summary().items() if n)
     print(f"\nDry run: the apply would succeed ({counts}); nothing was written.")
     return exitcodes.OK
+
+
+def _dry_hint(frozen: bool, refusals: Sequence[object]) -> str:
+    """What to do about what blocks the apply: the freeze, the data, or both."""
+    freeze = "wait for the freeze to end, or pass --override-freeze --reason TEXT"
+    data = "fix the configuration or the CRM's data, then plan again"
+    if frozen and not refusals:
+        return freeze
+    return f"{freeze}; {data}" if frozen else data
 
 
 def confirm(question: str) -> bool:

@@ -270,6 +270,10 @@ def test_dry_run_says_a_freeze_blocks_and_that_an_override_would_pass(env: h.Env
     assert result.out.endswith(
         "\nDry run: the apply would fail (1 problem):\n  " + BLOCKED.splitlines()[0][7:] + "\n"
     )
+    assert result.err == (  # what blocks it is the freeze, not the data
+        "error: the apply would fail; nothing was written\n"
+        "hint: wait for the freeze to end, or pass --override-freeze --reason TEXT\n"
+    )
     out = env.ok("apply", "--dry-run", "plan.json", "--override-freeze", "--reason", "fix")
     assert out.endswith(
         "\nFreeze 'Q4 close' would be overridden: fix.\n\n"
