@@ -25,6 +25,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="PLANFILE",
         help="mark the pending changes of a saved plan (`opconf plan --out FILE`)",
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="draw a plan made from another configuration anyway (its marks may not match)",
+    )
     p.set_defaults(run=run)
 
 
@@ -32,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from opconf.catalogue import build, render, write
     from opconf.catalogue.labels import from_snapshot
     from opconf.diagnostics import plural
+    from opconf.errors import PlanRefused
     from opconf.plan import saved
     from opconf.plan.desired import from_index
     from opconf.project import load_project
@@ -45,8 +51,14 @@ def run(args: argparse.Namespace) -> int:
         print("error: the configuration is invalid; no catalogue was written", file=sys.stderr)
         return exitcodes.PROBLEMS
     if plan and plan.base.config_digest != result.config_digest:
+        if not args.force:
+            raise PlanRefused(
+                f"{args.plan} was planned from another configuration than {project.config}",
+                hint=f"plan again (`opconf plan --out {args.plan}`), or pass --force to draw"
+                " its marks anyway",
+            )
         print(
-            f"warning: {args.plan} was planned from another version of the configuration; "
+            f"warning: {args.plan} was planned from another configuration; "
             "its marks may not match what is shown",
             file=sys.stderr,
         )

@@ -50,16 +50,24 @@ def test_the_page_marks_a_saved_plans_changes(env: h.Env) -> None:
     assert "plan" not in page["product"]["checking"]
 
 
-def test_a_plan_of_another_configuration_is_drawn_with_a_warning(env: h.Env) -> None:
+def test_a_plan_of_another_configuration_is_refused_unless_forced(env: h.Env) -> None:
     env.write(h.small_config())
     env.ok("apply", "--auto-approve")
     env.write(reordered())
     env.ok("plan", "--out", "plan.json")
     env.write(reordered(tag=" (edited)"))
     result = env.run("catalogue", "--plan", "plan.json", "--out", "site")
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (
+        f"error: plan.json was planned from another configuration than {env.root / 'config'}\n"
+        "hint: plan again (`opconf plan --out plan.json`), or pass --force to draw its marks"
+        " anyway\n"
+    )
+    assert not (env.root / "site").exists()
+    result = env.run("catalogue", "--plan", "plan.json", "--out", "site", "--force")
     assert result.code == 0
     assert result.err == (
-        "warning: plan.json was planned from another version of the configuration; "
+        "warning: plan.json was planned from another configuration; "
         "its marks may not match what is shown\n"
     )
     assert Path(env.root / "site/index.html").is_file()
