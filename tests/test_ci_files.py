@@ -9,6 +9,7 @@ with the reviewed digest, and with another.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -155,3 +156,33 @@ def test_the_demo_prints_no_escape_sequences_into_a_pipe() -> None:
     steps = [line for line in done.stdout.splitlines() if line.startswith("$ opconf")]
     assert steps[0] == "$ opconf store init --demo"
     assert steps[-1] == "$ opconf history"
+
+
+def test_deploy_takes_the_digest_from_the_bots_own_comment_only(tmp_path: Path) -> None:
+    """deploy.yml's query, run by the real jq over comments as GitHub's API lists them: a
+    marker comment written by anybody else (a reviewer pasting one) never chooses the digest."""
+    jq = shutil.which("jq")
+    if jq is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("jq is missing: CI must run this test (see scripts/browser)")
+        pytest.skip("jq is missing (scripts/browser installs it)")
+    step = next(
+        s
+        for s in yaml.safe_load((ROOT / "examples/github/deploy.yml").read_text())["jobs"]["apply"][
+            "steps"
+        ]
+        if s.get("id") == "reviewed"
+    )
+    query = step["run"].split('--jq "', 1)[1].split('" \\\n', 1)[0].replace('\\"', '"')
+    marker = step["env"]["MARKER"]
+    query = query.replace("$BOT", step["env"]["BOT"]).replace("$MARKER", marker)
+    digest, forged = "sha256:" + "a" * 64, "sha256:" + "f" * 64
+    comments = [
+        {"user": {"login": "github-actions[bot]"}, "body": f"{marker}\nPlan digest: {digest}"},
+        {"user": {"login": "mallory"}, "body": f"{marker}\nPlan digest: {forged}"},
+        {"user": {"login": "github-actions[bot]"}, "body": "another bot comment"},
+    ]
+    done = subprocess.run(
+        [jq, "-r", query], input=json.dumps(comments), capture_output=True, text=True, check=True
+    )
+    assert done.stdout == f"{marker}\nPlan digest: {digest}\n"

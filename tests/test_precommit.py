@@ -114,3 +114,27 @@ def test_hooks_fail_on_planted_problems_then_pass(hooks: Hooks, tmp_path: Path) 
         "Passed",
         "Passed",
     )
+
+
+def test_validate_runs_on_a_commit_that_only_deletes_a_file(hooks: Hooks, tmp_path: Path) -> None:
+    """No YAML file is staged when a commit only deletes one, yet the deletion can break the
+    configuration: the template still sells the product."""
+    template = (
+        "apiVersion: opconf/v1\nkind: OpportunityTemplate\nkey: t\nname: T\n"
+        "category: product\nentityType: contact\nproducts: [q]\nstages:\n"
+        "  - {key: a, name: A, probability: 10}\n"
+        "  - {key: won, name: Won, probability: 100, outcome: won}\n"
+        "  - {key: lost, name: Lost, probability: 0, outcome: lost}\n"
+    )
+    repo = _repo(
+        tmp_path, {"config/products/q.yaml": FORMATTED, "config/templates/t.yaml": template}
+    )
+    _git(repo, "commit", "-q", "-m", "config")
+    _git(repo, "rm", "-q", "config/products/q.yaml")
+    argv = ["pre-commit", "try-repo", str(hooks.snapshot), "opconf-validate", "--color", "never"]
+    run = subprocess.run(argv, cwd=repo, env=hooks.env, capture_output=True, text=True)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert _verdict(run.stdout, "opconf validate") == "Failed"
+    assert (
+        "config/templates/t.yaml:7:12: error OPC210 unknown product 'q' (products[0])\n"
+    ) in run.stdout
