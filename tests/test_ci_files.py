@@ -93,6 +93,9 @@ def _run_step(env: h.Env, tmp_path: Path, **inputs: str) -> tuple[int, dict[str,
         GITHUB_OUTPUT=str(files["output"]),
         GITHUB_STEP_SUMMARY=str(files["summary"]),
         COMMAND="plan", TARGET="", PLAN_FILE="", EXPECT_DIGEST="", ARGS="",
+        SUMMARY_BYTES=ACTION["inputs"]["summary-bytes"]["default"],
+        REQUIRE_WHOLE_PLAN=ACTION["inputs"]["require-whole-plan"]["default"],
+        ARTIFACT="opconf-plan-text-default",
     )  # fmt: skip
     environ.update({name.upper().replace("-", "_"): value for name, value in inputs.items()})
     done = subprocess.run(["bash", "-c", script], cwd=env.root, env=environ, capture_output=True)
@@ -126,6 +129,33 @@ def test_action_plans_comments_and_applies_the_reviewed_plan(env: h.Env, tmp_pat
     )
     assert (applied, outputs) == (0, {"has-changes": "true", "plan-digest": digest})
     assert "Apply complete: 3 created (revision 1).\n" in summary
+
+
+def test_a_plan_too_long_for_the_job_summary_says_what_was_cut(env: h.Env, tmp_path: Path) -> None:
+    """The summary never claims a whole plan it does not hold: it is cut at a line and says
+    how much it shows; the whole text is kept for the artifact; the workflow can require it
+    whole."""
+    env.write(h.small_config())
+    code, outputs, summary = _run_step(env, tmp_path, plan_file="plan.json")
+    whole = Path(outputs["plan-text"]).read_text(encoding="utf-8")
+    assert (code, outputs["plan-cut"]) == (2, "false")
+    assert whole.endswith("Plan: 3 to create, 0 to update, 0 to rename, 0 to delete.\n")
+    assert f"~~~~~~~~~~diff\n{whole}~~~~~~~~~~\n" in summary and "is cut" not in summary
+
+    code, outputs, summary = _run_step(env, tmp_path, plan_file="plan.json", summary_bytes="300")
+    assert (code, outputs["plan-cut"]) == (2, "true")
+    shown = summary.split("~~~~~~~~~~diff\n", 1)[1].split("~~~~~~~~~~\n", 1)[0]
+    assert whole.startswith(shown) and len(shown) <= 300 and shown.endswith("\n")
+    lines, size = len(whole.splitlines()), len(whole.encode())
+    assert summary.endswith(
+        f"\n**The plan above is cut:** {len(shown.splitlines())} of its {lines} lines are shown"
+        f" ({len(shown.encode())} of {size} bytes). The whole plan is the artifact"
+        " `opconf-plan-text-default` of this run, and `opconf show` renders the saved plan.\n"
+    )
+    code, _, _ = _run_step(
+        env, tmp_path, plan_file="plan.json", summary_bytes="300", require_whole_plan="true"
+    )
+    assert code == 1
 
 
 def test_action_comment_explains_an_invalid_configuration(env: h.Env, tmp_path: Path) -> None:
