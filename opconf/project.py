@@ -39,6 +39,7 @@ class Project:
     root: Path
     config: Path
     targets: dict[str, str] = field(default_factory=dict)
+    confirm: dict[str, str] = field(default_factory=dict)  # target → "type-name" | "yes-no"
     default_target: str | None = None
     prune: bool = False
     file: Path | None = None
@@ -88,6 +89,11 @@ def _project(file: Path, checked: CheckedFile) -> Project:
         root=root,
         config=root / data.get("config", "config"),
         targets={name: target["store"] for name, target in data.get("targets", {}).items()},
+        confirm={
+            name: target["confirm"]
+            for name, target in data.get("targets", {}).items()
+            if target.get("confirm")
+        },
         default_target=data.get("defaultTarget"),
         prune=data.get("prune", False),
         file=file,
@@ -188,6 +194,15 @@ def resolve_store(project: Project, store: str | None, target: str | None) -> st
     A relative SQLite path is relative to the project's folder. An empty ``--store`` or
     ``OPCONF_STORE`` is an error, never a silent fall-back to the next source.
     """
+    return resolve_target(project, store, target)[0]
+
+
+def resolve_target(
+    project: Project, store: str | None, target: str | None
+) -> tuple[str, str | None]:
+    """:func:`resolve_store`, and the name of the target it came from (None: --store,
+    OPCONF_STORE or the built-in default)."""
+    name: str | None = None
     if store is not None:
         url = store
         if not url.strip():
@@ -196,7 +211,7 @@ def resolve_store(project: Project, store: str | None, target: str | None) -> st
         if target not in project.targets:
             known = ", ".join(sorted(project.targets)) or "none defined"
             raise UsageError(f"unknown target '{target}'", hint=f"targets: {known}")
-        url = expand(project.targets[target], f"target {target}")
+        url, name = expand(project.targets[target], f"target {target}"), target
     elif STORE_VARIABLE in os.environ:
         url = os.environ[STORE_VARIABLE]
         if not url.strip():
@@ -205,10 +220,24 @@ def resolve_store(project: Project, store: str | None, target: str | None) -> st
                 hint="set it to a store URL, or unset it to use the default target",
             )
     elif project.default_target:
-        url = expand(project.targets[project.default_target], f"target {project.default_target}")
+        name = project.default_target
+        url = expand(project.targets[name], f"target {name}")
     else:
         url = DEFAULT_STORE
-    return _anchor_sqlite(url, project.root)
+    return _anchor_sqlite(url, project.root), name
+
+
+def confirm_word(project: Project, store: str | None, target: str | None) -> str | None:
+    """What a person types on a terminal to confirm an apply (None: answers y/N).
+
+    A target's ``confirm`` says; by default a SQLite store asks y/N and any other store asks
+    for the target's name (``yes`` for a store named by URL), as Terraform asks for ``yes``.
+    """
+    url, name = resolve_target(project, store, target)
+    mode = project.confirm.get(name or "")
+    if mode is None:
+        mode = "yes-no" if url.startswith("sqlite") else "type-name"
+    return None if mode == "yes-no" else (name or "yes")
 
 
 def embedded_default(project: Project) -> Path:

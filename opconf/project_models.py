@@ -35,6 +35,11 @@ class Target(_Strict):
         description="Store URL: sqlite:///path (relative to opconf.yaml) or "
         "postgresql://user@host/database; ${VAR} expands from the environment."
     )
+    confirm: Literal["type-name", "yes-no"] | None = Field(
+        default=None,
+        description="How apply and rollback ask on a terminal: type-name (type the target's "
+        "name) or yes-no ([y/N]). Default: type-name, except for a SQLite store.",
+    )
 
 
 class FreezeWindow(_Strict):

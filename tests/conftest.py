@@ -75,3 +75,13 @@ def env(
     data but no configuration objects, for the plan/apply CLI tests."""
     h.seed(store_url, h.reference_seed(tmp_path))
     return h.make_env(store_url, tmp_path / "repo", monkeypatch, capsys)
+
+
+@pytest.fixture
+def sqlite_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> h.Env:
+    """``env`` on SQLite only."""
+    url = f"sqlite:///{tmp_path}/store.db"
+    h.seed(url, h.reference_seed(tmp_path))
+    return h.make_env(url, tmp_path / "repo", monkeypatch, capsys)

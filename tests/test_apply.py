@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -81,6 +82,9 @@ def test_apply_in_a_pipeline_refuses(env: h.Env) -> None:
     assert env.dump() == before
 
 
+PROMPT = re.compile(rb"Apply these changes(\? \[y/N\]|.*\? Type \S+ to confirm:) $")
+
+
 def _converse(cwd: Path, answer: str, *args: str) -> tuple[int, str]:
     """Run ``opconf apply ARGS`` on a pseudo-terminal, answering the prompt; code, output."""
     controller, terminal = pty.openpty()
@@ -105,7 +109,7 @@ def _converse(cwd: Path, answer: str, *args: str) -> tuple[int, str]:
                 if not chunk:
                     break
                 output += chunk
-            if not answered and b"Apply these changes? [y/N] " in output:
+            if not answered and PROMPT.search(output):
                 os.write(controller, answer.encode() + b"\n")
                 answered = True
             if process.poll() is not None and not ready:
@@ -120,7 +124,8 @@ def _converse(cwd: Path, answer: str, *args: str) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize(("answer", "applied"), [("n", False), ("", False), ("y", True)])
-def test_apply_asks_on_a_terminal(env: h.Env, answer: str, applied: bool) -> None:
+def test_apply_asks_on_a_terminal(sqlite_env: h.Env, answer: str, applied: bool) -> None:
+    env = sqlite_env
     env.write(h.small_config())
     before = env.dump()
     code, output = _converse(env.root, answer, "--store", env.url)
@@ -134,6 +139,38 @@ def test_apply_asks_on_a_terminal(env: h.Env, answer: str, applied: bool) -> Non
         assert code == exitcodes.PROBLEMS
         assert last_line(output) == "Apply cancelled; nothing was changed."
         assert env.dump() == before
+
+
+@pytest.mark.parametrize(("answer", "applied"), [("y", False), ("Prod", False), ("prod", True)])
+def test_a_target_asks_for_its_name(env: h.Env, answer: str, applied: bool) -> None:
+    """Any store but SQLite asks to type the target's name (a target can say `confirm`)."""
+    env.write(h.small_config())
+    confirm = "" if not env.url.startswith("sqlite") else ", confirm: type-name"
+    (env.root / "opconf.yaml").write_text(
+        f"targets:\n  prod: {{store: '{env.url}'{confirm}}}\n", encoding="utf-8"
+    )
+    code, output = _converse(env.root, answer, "--target", "prod")
+    assert f"\nApply these changes to {h.redact(env.url)}? Type prod to confirm: " in output
+    if applied:
+        assert (code, last_line(output)) == (
+            exitcodes.OK,
+            "Apply complete: 3 created (revision 1).",
+        )
+    else:
+        assert (code, last_line(output)) == (
+            exitcodes.PROBLEMS,
+            "Apply cancelled; nothing was changed.",
+        )
+
+
+def test_a_store_named_by_url_asks_for_yes_unless_sqlite(env: h.Env) -> None:
+    env.write(h.small_config())
+    code, output = _converse(env.root, "yes", "--store", env.url)
+    if env.url.startswith("sqlite"):
+        assert "\nApply these changes? [y/N] " in output
+    else:
+        assert f"\nApply these changes to {h.redact(env.url)}? Type yes to confirm: " in output
+    assert code == exitcodes.OK
 
 
 def test_destructive_apply_needs_the_flag(env: h.Env) -> None:

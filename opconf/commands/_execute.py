@@ -55,11 +55,13 @@ def execute(
     config: Path,
     progress: Progress | None = None,
     writer: Writer | None = None,
+    word: str | None = None,
 ) -> int:
     """Confirm when asked to, apply, print the summary line.
 
     ``config`` is the project's config folder: the revision records its git commit.
     ``writer``: the locked transaction ``plan`` was made in, to apply it in (unattended).
+    ``word``: what the person types to confirm (None: y/N).
     """
     from opconf.apply import apply_plan, refuse_unsafe, write_plan
     from opconf.errors import PlanRefused
@@ -89,7 +91,7 @@ def execute(
             raise PlanRefused(
                 "no terminal to confirm on", hint="pass --auto-approve, or apply a saved plan"
             )
-        if not confirm("\nApply these changes?"):
+        if not confirm(word, store.display_url):
             print("Apply cancelled; nothing was changed.")
             return exitcodes.PROBLEMS
     result = apply_plan(
@@ -169,12 +171,16 @@ def _dry_hint(frozen: bool, refusals: Sequence[object]) -> str:
     return f"{freeze}; {data}" if frozen else data
 
 
-def confirm(question: str) -> bool:
-    """Ask on the terminal; anything but y/yes is no."""
-    sys.stdout.write(f"{question} [y/N] ")
+def confirm(word: str | None, where: str) -> bool:
+    """Ask on the terminal: y/N (anything but y/yes is no), or, with ``word``, to type it
+    exactly (anything else is no)."""
+    if word is None:
+        sys.stdout.write("\nApply these changes? [y/N] ")
+    else:
+        sys.stdout.write(f"\nApply these changes to {where}? Type {word} to confirm: ")
     sys.stdout.flush()
-    answer = sys.stdin.readline().strip().lower()
-    return answer in ("y", "yes")
+    answer = sys.stdin.readline().strip()
+    return answer == word if word is not None else answer.lower() in ("y", "yes")
 
 
 def interactive() -> bool:

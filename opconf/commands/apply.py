@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from opconf.errors import UsageError
     from opconf.plan import saved
     from opconf.plan.render import render
-    from opconf.project import embedded_default
+    from opconf.project import confirm_word, embedded_default
     from opconf.workflow import plan_config, validate_config
 
     check_freeze_options(args)
@@ -81,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
     plan = plan_config(result, store, prune)
     sys.stdout.write(render(plan, "text"))
     ask = not args.auto_approve and not args.dry_run
-    return execute(store, plan, args, ask=ask, config=project.config, progress=progress)
+    word = confirm_word(project, args.store, args.target)
+    return execute(store, plan, args, ask=ask, config=project.config, progress=progress, word=word)
 
 
 def _digest(value: str) -> str:

@@ -34,6 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from opconf.errors import UsageError
+    from opconf.project import confirm_word
     from opconf.workflow import plan_rollback
 
     check_freeze_options(args)
@@ -58,4 +59,5 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         return exitcodes.PROBLEMS if plan.errors else exitcodes.OK
     ask = not args.auto_approve
-    return execute(store, plan, args, ask=ask, config=project.config, progress=progress)
+    word = confirm_word(project, args.store, args.target)
+    return execute(store, plan, args, ask=ask, config=project.config, progress=progress, word=word)

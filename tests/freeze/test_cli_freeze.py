@@ -190,16 +190,6 @@ def pg_env(
     return h.make_env(url, tmp_path / "repo", monkeypatch, capsys)
 
 
-@pytest.fixture
-def sqlite_env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> h.Env:
-    """``env`` on SQLite only (PostgreSQL never holds rows that break a foreign key)."""
-    url = f"sqlite:///{tmp_path}/store.db"
-    h.seed(url, h.reference_seed(tmp_path))
-    return h.make_env(url, tmp_path / "repo", monkeypatch, capsys)
-
-
 @pytest.mark.postgres
 def test_dry_run_checks_deferred_constraints_before_rolling_back(pg_env: h.Env) -> None:
     """PostgreSQL: a constraint the CRM declared DEFERRABLE INITIALLY DEFERRED fails only at
