@@ -40,8 +40,14 @@ class Fatal(Exception):
 class Builder:
     """Turns one composed node tree into plain data, collecting non-fatal problems."""
 
-    def __init__(self, display: str, track_aliases: bool) -> None:
+    def __init__(
+        self,
+        display: str,
+        track_aliases: bool,
+        nonspecific: frozenset[int] | set[int] = frozenset(),
+    ) -> None:
         self.display = display
+        self.nonspecific = nonspecific  # offsets of scalars tagged '!': text, whatever they read
         self.problems: list[Diagnostic] = []
         self.track = track_aliases
         self.seen: set[int] = set()
@@ -62,6 +68,8 @@ class Builder:
                 self._count_alias(node)
             tag = node.tag
             if tag is PLAIN or tag == PLAIN:
+                if self.nonspecific and node.start_mark.index in self.nonspecific:
+                    return intern(node.value)
                 return plain_scalar(node.value)
             if tag == STR:
                 return intern(node.value)
@@ -84,7 +92,10 @@ class Builder:
                 self.problem("OPC009", "mapping keys must be plain strings", key_node, path)
                 continue
             key = intern(key_node.value)  # a few dozen distinct keys, repeated millions of times
-            if key_node.tag not in (PLAIN, STR):
+            if key_node.tag in CORE_SCALAR_TAGS:  # !!int 1: a key that is not text
+                message = f"mapping keys must be plain strings, not {short_tag(key_node.tag)}"
+                self.problem("OPC009", message, key_node, path)
+            elif key_node.tag not in (PLAIN, STR):
                 message = f"unsupported tag {short_tag(key_node.tag)}"
                 self.problem("OPC004", message, key_node, path)
             if key in out:

@@ -27,6 +27,7 @@ import yaml
 from opconf.diagnostics import Diagnostic
 from opconf.errors import UsageError
 from opconf.fsio import MIB, ReadError, TooLarge, read_bytes
+from opconf.load import oddities
 from opconf.load.builder import MAX_DEPTH, Builder, Fatal
 from opconf.load.scalars import Composer
 
@@ -74,6 +75,13 @@ def _yaml_error(display: str, exc: yaml.YAMLError) -> Diagnostic:
         message = f"nesting deeper than {MAX_DEPTH} levels"
         return Diagnostic("OPC008", "error", message, display, line, column)
     context = getattr(exc, "context", None)
+    first = getattr(exc, "context_mark", None)
+    if context and "duplicate anchor" in context and first is not None:
+        message = (
+            f"YAML: an anchor of line {first.line + 1} is defined again here; opconf's YAML"
+            " reader refuses a reused anchor name: give this one another name"
+        )
+        return Diagnostic("OPC002", "error", message, display, line, column)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     return Diagnostic("OPC002", "error", message, display, line, column)
 
@@ -81,13 +89,21 @@ def _yaml_error(display: str, exc: yaml.YAMLError) -> Diagnostic:
 def read_text(text: str, display: str) -> FileResult:
     """Parse every document of ``text``; problems become diagnostics, never exceptions."""
     result = FileResult()
+    odd = oddities.find(text)
+    if odd.problems:
+        for at, message in odd.problems:
+            line, column = _position(text, at)
+            result.diagnostics.append(
+                Diagnostic("OPC002", "error", f"YAML: {message}", display, line, column)
+            )
+        return result
     composer = Composer(text)
     track = "&" in text
     index = 0
     try:
         while composer.check_node():
             node: Any = composer.get_node()
-            builder = Builder(display, track)
+            builder = Builder(display, track, odd.nonspecific)
             data = builder.build(node, 0, ())
             result.diagnostics.extend(builder.problems)
             mark = node.start_mark
@@ -111,8 +127,7 @@ def read_text(text: str, display: str) -> FileResult:
                 )
             index += 1
     except yaml.reader.ReaderError as exc:  # a character YAML forbids; it has no mark
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        line, column = _position(text, exc.position)
         message = f"YAML syntax error: character #x{exc.character:04x} is not allowed"
         result.diagnostics.append(Diagnostic("OPC002", "error", message, display, line, column))
     except yaml.YAMLError as exc:
@@ -125,6 +140,12 @@ def read_text(text: str, display: str) -> FileResult:
     finally:
         composer.dispose()
     return result
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def read_file(path: Path, display: str) -> FileResult:
