@@ -5,8 +5,8 @@ A case folder under ``tests/cases/drift/`` holds ``case.yaml`` (its ``descriptio
 clicking in the CRM: one per line) and optionally ``config/`` (the configuration when drift
 runs; default: ``_applied/``, unchanged). ``expected.txt`` is the transcript: ``drift
 --detailed-exitcode`` (exit code and output), ``drift --accept`` and the diff it made to the
-configuration. After the accept, drift reports nothing out of band and the plan changes
-nothing the CRM made (it adopts an object created there).
+configuration. After the accept, drift reports nothing out of band but the conflicts accept
+left, and the plan changes nothing the CRM made (it adopts an object created there).
 
 Adding a case is adding a folder; ``OPCONF_REGEN=1 pytest tests/drift/test_cases.py``
 rewrites the transcripts, which must then be read before committing.
@@ -35,6 +35,7 @@ REGEN = os.environ.get("OPCONF_REGEN") == "1"
 CASES = h.ROOT / "tests" / "cases" / "drift"
 # What the plan still does after the accept: the configuration's own change, an adopt.
 PLANNED_AFTER = {
+    "conflict": {("update", "Product", "checking")},  # the configuration's side, left
     "edited-elsewhere": {("update", "OpportunityTemplate", "account_opening")},
     "product-created": {("adopt", "Product", "heloc")},
 }
@@ -123,8 +124,10 @@ def test_case(
     lines += _diff(before, _files(env.root / "config"))
     transcript = "\n".join(lines) + "\n"
 
-    after = drift(env, "--detailed-exitcode")
-    assert after.code == exitcodes.OK, after
+    after = json.loads(drift(env, "--format", "json").out)["differences"]
+    left = [d for d in after if d["category"] != "pending"]  # only the conflicts accept left
+    assert all(d["category"] == "conflict" for d in left), left
+    assert bool(left) == ("as the configuration has" in accepted.out), accepted.out
     plan = json.loads(env.run("plan", "--format", "json").out)
     actions = {(c["action"], c["kind"], c["key"]) for c in plan["changes"]}
     assert actions <= PLANNED_AFTER.get(case.name, set())
