@@ -11,10 +11,12 @@ computed only for objects that differ — one diff engine for plan and drift.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import astuple
 from typing import Any
 
 from opconf.canonical import KIND_ORDER
 from opconf.drift.model import ABSENT, Category, Difference
+from opconf.drift.threeway import follow
 from opconf.plan.details import object_details
 from opconf.plan.model import Detail, Obj
 from opconf.plan.snapshot import Snapshot, row_ids
@@ -39,13 +41,37 @@ def compare(
     }
     seen = {(kind, i) for (kind, _), i in row_ids(snapshot).items()}
     out: list[Difference] = []
+    rows = {(kind, i) for (kind, _), i in ids.items()}
+    renames = _renames(applied, ids, state)
     for kind, key, mine, then, live in _sides(config, applied, ids, state, previous or {}):
+        # a template's references to keys the CRM changed: as renamed on both sides
+        then = follow(then, renames) if then is not None else None
+        mine = follow(mine, renames) if mine is not None and then is not None else mine
         if live is not None:
             seen.add((kind, live.id))
-        out += _object(kind, key, mine, then, live)
+        if then is None and live is not None and (kind, live.id) in rows:
+            # pending here, and another object renamed onto the key in the CRM
+            out.append(Difference("conflict", kind, key, "add", "", mine, ABSENT, live.data))
+            continue
+        pending = {k: o for k, o in config.items() if k not in applied}
+        out += [_onto_pending(d, pending) for d in _object(kind, key, mine, then, live)]
     for obj in _ordered_objects(state) if snapshot else ():  # never applied: no "since"
         if (obj.kind, obj.id) not in seen:
             out.append(Difference("new", obj.kind, obj.key, "add", "", ABSENT, ABSENT, obj.data))
+    return out
+
+
+def _renames(
+    applied: Mapping[Key, Obj], ids: Mapping[Key, int], state: StoreState
+) -> dict[Key, str]:
+    """The keys the CRM changed (the row kept): a template's references to them are
+    compared as renamed, so a key change is one difference, not three."""
+    by_row = {(o.kind, o.id): o.key for o in state.objects.values()}
+    out = {}
+    for kind, key in applied:
+        now = by_row.get((kind, ids.get((kind, key), -1)))
+        if now is not None and now != key:
+            out[(kind, key)] = now
     return out
 
 
@@ -61,6 +87,7 @@ def _sides(
     object had before the CRM changed it (then it is another object: new, or renamed)."""
     by_row = {(o.kind, o.id): o for o in state.objects.values()}
     rekeyed = _rekeyed(config, applied, ids, by_row, previous)
+    taken = set(rekeyed.values())  # the configuration's objects another row has taken
     objects = [(k, True) for k in applied] + [
         (k, False)
         for k in config
@@ -72,7 +99,8 @@ def _sides(
             continue
         row = ids.get((kind, key))
         live = by_row.get((kind, row)) if row is not None else state.objects.get((kind, key))
-        mine = config.get(rekeyed.get((kind, key), (kind, key)))
+        here = rekeyed.get((kind, key), (kind, key))
+        mine = None if here == (kind, key) and here in taken else config.get(here)
         yield kind, key, mine, applied[(kind, key)], live
 
 
@@ -84,15 +112,28 @@ def _rekeyed(
     previous: Mapping[Key, str],
 ) -> dict[Key, Key]:
     """Applied objects whose key changed in the CRM and in the configuration alike (an
-    accepted key change): the applied key → the configuration's, so they compare as one.
-    A row gone since is found by the previous key the accept recorded."""
+    accepted key change): the applied key → the configuration's, so they compare as one —
+    also when the key was another applied object's (a swap, a chain) and the configuration
+    has the row's values under it. A row gone since is found by the previous key the
+    accept recorded."""
     out: dict[Key, Key] = {}
     for kind, key in applied:
         live = by_row.get((kind, ids.get((kind, key), -1)))
         now = (kind, live.key if live is not None else previous.get((kind, key), key))
-        if now[1] != key and now in config and now not in applied:
+        if now[1] == key or now not in config:
+            continue
+        taken = live is not None and config[now] == live.data  # the row's key and its values
+        if taken or (now not in applied and (kind, key) not in config):
             out[(kind, key)] = now
     return out
+
+
+def _onto_pending(d: Difference, pending: Mapping[Key, Obj]) -> Difference:
+    """A key changed in the CRM onto the key of an object pending in the configuration: a
+    conflict, not drift accept could take."""
+    if d.op == "rename" and d.path == "key" and (d.kind, d.live) in pending:
+        return Difference("conflict", *astuple(d)[1:])
+    return d
 
 
 def _ordered(objects: list[tuple[Key, bool]]) -> list[tuple[Key, bool]]:

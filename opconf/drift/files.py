@@ -21,14 +21,17 @@ from opconf.drift.splice import splice
 from opconf.drift.stages import Stages
 from opconf.emit.documents import Unwritable, document, document_text
 from opconf.emit.export import path_of
+from opconf.emit.order import field_order
 from opconf.emit.rewrite import CannotFormat, drop_documents, edit_documents
 from opconf.errors import UsageError
 from opconf.fsio import read_bytes, write_files
 from opconf.load.yamlread import MAX_FILE_BYTES
+from opconf.models import MODELS
 from opconf.plan.diff import Desired
 from opconf.plan.model import Obj
 
 Change = Callable[[Any], bool]
+Edit = tuple[str, str, Callable[[Any], None]]  # the object (kind, key) and its change
 _MOVE_AWAY = "move it away, then accept again"
 
 
@@ -37,7 +40,7 @@ class Files:
 
     def __init__(self, config: Path, desired: list[Desired], res: Resolution) -> None:
         self.config, self.desired, self.res = config, desired, res
-        self.changes: dict[Path, list[Change]] = {}
+        self.changes: dict[Path, list[Edit]] = {}
         counts: dict[Path, int] = {}
         for d in desired:
             counts[_src(d)] = counts.get(_src(d), 0) + 1
@@ -57,17 +60,14 @@ class Files:
             ) from None
         history = None if new_key == d.key else self._history(d)
 
-        def change(doc: Any) -> bool:
-            if not keys.names(doc, d.kind, d.key):
-                return False
+        def change(doc: Any) -> None:
             splice(doc, d.data, merged, rendered, stages)
             if new_key is not None and new_key != d.key:
                 doc["key"] = new_key
                 if history is not None:
-                    keys.remember(doc, history)
-            return True
+                    keys.remember(doc, history, field_order(MODELS[d.kind], True))
 
-        self.changes.setdefault(_src(d), []).append(change)
+        self.changes.setdefault(_src(d), []).append((d.kind, d.key, change))
 
     def _history(self, d: Desired) -> str | None:
         final = [(k, self.res.accepted.get((k, key), key)) for k, key in self._keys()]
@@ -138,8 +138,16 @@ class Files:
         }
 
 
-def _all(changes: list[Change]) -> Change:
-    return lambda doc: any([c(doc) for c in changes])  # each runs
+def _all(edits: list[Edit]) -> Change:
+    """One change for a file's documents: each document found by its key before any edit."""
+
+    def change(doc: Any) -> bool:
+        mine = [fn for kind, key, fn in edits if keys.names(doc, kind, key)]
+        for fn in mine:
+            fn(doc)
+        return bool(mine)
+
+    return change
 
 
 def _names_any(doc: Any, objects: set[tuple[str, str]]) -> bool:

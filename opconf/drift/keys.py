@@ -40,13 +40,15 @@ def source_path(d: Desired) -> Path:
     return Path(d.source.rsplit(":", 2)[0])
 
 
-def remember(doc: Any, old: str) -> None:
-    """Add ``old`` to the document's ``previousKeys`` (after ``name``, as export orders it)."""
+def remember(doc: Any, old: str, order: tuple[str, ...]) -> None:
+    """Add ``old`` to the mapping's ``previousKeys``, placed where ``order`` (the model's field
+    order, as ``fmt`` writes it) puts it."""
     if doc.get("previousKeys"):
         doc["previousKeys"].append(old)
         return
     keys = CommentedSeq([old])
     keys.fa.set_flow_style()
     doc.pop("previousKeys", None)
-    at = list(doc).index("name") + 1 if "name" in doc else len(doc)
+    before = set(order[: order.index("previousKeys")])
+    at = max((i + 1 for i, name in enumerate(doc) if name in before), default=len(doc))
     doc.insert(at, "previousKeys", keys)

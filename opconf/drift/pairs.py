@@ -48,9 +48,8 @@ def pairs(desired: Iterable[Desired], snapshot: Snapshot | None, state: StoreSta
     for (kind, key), then in applied.items():
         row = ids.get((kind, key))
         live = by_row.get((kind, row)) if row is not None else state.objects.get((kind, key))
-        mine = config.get((kind, key)) or previous.get((kind, key))
-        if mine is None and live is not None and (kind, live.key) not in applied:
-            mine = config.get((kind, live.key))  # a key change accepted before
+        mine = _accepted(config, applied, key, live) or config.get((kind, key))
+        mine = mine or previous.get((kind, key))
         if mine is not None and (mine.kind, mine.key) in used:
             mine = None
         used |= {(mine.kind, mine.key)} if mine else set()
@@ -67,6 +66,21 @@ def pairs(desired: Iterable[Desired], snapshot: Snapshot | None, state: StoreSta
     if snapshot:
         out += [Pair(o.kind, None, None, o) for o in _created(state, known | seen)]
     return out
+
+
+def _accepted(
+    config: dict[Key, Desired], applied: dict[Key, Obj], key: str, live: StoredObject | None
+) -> Desired | None:
+    """The configuration's object under the key the row has now, when a key change was
+    accepted before: the values are the row's, or the configuration has the old key no
+    more and the new one was no applied object's."""
+    mine = config.get((live.kind, live.key)) if live is not None else None
+    if mine is None or live is None or live.key == key:
+        return None
+    if mine.data == live.data:
+        return mine
+    gone = (live.kind, key) not in config and (live.kind, live.key) not in applied
+    return mine if gone else None
 
 
 def _created(state: StoreState, known: set[tuple[str, int]]) -> Iterator[StoredObject]:

@@ -15,6 +15,8 @@ from typing import Any
 
 from opconf.drift import keys
 from opconf.drift.stages import Stages
+from opconf.emit.order import field_order
+from opconf.models import Stage
 from opconf.plan.model import Obj
 
 _ELEMENTS = ("key", "members", "products", "stages", "steps")
@@ -85,6 +87,9 @@ def _elements(
         doc[name] = [rendered[e[ident]] for e in merged]
         return
     by = {item[ident]: item for item in items}
+    if origin is None and name == "members":  # no order of their own: the file's kept
+        place = {user: i for i, user in enumerate(by)}
+        merged = sorted(merged, key=lambda e: place.get(e[ident], len(place)))
     out = []
     for element in merged:
         at = origin.get(element[ident]) if origin is not None else element[ident]
@@ -109,7 +114,7 @@ def _stages(doc: Any, config: Obj, stages: Stages, rendered: Any) -> None:
         if before["key"] != after["key"]:
             item["key"] = after["key"]
             if before["key"] in renamed and before["key"] not in claimed | _previous(doc):
-                keys.remember(item, before["key"])
+                keys.remember(item, before["key"], field_order(Stage, False))
         if before["steps"] != after["steps"]:
             steps = {s["key"]: s for s in shown.get("steps", ())}
             was = {s["key"]: s for s in before["steps"]}

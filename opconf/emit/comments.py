@@ -127,10 +127,12 @@ def place(body: str, notes: Notes) -> list[tuple[str, int]]:
         indent[entry.head] = min(indent.get(entry.head, entry.column), entry.column)
     above: dict[int, list[str]] = {}
     for path, texts in sorted(notes.above.items(), key=lambda item: len(item[0])):
-        above.setdefault(_find(entries, path).head, []).extend(texts)
+        if (owner := _find(entries, path)) is not None:
+            above.setdefault(owner.head, []).extend(texts)
     eol: dict[int, list[Eol]] = {}
     for path, comments in notes.eol.items():
-        eol.setdefault(_find(entries, path).eol, []).extend(comments)
+        if (owner := _find(entries, path)) is not None:
+            eol.setdefault(owner.eol, []).extend(comments)
     out = []
     for n, line in enumerate(layout.lines):
         out += [((" " * indent[n] + text) if text else "", FREE) for text in above.get(n, [])]
@@ -138,8 +140,12 @@ def place(body: str, notes: Notes) -> list[tuple[str, int]]:
     return out + [(text, FREE) for text in notes.tail]
 
 
-def _find(entries: dict[EntryPath, Entry], path: EntryPath) -> Entry:
-    while path not in entries:  # an entry that moved (anchors): its closest surviving parent
+def _find(entries: dict[EntryPath, Entry], path: EntryPath) -> Entry | None:
+    """The entry at ``path``; an entry that moved (anchors): its closest surviving parent;
+    None for an item that is gone (its identity is in no list): its comments go with it."""
+    while path not in entries:
+        if isinstance(path[-1], tuple):
+            return None
         path = path[:-1]
     return entries[path]
 
