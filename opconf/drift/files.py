@@ -97,10 +97,10 @@ class Files:
             schemas = Path(os.path.relpath(self.config.parent / "schemas", path.parent))
             final[path] = document_text(p.kind, p.live.data, schemas.as_posix())
             listed.append(_shown(path))
-        write_files(final)
+        write_files({Path(_shown(p)): text for p, text in final.items()})  # as messages show
         for path in texts:
             if path not in final:
-                _remove(path)
+                _remove(Path(_shown(path)))
         return tuple(listed)
 
     def _edited(self) -> tuple[dict[Path, str | None], dict[Path, str]]:

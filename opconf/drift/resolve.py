@@ -129,7 +129,7 @@ def _key_conflict(p: Pair, path: str) -> Conflict:
 
 def _refuse(keys: list[Key]) -> None:
     for kind, key in keys:
-        if not _KEY.match(key):
+        if not _KEY.fullmatch(key):  # match's $ would let a key end with a line break
             raise UsageError(
                 f"the CRM's {kind} key {key!r} cannot be a key of the configuration"
                 f" (a lowercase letter, then lowercase letters, digits, _); nothing was written",

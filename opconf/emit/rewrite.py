@@ -34,6 +34,7 @@ from opconf.emit.layout import FREE, Layout, is_empty, lines_of
 
 _MARKER = re.compile(r"---(\s|$)")  # a document start line
 _MODELINE = "# yaml-language-server:"
+_TAB = "found character '\\t' that cannot start any token"
 _BREAK = "\r\n|[\n\r\x85\u2028\u2029]"  # what ruamel.yaml counts as a line break
 _LINES = re.compile(f"[^\n\r\x85\u2028\u2029]*(?:{_BREAK})|[^\n\r\x85\u2028\u2029]+$")
 
@@ -71,9 +72,27 @@ def rewrite(text: str, change: Callable[[Any], object]) -> str:
 
 
 def _parse(text: str) -> tuple[list[Node], list[Any]]:
+    """Composed and loaded. ruamel.yaml refuses a tab between a value and its comment,
+    which YAML allows (libyaml, and so validation, reads it): each such tab is read as a
+    space — outside any scalar (that is where the error points), on the same column."""
+    for _ in range(text.count("\t") + 1):
+        try:
+            return _parse_once(text)
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            at = mark.index if mark is not None else -1
+            if exc.problem != _TAB or not 0 <= at < len(text) or text[at] != "\t":
+                raise
+            text = text[:at] + " " + text[at + 1 :]
+    raise AssertionError("unreachable: each round replaces a tab")  # pragma: no cover
+
+
+def _parse_once(text: str) -> tuple[list[Node], list[Any]]:
     try:
         return list(make_yaml().compose_all(text)), list(make_yaml().load_all(text))
     except MarkedYAMLError as exc:
+        if exc.problem == _TAB:
+            raise
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "invalid YAML"
         raise CannotFormat(

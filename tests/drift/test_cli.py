@@ -30,20 +30,6 @@ SINCE = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
 DRIFT_SCHEMA = json.loads((h.ROOT / "schemas" / "drift.schema.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture
-def applied(
-    store_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> h.Env:
-    """``tests/cases/drift/_applied`` applied, and the same configuration in ``config/``."""
-    env = h.make_env(store_url, tmp_path / "repo", monkeypatch, capsys)
-    apply_base(env, tmp_path)
-    shutil.copytree(CASES / "_applied", env.root / "config")
-    return env
-
-
 def apply_in_progress(url: str) -> AbstractContextManager[threading.Event]:
     """Another connection holds the write lock, with half an apply written, until released."""
     half = {**h.managed_objects(url)[("Product", "savings")], "key": "half"}
