@@ -12,18 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import astuple
-from typing import Any
 
 from opconf.canonical import KIND_ORDER
+from opconf.drift.fields import NO_RENAMES, StageRenames, object_fields, stage_renames
 from opconf.drift.model import ABSENT, Category, Difference
 from opconf.drift.threeway import follow
-from opconf.plan.details import object_details
-from opconf.plan.model import Detail, Obj
+from opconf.plan.model import Obj
 from opconf.plan.snapshot import Snapshot, row_ids
-from opconf.store.model import StoredObject, StoreState, Usage
+from opconf.store.model import StoredObject, StoreState
 
 Key = tuple[str, str]  # (kind, key)
-_NO_USAGE = Usage()
 
 
 def compare(
@@ -31,9 +29,11 @@ def compare(
     snapshot: Snapshot | None,
     state: StoreState,
     previous: Mapping[Key, str] | None = None,
+    stage_previous: Mapping[Key, Mapping[str, tuple[str, ...]]] | None = None,
 ) -> list[Difference]:
     """Every difference, by kind (apply order), key, then field; ``previous``: a previous key
-    in the configuration → the key of the object that claims it."""
+    in the configuration → the key of the object that claims it; ``stage_previous``: a
+    template's stages' previous keys in the configuration."""
     snapshot = snapshot or {}
     applied = {(kind, o["key"]): o for kind in KIND_ORDER for o in snapshot.get(kind, ())}
     ids = {
@@ -54,7 +54,9 @@ def compare(
             out.append(Difference("conflict", kind, key, "add", "", mine, ABSENT, live.data))
             continue
         pending = {k: o for k, o in config.items() if k not in applied}
-        out += [_onto_pending(d, pending) for d in _object(kind, key, mine, then, live)]
+        moved = stage_renames(snapshot, then, mine, live, stage_previous or {})
+        found = _object(kind, key, mine, then, live, moved)
+        out += [_onto_pending(d, pending) for d in found]
     for obj in _ordered_objects(state) if snapshot else ():  # never applied: no "since"
         if (obj.kind, obj.id) not in seen:
             out.append(Difference("new", obj.kind, obj.key, "add", "", ABSENT, ABSENT, obj.data))
@@ -145,7 +147,12 @@ def _ordered_objects(state: StoreState) -> list[StoredObject]:
 
 
 def _object(
-    kind: str, key: str, config: Obj | None, then: Obj | None, live: StoredObject | None
+    kind: str,
+    key: str,
+    config: Obj | None,
+    then: Obj | None,
+    live: StoredObject | None,
+    renames: StageRenames = NO_RENAMES,
 ) -> list[Difference]:
     """The differences of one object the configuration or the last apply names."""
     now = live.data if live is not None else None
@@ -162,46 +169,4 @@ def _object(
         return [Difference(category, kind, key, "remove", "", ABSENT, then, now)]
     if config == then == now:
         return []
-    return list(_fields(kind, key, config, then, now))
-
-
-def _fields(kind: str, key: str, config: Obj, then: Obj, now: Obj) -> Iterator[Difference]:
-    if then["key"] != now["key"] != config["key"]:  # renamed in the CRM: the row kept
-        yield Difference(
-            "drift", kind, key, "rename", "key", config["key"], then["key"], now["key"]
-        )
-    drift = _details(kind, then, now)
-    pending = _details(kind, then, config)
-    for path, d in drift.items():
-        mine = pending.get(path)
-        if mine is None:
-            yield Difference("drift", kind, key, d.op, path, _old(d), _old(d), _new(d))
-        elif _new(mine) != _new(d):
-            yield Difference("conflict", kind, key, d.op, path, _new(mine), _old(d), _new(d))
-    for path, d in pending.items():
-        if path not in drift:
-            yield Difference("pending", kind, key, d.op, path, _new(d), _old(d), _old(d))
-
-
-def _details(kind: str, before: Obj, after: Obj) -> dict[str, Detail]:
-    if before == after:
-        return {}
-    return {d.path: d for d in object_details(kind, before, after, {}, _NO_USAGE)}
-
-
-def _old(d: Detail) -> Any:
-    """The value before: an element removed without a value (a product, a stage) is its key."""
-    if d.op == "remove" and d.old is None:
-        return _element(d.path)
-    return d.old
-
-
-def _new(d: Detail) -> Any:
-    if d.op == "add" and d.new is None:
-        return _element(d.path)
-    return d.new
-
-
-def _element(path: str) -> str:
-    """``heloc`` of ``products[heloc]``."""
-    return path[path.index("[") + 1 : -1] if path.endswith("]") else path
+    return list(object_fields(kind, key, (config, then, now), renames))
