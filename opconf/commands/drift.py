@@ -17,6 +17,7 @@ from opconf.commands._common import (
     print_invalid,
     seconds,
 )
+from opconf.errors import UsageError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,7 +32,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--accept",
         nargs="*",
         metavar="KIND/KEY",
-        help="write the store's values into the configuration (all, or the objects named)",
+        help="merge the CRM's changes into the configuration (all, or the objects named)",
+    )
+    p.add_argument(
+        "--take",
+        nargs="+",
+        metavar="crm [KIND/KEY",
+        help="with --accept: resolve conflicts with the CRM's values (all, or the objects named)",
+    )
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="with --accept: leave out the objects matching KIND/KEY-GLOB (repeatable)",
     )
     p.add_argument(
         "--lock-timeout",
@@ -42,6 +56,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add_store_options(p)
     p.set_defaults(run=run)
+
+
+def _take(values: list[str] | None) -> list[str] | None:
+    """``--take crm [KIND/KEY...]``: the objects whose conflicts take the CRM's values."""
+    if values is None:
+        return None
+    if values[0] != "crm":
+        raise UsageError(
+            f"--take {values[0]}: only the CRM's side can be taken",
+            hint="opconf drift --accept --take crm [KIND/KEY...]",
+        )
+    return values[1:]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,12 +86,17 @@ def run(args: argparse.Namespace) -> int:
     settled = store.read_settled(args.lock_timeout)
     drift = drift_of(desired, settled, store=store.display_url, ignore=project.drift_ignore)
     if args.accept is not None:
-        from opconf.drift.accept import accept
+        from opconf.drift.accept import Selection, accept
 
-        live = {k: o.data for k, o in settled.state.objects.items()}
-        accepted = accept(drift, desired, live, project.config, args.accept)
+        take = _take(args.take)
+        selection = Selection(args.accept, args.exclude, take)
+        accepted = accept(desired, settled, project.config, selection)
         sys.stdout.write(accepted.report())
-        return exitcodes.OK
+        return exitcodes.CHANGES if args.detailed_exitcode and accepted.conflicts else exitcodes.OK
+    if args.take or args.exclude:
+        raise UsageError(
+            "--take and --exclude go with --accept", hint="opconf drift --accept --take crm"
+        )
     sys.stdout.write(RENDERERS[args.format](drift))
     if args.detailed_exitcode and drift.drifted:
         return exitcodes.CHANGES

@@ -34,7 +34,8 @@ def drift_of(
     desired = list(desired)
     config = {(d.kind, d.key): d.data for d in desired}
     previous = {(d.kind, old): d.key for d in desired for old in d.previous_keys}
-    found = compare(config, settled.snapshot, settled.state, previous)
+    stages = {(d.kind, d.key): d.stage_previous for d in desired}
+    found = compare(config, settled.snapshot, settled.state, previous, stages)
     today = today or datetime.now(UTC).date()
     kept, ignored, warnings = apply_rules(found, ignore, today)
     since = None

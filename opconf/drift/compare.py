@@ -11,17 +11,17 @@ computed only for objects that differ — one diff engine for plan and drift.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from dataclasses import astuple
 
 from opconf.canonical import KIND_ORDER
+from opconf.drift.fields import NO_RENAMES, StageRenames, object_fields, stage_renames
 from opconf.drift.model import ABSENT, Category, Difference
-from opconf.plan.details import object_details
-from opconf.plan.model import Detail, Obj
+from opconf.drift.threeway import follow
+from opconf.plan.model import Obj
 from opconf.plan.snapshot import Snapshot, row_ids
-from opconf.store.model import StoredObject, StoreState, Usage
+from opconf.store.model import StoredObject, StoreState
 
 Key = tuple[str, str]  # (kind, key)
-_NO_USAGE = Usage()
 
 
 def compare(
@@ -29,9 +29,11 @@ def compare(
     snapshot: Snapshot | None,
     state: StoreState,
     previous: Mapping[Key, str] | None = None,
+    stage_previous: Mapping[Key, Mapping[str, tuple[str, ...]]] | None = None,
 ) -> list[Difference]:
     """Every difference, by kind (apply order), key, then field; ``previous``: a previous key
-    in the configuration → the key of the object that claims it."""
+    in the configuration → the key of the object that claims it; ``stage_previous``: a
+    template's stages' previous keys in the configuration."""
     snapshot = snapshot or {}
     applied = {(kind, o["key"]): o for kind in KIND_ORDER for o in snapshot.get(kind, ())}
     ids = {
@@ -39,13 +41,39 @@ def compare(
     }
     seen = {(kind, i) for (kind, _), i in row_ids(snapshot).items()}
     out: list[Difference] = []
+    rows = {(kind, i) for (kind, _), i in ids.items()}
+    renames = _renames(applied, ids, state)
     for kind, key, mine, then, live in _sides(config, applied, ids, state, previous or {}):
+        # a template's references to keys the CRM changed: as renamed on both sides
+        then = follow(then, renames) if then is not None else None
+        mine = follow(mine, renames) if mine is not None and then is not None else mine
         if live is not None:
             seen.add((kind, live.id))
-        out += _object(kind, key, mine, then, live)
+        if then is None and live is not None and (kind, live.id) in rows:
+            # pending here, and another object renamed onto the key in the CRM
+            out.append(Difference("conflict", kind, key, "add", "", mine, ABSENT, live.data))
+            continue
+        pending = {k: o for k, o in config.items() if k not in applied}
+        moved = stage_renames(snapshot, then, mine, live, stage_previous or {})
+        found = _object(kind, key, mine, then, live, moved)
+        out += [_onto_pending(d, pending) for d in found]
     for obj in _ordered_objects(state) if snapshot else ():  # never applied: no "since"
         if (obj.kind, obj.id) not in seen:
             out.append(Difference("new", obj.kind, obj.key, "add", "", ABSENT, ABSENT, obj.data))
+    return out
+
+
+def _renames(
+    applied: Mapping[Key, Obj], ids: Mapping[Key, int], state: StoreState
+) -> dict[Key, str]:
+    """The keys the CRM changed (the row kept): a template's references to them are
+    compared as renamed, so a key change is one difference, not three."""
+    by_row = {(o.kind, o.id): o.key for o in state.objects.values()}
+    out = {}
+    for kind, key in applied:
+        now = by_row.get((kind, ids.get((kind, key), -1)))
+        if now is not None and now != key:
+            out[(kind, key)] = now
     return out
 
 
@@ -61,6 +89,7 @@ def _sides(
     object had before the CRM changed it (then it is another object: new, or renamed)."""
     by_row = {(o.kind, o.id): o for o in state.objects.values()}
     rekeyed = _rekeyed(config, applied, ids, by_row, previous)
+    taken = set(rekeyed.values())  # the configuration's objects another row has taken
     objects = [(k, True) for k in applied] + [
         (k, False)
         for k in config
@@ -72,7 +101,8 @@ def _sides(
             continue
         row = ids.get((kind, key))
         live = by_row.get((kind, row)) if row is not None else state.objects.get((kind, key))
-        mine = config.get(rekeyed.get((kind, key), (kind, key)))
+        here = rekeyed.get((kind, key), (kind, key))
+        mine = None if here == (kind, key) and here in taken else config.get(here)
         yield kind, key, mine, applied[(kind, key)], live
 
 
@@ -84,15 +114,28 @@ def _rekeyed(
     previous: Mapping[Key, str],
 ) -> dict[Key, Key]:
     """Applied objects whose key changed in the CRM and in the configuration alike (an
-    accepted key change): the applied key → the configuration's, so they compare as one.
-    A row gone since is found by the previous key the accept recorded."""
+    accepted key change): the applied key → the configuration's, so they compare as one —
+    also when the key was another applied object's (a swap, a chain) and the configuration
+    has the row's values under it. A row gone since is found by the previous key the
+    accept recorded."""
     out: dict[Key, Key] = {}
     for kind, key in applied:
         live = by_row.get((kind, ids.get((kind, key), -1)))
         now = (kind, live.key if live is not None else previous.get((kind, key), key))
-        if now[1] != key and now in config and now not in applied:
+        if now[1] == key or now not in config:
+            continue
+        taken = live is not None and config[now] == live.data  # the row's key and its values
+        if taken or (now not in applied and (kind, key) not in config):
             out[(kind, key)] = now
     return out
+
+
+def _onto_pending(d: Difference, pending: Mapping[Key, Obj]) -> Difference:
+    """A key changed in the CRM onto the key of an object pending in the configuration: a
+    conflict, not drift accept could take."""
+    if d.op == "rename" and d.path == "key" and (d.kind, d.live) in pending:
+        return Difference("conflict", *astuple(d)[1:])
+    return d
 
 
 def _ordered(objects: list[tuple[Key, bool]]) -> list[tuple[Key, bool]]:
@@ -104,7 +147,12 @@ def _ordered_objects(state: StoreState) -> list[StoredObject]:
 
 
 def _object(
-    kind: str, key: str, config: Obj | None, then: Obj | None, live: StoredObject | None
+    kind: str,
+    key: str,
+    config: Obj | None,
+    then: Obj | None,
+    live: StoredObject | None,
+    renames: StageRenames = NO_RENAMES,
 ) -> list[Difference]:
     """The differences of one object the configuration or the last apply names."""
     now = live.data if live is not None else None
@@ -121,46 +169,4 @@ def _object(
         return [Difference(category, kind, key, "remove", "", ABSENT, then, now)]
     if config == then == now:
         return []
-    return list(_fields(kind, key, config, then, now))
-
-
-def _fields(kind: str, key: str, config: Obj, then: Obj, now: Obj) -> Iterator[Difference]:
-    if then["key"] != now["key"] != config["key"]:  # renamed in the CRM: the row kept
-        yield Difference(
-            "drift", kind, key, "rename", "key", config["key"], then["key"], now["key"]
-        )
-    drift = _details(kind, then, now)
-    pending = _details(kind, then, config)
-    for path, d in drift.items():
-        mine = pending.get(path)
-        if mine is None:
-            yield Difference("drift", kind, key, d.op, path, _old(d), _old(d), _new(d))
-        elif _new(mine) != _new(d):
-            yield Difference("conflict", kind, key, d.op, path, _new(mine), _old(d), _new(d))
-    for path, d in pending.items():
-        if path not in drift:
-            yield Difference("pending", kind, key, d.op, path, _new(d), _old(d), _old(d))
-
-
-def _details(kind: str, before: Obj, after: Obj) -> dict[str, Detail]:
-    if before == after:
-        return {}
-    return {d.path: d for d in object_details(kind, before, after, {}, _NO_USAGE)}
-
-
-def _old(d: Detail) -> Any:
-    """The value before: an element removed without a value (a product, a stage) is its key."""
-    if d.op == "remove" and d.old is None:
-        return _element(d.path)
-    return d.old
-
-
-def _new(d: Detail) -> Any:
-    if d.op == "add" and d.new is None:
-        return _element(d.path)
-    return d.new
-
-
-def _element(path: str) -> str:
-    """``heloc`` of ``products[heloc]``."""
-    return path[path.index("[") + 1 : -1] if path.endswith("]") else path
+    return list(object_fields(kind, key, (config, then, now), renames))

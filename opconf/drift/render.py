@@ -48,16 +48,30 @@ def summary_line(drift: Drift) -> str:
 
 
 def value(d: Difference, side: Any) -> str:
-    """One of the three values: ``(absent)`` when that side lacks the object or element."""
+    """One of the three values: ``(absent)`` when that side lacks the object or element; an
+    element's place: ``position 2`` in its list, ``in stage intake`` for a step."""
     if d.path == "":
         return "(absent)" if side is None else f"present ({summarise(side['name'])})"
     if side is None and d.op in ("add", "remove"):
         return "(absent)"
+    if d.op in ("add", "move") and d.path.endswith("]"):
+        if isinstance(side, int) and not isinstance(side, bool) and d.op == "add":
+            return f"position {side}"  # a move's field says "position" already
+        if d.path.startswith("steps["):
+            return f"in stage {visible(str(side))}"
     return visible(summarise(side, d.path))
 
 
 def where(d: Difference) -> str:
-    return visible(d.path) if d.path else "(the object)"
+    """The field: the plan's path; a stage renamed (``stages[old] key``) or moved
+    (``stages[won] position``) says so."""
+    if not d.path:
+        return "(the object)"
+    if d.op == "rename" and d.path.endswith("]"):
+        return f"{visible(d.path)} key"
+    if d.op == "move" and d.path.endswith("]") and not d.path.startswith("steps["):
+        return f"{visible(d.path)} position"
+    return visible(d.path)
 
 
 def render_text(drift: Drift) -> str:

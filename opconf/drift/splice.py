@@ -1,109 +1,44 @@
-"""Accepted values put into a document's round-trip data, keeping what did not change.
+"""A merged object put into its document's round-trip data, element by identity.
 
-A field takes the value the export emitter renders (:func:`opconf.emit.documents.document`);
-a list whose elements were added, removed or moved takes the store's list, merged item by
-item (stages and steps by key, members by user), so an item that did not change keeps its
-style and comments and one whose key changed in the CRM is changed in place. Core only.
+Only what differs between the configuration's object and the merged one is touched: a field
+takes the value the export emitter renders (:func:`opconf.emit.documents.document`); list
+elements are found by identity (stages by the configuration's key, steps by key, members by
+user, products by value), never by position, so an element that did not change keeps its
+style and its comments (:mod:`opconf.emit.rewrite` places comments by identity too). A new
+element is written as export writes it. Core only.
 """
 
 from __future__ import annotations
 
-import copy
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from opconf.drift import keys
-from opconf.drift.model import Difference
+from opconf.drift.stages import Stages
+from opconf.emit.order import field_order
+from opconf.models import Stage
 from opconf.plan.model import Obj
 
-_IDENTITY = {"stages": "key", "members": "user"}  # lists merged item by item
-_LISTS = {"members": "members", "products": "products", "stages": "stages", "steps": "stages"}
+_ELEMENTS = ("key", "members", "products", "stages", "steps")
 
 
-def merged_object(config: Obj, live: Obj, diffs: list[Difference]) -> Obj:
-    """The configuration's object with the accepted fields at the store's values."""
-    out = copy.deepcopy(config)
-    for d in diffs:
-        head, _, field = d.path.partition(".")
-        name, element = _split(head)
-        if element is None:
-            out[name] = copy.deepcopy(live[name])
-        elif d.op == "set" and field:
-            _item(out, name, element)[field] = copy.deepcopy(d.live)
-        else:  # an element added, removed or moved: the store's whole list
-            out[_LISTS[name]] = copy.deepcopy(live[_LISTS[name]])
-    return out
+def splice(doc: Any, config: Obj, merged: Obj, rendered: Any, stages: Stages | None) -> None:
+    """Make ``doc`` (whose object is ``config``) hold ``merged``; ``rendered``: ``merged``
+    as export writes it."""
+    _fields(doc, config, merged, rendered)
+    if config.get("products") != merged.get("products"):
+        _products(doc, merged["products"])
+    if config.get("members") != merged.get("members"):
+        shown = {m["user"]: m for m in rendered.get("members", ())}
+        before = {m["user"]: m for m in config["members"]}
+        _elements(doc, ("members", "user"), before, merged["members"], shown, _member)
+    if stages is not None and config["stages"] != merged["stages"]:
+        _stages(doc, config, stages, rendered)
 
 
-def _split(head: str) -> tuple[str, str | None]:
-    """``("stages", "qualify")`` of ``stages[qualify]``; ``("name", None)`` of ``name``."""
-    if head.endswith("]"):
-        name, _, element = head[:-1].partition("[")
-        return name, element
-    return head, None
-
-
-def _item(obj: Obj, name: str, element: str) -> Obj:
-    if name == "members":
-        return next(m for m in obj["members"] if m["user"] == element)
-    stages = obj["stages"]
-    if name == "stages":
-        return next(s for s in stages if s["key"] == element)
-    return next(st for s in stages for st in s.get("steps") or () if st["key"] == element)
-
-
-def list_of(path: str) -> str | None:
-    """The list whose whole value is taken when ``path`` is an element added, removed or
-    moved (``stages`` of ``steps[kyc]``); None for a field."""
-    head, _, field = path.partition(".")
-    name, element = _split(head)
-    return _LISTS[name] if element is not None and not field else None
-
-
-def splice(doc: Any, rendered: Any, path: str, sides: tuple[Obj, Obj]) -> None:
-    """Put the rendered value at ``path`` into the round-trip ``doc`` (absent: removed);
-    ``sides``: the object in the configuration and with the accepted values (canonical)."""
-    head, _, field = path.partition(".")
-    name, element = _split(head)
-    if name in _IDENTITY and element is None and name in doc and name in rendered:
-        merge = (doc[name], rendered[name], sides[0][name], sides[1][name], _IDENTITY[name])
-        _merge_list(*merge, name == "stages")
-    elif element is None or not field:
-        _put(doc, rendered, name)
-    else:
-        _put(_item(doc, name, element), _item(rendered, name, element), field)
-
-
-def _merge_list(
-    target: Any, rendered: Any, before: list[Obj], after: list[Obj], ident: str, stages: bool
-) -> None:
-    """Make ``target`` (the configuration's list) the store's: an item that did not change
-    is kept as it was written (style, comments), one changed (renamed: same place, its key
-    gone) is changed in place, field by field; a new one is written as export writes it.
-    A stage's old key goes into its ``previousKeys`` (steps have none)."""
-    at = {item[ident]: i for i, item in enumerate(before)}
-    gone = at.keys() - {item[ident] for item in after}
-    out = []
-    for j, item in enumerate(after):
-        i = at.get(item[ident], j if j < len(before) and before[j][ident] in gone else None)
-        if i is None:
-            out.append(rendered[j])
-            continue
-        _merge_item(target[i], rendered[j], before[i], item)
-        if before[i][ident] != item[ident] and stages:
-            claimed = {k for t in target for k in t.get("previousKeys") or ()}
-            if before[i]["key"] not in claimed | {a["key"] for a in after}:
-                keys.remember(target[i], before[i]["key"])  # as a key changed in the CRM
-        out.append(target[i])
-    target[:] = out
-
-
-def _merge_item(target: Any, rendered: Any, before: Obj, after: Obj) -> None:
-    for name in before.keys() | after.keys():
-        if before.get(name) == after.get(name):
-            continue
-        if name == "steps" and target.get(name) and rendered.get(name):
-            _merge_list(target[name], rendered[name], before[name], after[name], "key", False)
-        else:
+def _fields(target: Any, before: Obj, after: Obj, rendered: Any) -> None:
+    for name in after:
+        if name not in _ELEMENTS and before.get(name) != after.get(name):
             _put(target, rendered, name)
 
 
@@ -112,3 +47,85 @@ def _put(target: Any, source: Any, name: str) -> None:
         target[name] = source[name]
     else:
         target.pop(name, None)
+
+
+def _products(doc: Any, products: list[str]) -> None:
+    if not products:
+        doc.pop("products", None)
+    elif "products" in doc:
+        doc["products"][:] = products  # the list keeps its style (flow or block)
+    else:
+        doc["products"] = products
+
+
+def _member(item: Any, before: Obj, after: Obj, rendered: Any) -> None:
+    if before["role"] != after["role"]:
+        item["role"] = after["role"]
+
+
+Edit = Callable[[Any, Obj, Obj, Any], None]
+
+
+def _elements(
+    doc: Any,
+    list_id: tuple[str, str],
+    before: Mapping[str, Obj],
+    merged: list[Obj],
+    rendered: Mapping[str, Any],
+    edit: Edit,
+    origin: Mapping[str, str | None] | None = None,
+) -> None:
+    """The list ``name`` of ``doc`` made ``merged``: each element found by the identity its
+    configuration's item has (``origin``: merged identity → configuration's), edited in place
+    (``edit``, with its ``before`` value); a new one is ``rendered``'s."""
+    name, ident = list_id
+    items = doc.get(name) or []
+    if not merged:
+        doc.pop(name, None)
+        return
+    if name not in doc:
+        doc[name] = [rendered[e[ident]] for e in merged]
+        return
+    by = {item[ident]: item for item in items}
+    if origin is None and name == "members":  # no order of their own: the file's kept
+        place = {user: i for i, user in enumerate(by)}
+        merged = sorted(merged, key=lambda e: place.get(e[ident], len(place)))
+    out = []
+    for element in merged:
+        at = origin.get(element[ident]) if origin is not None else element[ident]
+        if at is not None and at in by:
+            edit(by[at], before[at], element, rendered[element[ident]])
+            out.append(by[at])
+        else:
+            out.append(rendered[element[ident]])
+    items[:] = out
+
+
+def _stages(doc: Any, config: Obj, stages: Stages, rendered: Any) -> None:
+    old = {s["key"]: s for s in config["stages"]}
+    by_key = {s["key"]: s for s in rendered["stages"]}
+    origin = {s["key"]: o for o, s in stages.stages}
+    merged = [s for _, s in stages.stages]
+    renamed = stages.renamed(config["stages"])
+    claimed = {s["key"] for s in merged}
+
+    def edit(item: Any, before: Obj, after: Obj, shown: Any) -> None:
+        _fields(item, before, after, shown)
+        if before["key"] != after["key"]:
+            item["key"] = after["key"]
+            if before["key"] in renamed and before["key"] not in claimed | _previous(doc):
+                keys.remember(item, before["key"], field_order(Stage, False))
+        if before["steps"] != after["steps"]:
+            steps = {s["key"]: s for s in shown.get("steps", ())}
+            was = {s["key"]: s for s in before["steps"]}
+            _elements(item, ("steps", "key"), was, after["steps"], steps, _step)
+
+    _elements(doc, ("stages", "key"), old, merged, by_key, edit, origin)
+
+
+def _step(item: Any, before: Obj, after: Obj, rendered: Any) -> None:
+    _fields(item, before, after, rendered)
+
+
+def _previous(doc: Any) -> set[str]:
+    return {k for s in doc.get("stages") or () for k in s.get("previousKeys") or ()}

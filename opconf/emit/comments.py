@@ -7,6 +7,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
 from opconf.emit.engine import WIDTH, make_yaml
 from opconf.emit.layout import FREE, KEEP, Entry, EntryPath, Layout, lines_of
 
@@ -30,6 +32,57 @@ def _eol_owners(entries: list[Entry]) -> dict[int, Entry]:
             if line not in owners or len(entry.path) >= len(owners[line].path):
                 owners[line] = entry
     return owners
+
+
+def identities(root: Node) -> dict[EntryPath, EntryPath]:
+    """Each entry's path with list indexes replaced by the item's identity where its list
+    has one (a ``key`` or ``user`` field, or the scalar itself, unique in the list), so a
+    comment follows its item when items around it move or go."""
+    out: dict[EntryPath, EntryPath] = {}
+    _walk(root, ((), ()), out, set())
+    return out
+
+
+def _walk(
+    node: Node, at: tuple[EntryPath, EntryPath], out: dict[EntryPath, EntryPath], seen: set[int]
+) -> None:
+    if id(node) in seen or getattr(node, "flow_style", False):
+        return
+    seen.add(id(node))
+    path, ident = at
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if isinstance(key, ScalarNode):
+                here = ((*path, key.value), (*ident, key.value))
+                out[here[0]] = here[1]
+                _walk(value, here, out, seen)
+    elif isinstance(node, SequenceNode):
+        names = [_identity(item) for item in node.value]
+        unique = None not in names and len(set(names)) == len(names)
+        for i, item in enumerate(node.value):
+            here = ((*path, i), (*ident, names[i] if unique else i))
+            out[here[0]] = here[1]
+            _walk(item, here, out, seen)
+
+
+def _identity(item: Node) -> tuple[str, str] | None:
+    if isinstance(item, ScalarNode):
+        return ("=", item.value)
+    if isinstance(item, MappingNode):
+        for key, value in item.value:
+            if isinstance(key, ScalarNode) and key.value in ("key", "user"):
+                return ("#", value.value) if isinstance(value, ScalarNode) else None
+    return None
+
+
+def by_identity(notes: Notes, root: Node) -> Notes:
+    """``notes`` keyed by :func:`identities` of the document ``root``."""
+    ids = identities(root)
+    return Notes(
+        {ids.get(p, p): t for p, t in notes.above.items()},
+        {ids.get(p, p): t for p, t in notes.eol.items()},
+        notes.tail,
+    )
 
 
 def collect(layout: Layout, start: int) -> Notes:
@@ -65,17 +118,21 @@ def _with_eol(line: str, comments: list[Eol]) -> str:
 
 def place(body: str, notes: Notes) -> list[tuple[str, int]]:
     """The dumped document with its comments back in place, each line with its kind."""
-    layout = Layout(next(iter(make_yaml().compose_all(body))), lines_of(body))
-    entries = {e.path: e for e in layout.entries}
+    root = next(iter(make_yaml().compose_all(body)))
+    layout = Layout(root, lines_of(body))
+    ids = identities(root)
+    entries = {ids.get(e.path, e.path): e for e in layout.entries}
     indent: dict[int, int] = {}
     for entry in layout.entries:  # comments above a line align with its outermost entry
         indent[entry.head] = min(indent.get(entry.head, entry.column), entry.column)
     above: dict[int, list[str]] = {}
     for path, texts in sorted(notes.above.items(), key=lambda item: len(item[0])):
-        above.setdefault(_find(entries, path).head, []).extend(texts)
+        if (owner := _find(entries, path)) is not None:
+            above.setdefault(owner.head, []).extend(texts)
     eol: dict[int, list[Eol]] = {}
     for path, comments in notes.eol.items():
-        eol.setdefault(_find(entries, path).eol, []).extend(comments)
+        if (owner := _find(entries, path)) is not None:
+            eol.setdefault(owner.eol, []).extend(comments)
     out = []
     for n, line in enumerate(layout.lines):
         out += [((" " * indent[n] + text) if text else "", FREE) for text in above.get(n, [])]
@@ -83,8 +140,12 @@ def place(body: str, notes: Notes) -> list[tuple[str, int]]:
     return out + [(text, FREE) for text in notes.tail]
 
 
-def _find(entries: dict[EntryPath, Entry], path: EntryPath) -> Entry:
-    while path not in entries:  # an entry that moved (anchors): its closest surviving parent
+def _find(entries: dict[EntryPath, Entry], path: EntryPath) -> Entry | None:
+    """The entry at ``path``; an entry that moved (anchors): its closest surviving parent;
+    None for an item that is gone (its identity is in no list): its comments go with it."""
+    while path not in entries:
+        if isinstance(path[-1], tuple):
+            return None
         path = path[:-1]
     return entries[path]
 

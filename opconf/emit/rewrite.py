@@ -28,12 +28,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import Node
 
-from opconf.emit.comments import collect, join, place
+from opconf.emit.comments import by_identity, collect, join, place
 from opconf.emit.engine import dump, make_yaml
 from opconf.emit.layout import FREE, Layout, is_empty, lines_of
 
 _MARKER = re.compile(r"---(\s|$)")  # a document start line
 _MODELINE = "# yaml-language-server:"
+_TAB = "found character '\\t' that cannot start any token"
 _BREAK = "\r\n|[\n\r\x85\u2028\u2029]"  # what ruamel.yaml counts as a line break
 _LINES = re.compile(f"[^\n\r\x85\u2028\u2029]*(?:{_BREAK})|[^\n\r\x85\u2028\u2029]+$")
 
@@ -46,7 +47,7 @@ class CannotFormat(Exception):
         self.line, self.column, self.reason = line, column, reason
 
 
-def rewrite(text: str, change: Callable[[Any], None]) -> str:
+def rewrite(text: str, change: Callable[[Any], object]) -> str:
     """Apply ``change`` to each document's round-trip data, dump it in the house layout.
 
     Every comment and blank line follows the mapping entry or list item that owns it (see the
@@ -62,7 +63,7 @@ def rewrite(text: str, change: Callable[[Any], None]) -> str:
             continue  # an empty document: its lines are copied with the next gap
         layout = Layout(root, lines)
         out += [(line, FREE) for line in lines[done : root.start_mark.line]]
-        notes = collect(layout, root.start_mark.line)
+        notes = by_identity(collect(layout, root.start_mark.line), root)
         _prepare(doc, set())
         change(doc)
         out += place(dump(doc), notes)
@@ -71,9 +72,27 @@ def rewrite(text: str, change: Callable[[Any], None]) -> str:
 
 
 def _parse(text: str) -> tuple[list[Node], list[Any]]:
+    """Composed and loaded. ruamel.yaml refuses a tab between a value and its comment,
+    which YAML allows (libyaml, and so validation, reads it): each such tab is read as a
+    space — outside any scalar (that is where the error points), on the same column."""
+    for _ in range(text.count("\t") + 1):
+        try:
+            return _parse_once(text)
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            at = mark.index if mark is not None else -1
+            if exc.problem != _TAB or not 0 <= at < len(text) or text[at] != "\t":
+                raise
+            text = text[:at] + " " + text[at + 1 :]
+    raise AssertionError("unreachable: each round replaces a tab")  # pragma: no cover
+
+
+def _parse_once(text: str) -> tuple[list[Node], list[Any]]:
     try:
         return list(make_yaml().compose_all(text)), list(make_yaml().load_all(text))
     except MarkedYAMLError as exc:
+        if exc.problem == _TAB:
+            raise
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "invalid YAML"
         raise CannotFormat(
@@ -110,28 +129,52 @@ def drop_documents(text: str, doomed: Callable[[Any], bool]) -> str | None:
     the file's schema modeline stays when the first document goes. Raises
     :class:`CannotFormat` when ``text`` is not YAML.
     """
-    text = text.removeprefix("\ufeff")
+    chunks = _chunks(text.removeprefix("\ufeff"))
+    if not any(doomed(d) for _, d in chunks):
+        return text.removeprefix("\ufeff")
+    if all(doomed(d) for _, d in chunks):
+        return None
+    out: list[str] = []
+    first = True  # no document kept yet
+    for i, (chunk, doc) in enumerate(chunks):
+        lines = _LINES.findall(chunk)
+        if doomed(doc):
+            lines = [line for line in lines if not i and line.startswith(_MODELINE)]
+        elif first and i and lines[0].strip() == "---":  # now the first: no separator above
+            lines, first = lines[1:], False
+        else:
+            first = False
+        out += lines
+    return "".join(out)
+
+
+def edit_documents(text: str, change: Callable[[Any], bool]) -> str:
+    """``text`` with ``change`` applied to each document: a document ``change`` returns
+    False for stays byte for byte; one it changed is dumped as :func:`rewrite` dumps it, in
+    the line endings it had. Raises :class:`CannotFormat` when ``text`` is not YAML."""
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    out = []
+    for chunk, doc in _chunks(text.removeprefix("\ufeff")):
+        if not change(doc):
+            out.append(chunk)
+            continue
+        done = rewrite(chunk, change)
+        out.append(done.replace("\n", "\r\n") if "\r\n" in chunk else done)
+    return bom + "".join(out)
+
+
+def _chunks(text: str) -> list[tuple[str, Any]]:
+    """The text of each non-empty document (from its ``---`` line to the next one; the first
+    from the file's start, the last to its end), with its round-trip data."""
     lines = _LINES.findall(text)  # with their breaks; indexes as ruamel.yaml counts lines
     roots, docs = _parse(text)
     kept = [(r, d) for r, d in zip(roots, docs, strict=True) if not is_empty(r)]
-    if not any(doomed(d) for _, d in kept):
-        return text
-    if all(doomed(d) for _, d in kept):
-        return None
+    if not kept:
+        return [(text, None)]
     starts, previous = [], 0  # where each document's lines begin: its ``---`` line
     for root, _ in kept:
         gap = range(previous, root.start_mark.line + 1)
         starts.append(next((n for n in reversed(gap) if _MARKER.match(lines[n])), previous))
         previous = Layout(root, lines_of(text)).end + 1
-    out: list[str] = []
-    first = True  # no document kept yet
-    for i, (start, (_, doc)) in enumerate(zip(starts, kept, strict=True)):
-        chunk = lines[start if i else 0 : starts[i + 1] if i + 1 < len(starts) else len(lines)]
-        if doomed(doc):
-            chunk = [line for line in chunk if not i and line.startswith(_MODELINE)]
-        elif first and i and chunk[0].strip() == "---":  # now the first: no separator above
-            chunk, first = chunk[1:], False
-        else:
-            first = False
-        out += chunk
-    return "".join(out)
+    starts[0], ends = 0, [*starts[1:], len(lines)]
+    return [("".join(lines[a:b]), doc) for a, b, (_, doc) in zip(starts, ends, kept, strict=True)]

@@ -83,12 +83,12 @@ def _read_products(conn: Connection, objects: dict[ObjectId, StoredObject]) -> d
         data = {
             "key": row.key,
             "name": row.name,
-            "description": row.description,
+            "description": _text(row.description),
             "type": row.type,
             "active": row.active,
             "listPrice": row.list_price,
-            "code": row.code,
-            "unitOfMeasure": row.unit_of_measure,
+            "code": _text(row.code),
+            "unitOfMeasure": _text(row.unit_of_measure),
         }
         _add(objects, "Product", row, data)
     return keys
@@ -105,7 +105,7 @@ def _read_groups(conn: Connection, objects: dict[ObjectId, StoredObject]) -> dic
         data = {
             "key": row.key,
             "name": row.name,
-            "description": row.description,
+            "description": _text(row.description),
             "visibility": row.visibility,
             "members": sorted(members[row.id], key=lambda x: x["user"]),
         }
@@ -131,7 +131,7 @@ def _read_templates(
         data = {
             "key": row.key,
             "name": row.name,
-            "description": row.description,
+            "description": _text(row.description),
             "category": row.category,
             "entityType": row.entity_type,
             "active": row.active,
@@ -190,7 +190,7 @@ def _read_stages(conn: Connection) -> tuple[dict[int, list[Obj]], dict[int, tupl
     for sid, tid, key, name, probability, outcome, guidance in _stream(conn, query):
         stage_of[sid] = (tid, key)
         stage = {"key": intern(key), "name": intern(name), "probability": probability}
-        stage |= {"outcome": intern(outcome), "guidance": _s(guidance), "steps": steps[sid]}
+        stage |= {"outcome": intern(outcome), "guidance": _s(_text(guidance)), "steps": steps[sid]}
         stages[tid].append(stage)
     _require(steps, stage_of, "stage_step", "a step row names stage id {}")
     return stages, stage_of
@@ -215,6 +215,11 @@ def _read_steps(conn: Connection) -> dict[int, list[Obj]]:
             }
         )
     return steps
+
+
+def _text(value: str | None) -> str | None:
+    """An optional text: an empty one (a UI that saves ``''``) is no text, as in the YAML."""
+    return value or None
 
 
 def _s(value: str | None) -> str | None:

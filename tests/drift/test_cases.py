@@ -1,12 +1,13 @@
 """Golden cases for ``opconf drift``: one folder per case, both backends.
 
 A case folder under ``tests/cases/drift/`` holds ``case.yaml`` (its ``description``),
-``edit.sql`` (statements run after the configuration ``_applied/`` was applied, as an admin
-clicking in the CRM: one per line) and optionally ``config/`` (the configuration when drift
-runs; default: ``_applied/``, unchanged). ``expected.txt`` is the transcript: ``drift
---detailed-exitcode`` (exit code and output), ``drift --accept`` and the diff it made to the
-configuration. After the accept, drift reports nothing out of band and the plan changes
-nothing the CRM made (it adopts an object created there).
+``edit.sql`` (statements run after the configuration ``_applied/`` — or the case's own
+``applied/`` — was applied, as an admin clicking in the CRM: one per line) and optionally
+``config/`` (the configuration when drift runs; default: the applied one, unchanged).
+``expected.txt`` is the transcript: ``drift --detailed-exitcode`` (exit code and output),
+``drift --accept`` and the diff it made to the configuration. After the accept, drift
+reports nothing out of band but the conflicts accept left, ``fmt --check`` passes, and the
+plan changes nothing the CRM made (it adopts an object created there).
 
 Adding a case is adding a folder; ``OPCONF_REGEN=1 pytest tests/drift/test_cases.py``
 rewrites the transcripts, which must then be read before committing.
@@ -35,6 +36,15 @@ REGEN = os.environ.get("OPCONF_REGEN") == "1"
 CASES = h.ROOT / "tests" / "cases" / "drift"
 # What the plan still does after the accept: the configuration's own change, an adopt.
 PLANNED_AFTER = {
+    "conflict": {("update", "Product", "checking")},  # the configuration's side, left
+    "issue18-01-member-by-user": {("update", "CoverageGroup", "wealth_east")},
+    "issue18-02-pending-survives": {("update", "OpportunityTemplate", "onboarding")},
+    "issue18-06-pending-conflict": {("update", "OpportunityTemplate", "onboarding")},
+    "issue18-07-rename-onto-pending": {  # the conflict left: the configuration's side
+        ("create", "Product", "alpha"),
+        ("update", "Product", "gamma"),
+        ("update", "OpportunityTemplate", "onboarding"),
+    },
     "edited-elsewhere": {("update", "OpportunityTemplate", "account_opening")},
     "product-created": {("adopt", "Product", "heloc")},
 }
@@ -86,10 +96,10 @@ def _similar(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a.splitlines(), b.splitlines()).ratio() > 0.5
 
 
-def apply_base(env: h.Env, tmp_path: Path) -> None:
-    """The demo's reference data, then ``_applied/`` applied (revision 1)."""
+def apply_base(env: h.Env, tmp_path: Path, base: Path = CASES / "_applied") -> None:
+    """The demo's reference data, then ``base`` (default ``_applied/``) applied (revision 1)."""
     h.seed(env.url, h.reference_seed(tmp_path))
-    shutil.copytree(CASES / "_applied", env.root / "applied")
+    shutil.copytree(base, env.root / "applied")
     project = h.project_file(env.root, "applied.opconf.yaml", "applied")
     env.ok("apply", "--auto-approve", project=project)
 
@@ -105,8 +115,9 @@ def test_case(
     spec = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
     assert set(spec) == {"description"}, f"{case}: case.yaml holds only a description"
     env = h.make_env(store_url, tmp_path / "repo", monkeypatch, capsys)
-    apply_base(env, tmp_path)
-    config = case / "config" if (case / "config").is_dir() else CASES / "_applied"
+    base = case / "applied" if (case / "applied").is_dir() else CASES / "_applied"
+    apply_base(env, tmp_path, base)
+    config = case / "config" if (case / "config").is_dir() else base
     shutil.copytree(config, env.root / "config")
     for statement in (case / "edit.sql").read_text(encoding="utf-8").splitlines():
         if statement.strip():
@@ -123,8 +134,12 @@ def test_case(
     lines += _diff(before, _files(env.root / "config"))
     transcript = "\n".join(lines) + "\n"
 
-    after = drift(env, "--detailed-exitcode")
-    assert after.code == exitcodes.OK, after
+    after = json.loads(drift(env, "--format", "json").out)["differences"]
+    left = [d for d in after if d["category"] != "pending"]  # only the conflicts accept left
+    _, _, conflicts = accepted.out.partition("as the configuration has")
+    assert all(f"{d['key']}" in conflicts for d in left), (left, accepted.out)
+    assert bool(left) == bool(conflicts), accepted.out
+    assert env.run("fmt", "--check").code == exitcodes.OK  # accept writes as fmt does
     plan = json.loads(env.run("plan", "--format", "json").out)
     actions = {(c["action"], c["kind"], c["key"]) for c in plan["changes"]}
     assert actions <= PLANNED_AFTER.get(case.name, set())

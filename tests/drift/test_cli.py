@@ -30,20 +30,6 @@ SINCE = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
 DRIFT_SCHEMA = json.loads((h.ROOT / "schemas" / "drift.schema.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture
-def applied(
-    store_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> h.Env:
-    """``tests/cases/drift/_applied`` applied, and the same configuration in ``config/``."""
-    env = h.make_env(store_url, tmp_path / "repo", monkeypatch, capsys)
-    apply_base(env, tmp_path)
-    shutil.copytree(CASES / "_applied", env.root / "config")
-    return env
-
-
 def apply_in_progress(url: str) -> AbstractContextManager[threading.Event]:
     """Another connection holds the write lock, with half an apply written, until released."""
     half = {**h.managed_objects(url)[("Product", "savings")], "key": "half"}
@@ -190,7 +176,7 @@ def test_accept_only_the_objects_named(applied: h.Env) -> None:
     h.sql(applied.url, "UPDATE product SET name = 'Checking+' WHERE key = 'checking'")
     run = drift(applied, "--accept", "Product/sav*")
     assert run.out.splitlines()[:2] == [
-        "Accepted 1 difference into 1 file:",
+        "Accepted 1 change from the CRM into 1 file:",
         "  config/products/savings.yaml",
     ]
     text = (applied.root / "config" / "products" / "savings.yaml").read_text(encoding="utf-8")
@@ -203,7 +189,7 @@ def test_accept_of_a_key_change_alone_updates_the_references(applied: h.Env) -> 
     h.sql(applied.url, "UPDATE coverage_group SET key = 'branch_east' WHERE key = 'branch_team'")
     run = drift(applied, "--accept", "CoverageGroup/*")
     assert run.out.splitlines()[:3] == [
-        "Accepted 1 difference into 2 files:",
+        "Accepted 1 change from the CRM into 2 files:",
         "  config/groups/branch_east.yaml (was branch_team.yaml)",
         "  config/templates/account_opening.yaml",
     ]
@@ -228,7 +214,7 @@ def test_a_key_taken_again_in_the_crm_is_not_a_previous_key(applied: h.Env) -> N
     )
     run = drift(applied, "--accept")
     assert run.out.splitlines()[:4] == [
-        "Accepted 4 differences into 3 files:",
+        "Accepted 2 changes from the CRM into 3 files:",
         "  config/products/savings_old.yaml (was savings.yaml)",
         "  config/templates/account_opening.yaml",
         "  config/products/savings.yaml",
@@ -240,16 +226,27 @@ def test_a_key_taken_again_in_the_crm_is_not_a_previous_key(applied: h.Env) -> N
     assert drift(applied, "--detailed-exitcode").code == exitcodes.OK
 
 
-def test_accept_keeps_an_object_removed_here_and_changed_in_the_crm(applied: h.Env) -> None:
+def test_an_object_removed_here_and_changed_in_the_crm_is_a_conflict(applied: h.Env) -> None:
     config = applied.root / "config"
     (config / "products" / "savings.yaml").unlink()
     template = config / "templates" / "account_opening.yaml"
     text = template.read_text(encoding="utf-8")
     template.write_text(text.replace("[checking, savings]", "[checking]"), encoding="utf-8")
     h.sql(applied.url, "UPDATE product SET name = 'Savings+' WHERE key = 'savings'")
-    run = drift(applied, "--accept")
+    run = drift(applied, "--accept", "--detailed-exitcode")
+    assert (run.code, run.out.splitlines()) == (
+        exitcodes.CHANGES,
+        [
+            "Nothing accepted.",
+            "Left 1 conflict as the configuration has it (changed here and in the CRM):",
+            "  Product savings (removed from the configuration, changed in the CRM)",
+            "To take the CRM's values: opconf drift --accept --take crm [KIND/KEY...]",
+        ],
+    )
+    assert not (config / "products" / "savings.yaml").exists()
+    run = drift(applied, "--accept", "--take", "crm", "Product/savings")
     assert run.out.splitlines()[:2] == [
-        "Accepted 1 difference into 1 file:",
+        "Accepted 1 change from the CRM into 1 file:",
         "  config/products/savings.yaml",
     ]
     text = (config / "products" / "savings.yaml").read_text(encoding="utf-8")

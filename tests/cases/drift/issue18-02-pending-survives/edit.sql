@@ -1,0 +1,1 @@
+DELETE FROM stage_step WHERE key = 'id_check'

@@ -1,0 +1,1 @@
+UPDATE product SET key = 'gamma' WHERE key = 'alpha'

@@ -1,0 +1,1 @@
+UPDATE template_stage SET key = 'funded' WHERE key = 'funding'

@@ -1,0 +1,1 @@
+UPDATE product SET description = '' WHERE key = 'alpha'
