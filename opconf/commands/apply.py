@@ -6,6 +6,7 @@ import argparse
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from opconf import exitcodes
 from opconf.commands._common import (
@@ -17,6 +18,10 @@ from opconf.commands._common import (
 )
 from opconf.commands._execute import apply_unattended, execute, progress_line
 from opconf.visible import visible
+
+if TYPE_CHECKING:
+    from opconf.plan.model import Plan
+    from opconf.store import Store
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
             saved.expect_digest(plan, args.planfile, args.expect_digest)
         saved.check_origin(plan, store.display_url)
         store.ensure_ready(auto_init=False)
+        plan = _as_it_writes(plan, store)
         sys.stdout.write(render(plan, "text"))
         return execute(store, plan, args, ask=False, config=project.config, progress=progress)
     result = validate_config(project.config)
@@ -81,6 +87,16 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(render(plan, "text"))
     ask = not args.auto_approve and not args.dry_run
     return execute(store, plan, args, ask=ask, config=project.config, progress=progress)
+
+
+def _as_it_writes(plan: Plan, store: Store) -> Plan:
+    """A saved plan shown and judged as it writes against the store now (stale: refused)."""
+    from opconf.apply import check_fresh
+    from opconf.plan import saved
+
+    state = store.read_state()
+    check_fresh(plan, state)
+    return saved.with_store(plan, state)
 
 
 def _digest(value: str) -> str:

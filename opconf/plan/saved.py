@@ -21,9 +21,11 @@ from opconf.errors import PlanRefused, StalePlanError, UsageError
 from opconf.fsio import exists, read_bytes, write_text
 from opconf.jsontext import digest
 from opconf.load.locate import Locator
+from opconf.plan import derive
 from opconf.plan.model import FORMAT_VERSION, Plan
 from opconf.plan.render import plan_json
 from opconf.plan.trust import PlanProblem, check_changes, dotted
+from opconf.store.model import StoreState
 from opconf.visible import visible
 
 SAVE_HINT = "save a plan with `opconf plan --out FILE`"
@@ -53,10 +55,16 @@ def load(path: Path) -> Plan:
             f"{path}: the plan is inconsistent: its summary or flags do not match its changes",
             hint=EDITED_HINT,
         )
-    problem = next(iter(check_changes(plan)), None)
+    problem = next(iter(check_changes(plan)), None) or next(iter(derive.check(plan)), None)
     if problem is not None:
         raise PlanRefused(_located(path, text, problem), hint=EDITED_HINT)
     return plan
+
+
+def with_store(plan: Plan, state: StoreState) -> Plan:
+    """A loaded plan as the live store sees it: details, impact and safety errors derived
+    again against ``state`` (what apply shows and decides on); the file's digest kept."""
+    return derive.with_store(plan, state)
 
 
 def expect_digest(plan: Plan, path: Path, expected: str) -> None:
