@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from opconf import exitcodes
 from opconf.jsontext import digest
 from opconf.plan import derive
@@ -123,3 +125,41 @@ def test_forged_after_with_matching_details_shows_the_deletes_and_needs_the_flag
 
 def _detail(d: Any) -> dict[str, Any]:
     return {f: getattr(d, f) for f in ("op", "path", "old", "new", "destructive", "impact")}
+
+
+def _template_change(data: dict[str, Any]) -> dict[str, Any]:
+    change: dict[str, Any] = data["changes"][1]
+    return change
+
+
+FORGED: dict[str, tuple[Any, str]] = {
+    "before not the store's row": (
+        lambda data: _template_change(data)["before"]["stages"].pop(1),
+        "plan.json:53:5: OpportunityTemplate loan: update: its object before is not the row "
+        "the plan's base records",
+    ),
+    "a stage move to a stage it does not have": (
+        lambda data: _template_change(data)["stage_moves"].update(needs="nowhere"),
+        "plan.json:53:5: OpportunityTemplate loan: stage_moves names a stage it does not have "
+        "(needs → nowhere)",
+    ),
+    "an adopt of a managed row": (
+        lambda data: _template_change(data).update(action="adopt"),
+        "plan.json:53:5: OpportunityTemplate loan: adopt of an object opconf manages already",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(FORGED))
+def test_a_forged_change_is_refused_whatever_it_shows(env: h.Env, name: str) -> None:
+    edit, message = FORGED[name]
+    path = _saved_name_changes(env)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    edit(data)
+    data.update(Plan.from_dict(data).content())
+    _write(path, data)
+    before = (env.dump(), h.revision(env.url))
+    for argv in (["apply", "plan.json", "--allow-destructive"], ["show", "plan.json"]):
+        result = env.run(*argv)
+        assert (result.code, result.err) == (exitcodes.PROBLEMS, f"error: {message}\n" + EDITED)
+    assert (env.dump(), h.revision(env.url)) == before
