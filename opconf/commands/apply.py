@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         saved.check_origin(plan, store.display_url)
         store.ensure_ready(auto_init=False)
         plan = _as_it_writes(plan, store)
-        sys.stdout.write(render(plan, "text"))
+        sys.stdout.write(render(plan, "text", destructive_allowed=args.allow_destructive))
         return execute(store, plan, args, ask=False, config=project.config, progress=progress)
     result = validate_config(project.config)
     if not result.valid():
@@ -79,12 +79,14 @@ def run(args: argparse.Namespace) -> int:
             store,
             args,
             make_plan=lambda state: plan_config(result, store, prune, state=state),
-            show=lambda plan: sys.stdout.write(render(plan, "text")),
+            show=lambda plan: sys.stdout.write(
+                render(plan, "text", destructive_allowed=args.allow_destructive)
+            ),
             config=project.config,
             progress=progress,
         )
     plan = plan_config(result, store, prune)
-    sys.stdout.write(render(plan, "text"))
+    sys.stdout.write(render(plan, "text", destructive_allowed=args.allow_destructive))
     ask = not args.auto_approve and not args.dry_run
     return execute(store, plan, args, ask=ask, config=project.config, progress=progress)
 

@@ -128,8 +128,11 @@ def summary_line(plan: Plan) -> str:
     return text + "".join(f", {e}" for e in extra) + "."
 
 
-def render(plan: Plan) -> str:
-    """The whole plan: changes, unmanaged objects, warnings, errors, the summary line."""
+def render(plan: Plan, *, destructive_allowed: bool = False) -> str:
+    """The whole plan: changes, unmanaged objects, warnings, errors, the summary line.
+
+    ``destructive_allowed``: apply was given ``--allow-destructive`` (said instead of asking
+    for it)."""
     changes: list[str] = []
     for change in plan.changes:
         changes += [f"  {line}" for line in change_lines(change)]
@@ -147,7 +150,8 @@ def render(plan: Plan) -> str:
         sections[-1] += [f"  {problem(e)}" for e in plan.errors]
     if plan.destructive:
         n = plural(len(plan.destructive), "change is", "changes are")
-        sections.append([f"{n} destructive: apply needs --allow-destructive."])
+        needs = "allowed by" if destructive_allowed else "apply needs"
+        sections.append([f"{n} destructive: {needs} --allow-destructive."])
     sections.append([summary_line(plan)])
     return "\n\n".join("\n".join(visible(line) for line in s) for s in sections if s) + "\n"
 
