@@ -72,12 +72,14 @@ def _stage(stage: dict[str, object]) -> str:
     return f"{stage['key']} {stage['probability']}%{outcome}"
 
 
-def detail_line(d: Detail) -> str:
+def detail_line(d: Detail, fields: str = "") -> str:
+    """One detail; ``fields``: what an added stage or step holds (see :func:`added_fields`)."""
     symbol = _DETAIL_SYMBOL[d.op]
     if d.op == "set":
         text = f"{d.path}: {summarise(d.old, d.path)} → {summarise(d.new, d.path)}"
     elif d.op == "add":
         text = d.path + (f" ({_added(d)})" if d.new is not None else "")
+        text += f" {{{fields}}}" if fields else ""
     elif d.op == "remove":
         text = d.path + (f" (was {d.old})" if d.old is not None else "")
     elif d.op == "rename":
@@ -101,11 +103,34 @@ def _added(d: Detail) -> str:
     return f"as {d.new}"
 
 
+_ADDED_FIELDS = {
+    "stages": ("name", "probability", "outcome", "guidance"),
+    "steps": ("name", "type", "assignee", "dueDays", "required"),
+}
+
+
+def added_fields(change: Change, d: Detail) -> str:
+    """``name: "Review", probability: 40, …``: the fields of a stage or step ``d`` adds."""
+    kind, _, rest = d.path.partition("[")
+    if d.op != "add" or kind not in _ADDED_FIELDS or change.after is None:
+        return ""
+    stages = change.after.get("stages") or []
+    elements = stages if kind == "stages" else [step for s in stages for step in s["steps"]]
+    element = next((e for e in elements if e["key"] == rest[:-1]), None)
+    if element is None:
+        return ""
+    return ", ".join(
+        f"{name}: {summarise(element[name], name)}"
+        for name in _ADDED_FIELDS[kind]
+        if element.get(name) is not None
+    )
+
+
 def change_lines(change: Change) -> list[str]:
     lines = [headline(change)]
     if change.action == "create":
         lines += [f"    {line}" for line in created(change)]
-    lines += [f"    {detail_line(d)}" for d in change.details]
+    lines += [f"    {detail_line(d, added_fields(change, d))}" for d in change.details]
     held = {d.path: d.impact for d in change.details if d.op == "remove"}
     lines += [
         f"    → {plural(n, 'open opportunity', 'open opportunities')} in stage {old} "

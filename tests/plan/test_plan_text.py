@@ -193,3 +193,32 @@ def test_apply_with_allow_destructive_does_not_ask_for_it(env: h.Env, saved: boo
         "Plan: 0 to create, 0 to update, 0 to rename, 1 to delete.",
         "Apply complete: 1 deleted (revision 2).\n",
     ]
+
+
+def test_an_added_stage_and_step_show_their_fields(env: h.Env) -> None:
+    env.write(_stages(("qualify",)))
+    env.ok("apply", "--auto-approve")
+    docs = _stages(("qualify", "processing"))
+    docs[0]["stages"][1].update(guidance="Check the file")
+    docs[0]["stages"][1]["steps"] = [
+        {"key": "kyc", "name": "KYC", "type": "document", "dueDays": 5, "required": True},
+        {"key": "chat", "name": "Chat", "type": "call", "assignee": {"role": "underwriter"}},
+    ]
+    env.write(docs)
+    stage = (
+        '+ stages[processing] (at position 2) {name: "Processing", probability: 20, '
+        'outcome: "open", guidance: "Check the file"}'
+    )
+    kyc = (
+        '+ steps[kyc] (in stage processing) {name: "KYC", type: "document", assignee: "owner", '
+        "dueDays: 5, required: true}"
+    )
+    chat = (
+        '+ steps[chat] (in stage processing) {name: "Chat", type: "call", '
+        "assignee: {role: underwriter}, required: false}"
+    )
+    text = env.ok("plan")
+    markdown = env.ok("plan", "--format", "markdown")
+    for line in (stage, kyc, chat):
+        assert f"\n      {line}\n" in text
+        assert f"\n{line}\n" in markdown or f"\n    {line}\n" in markdown
