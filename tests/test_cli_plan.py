@@ -194,19 +194,19 @@ def test_markdown_summary_banner_and_folded_details(env: h.Env) -> None:
             for summary, body in [
                 (
                     "~ Product checking",
-                    '~ Product checking\n    ~ name: "Checking" → "Checking v2"\n',
+                    '! Product checking\n!     name: "Checking" → "Checking v2"\n',
                 ),
                 (
                     "+ Product savings  &quot;Savings&quot;",
-                    '+ Product savings  "Savings"\n    type: deposit\n',
+                    '+ Product savings  "Savings"\n+     type: deposit\n',
                 ),
                 (
                     "~ CoverageGroup branch_team",
-                    '~ CoverageGroup branch_team\n    ~ name: "Branch Team" → "Branch Team v2"\n',
+                    '! CoverageGroup branch_team\n!     name: "Branch Team" → "Branch Team v2"\n',
                 ),
                 (
                     "~ OpportunityTemplate account_opening",
-                    '~ OpportunityTemplate account_opening\n    ~ name: "Opening" → "Opening v2"\n',
+                    '! OpportunityTemplate account_opening\n!     name: "Opening" → "Opening v2"\n',
                 ),
                 ("- Product old_fee  (destructive)", "- Product old_fee  (destructive)\n"),
             ]

@@ -123,7 +123,10 @@ def test_a_rename_that_adopts_says_so(env: h.Env) -> None:
     assert "  → Product cd  (renamed from ui_cd + adopt: becomes managed)\n" in text
     assert "      ~ managed: false → true\n" in text
     markdown = env.ok("plan", "--format", "markdown")
-    assert "→ Product cd  (renamed from ui_cd + adopt: becomes managed)\n" in markdown
+    assert (
+        "```diff\n! Product cd  (renamed from ui_cd + adopt: becomes managed)\n"
+        "!     managed: false → true\n```\n"
+    ) in markdown
     [change] = json.loads(env.ok("plan", "--format", "json"))["changes"]
     assert (change["action"], change["old_key"]) == ("rename", "ui_cd")
     assert change["details"][0] == {
@@ -221,4 +224,4 @@ def test_an_added_stage_and_step_show_their_fields(env: h.Env) -> None:
     markdown = env.ok("plan", "--format", "markdown")
     for line in (stage, kyc, chat):
         assert f"\n      {line}\n" in text
-        assert f"\n{line}\n" in markdown or f"\n    {line}\n" in markdown
+        assert f"\n{line[0]}     {line[2:]}\n" in markdown  # "+     stages[…"
