@@ -511,7 +511,7 @@ def test_a_failed_apply_writes_nothing(env: h.Env, monkeypatch: pytest.MonkeyPat
     # Apply judges a saved plan against the live store first: the opportunity is opened just
     # after that judgement, before the write.
     h.add_opportunities(env.url, [{"name": "Pilot deal", "template": "pilot", "stage": "won"}])
-    monkeypatch.setattr("opconf.plan.saved.with_store", lambda plan, state: plan)
+    monkeypatch.setattr("opconf.plan.saved.with_store", lambda plan, state, last: plan)
     before = env.dump()
     result = env.run("apply", "plan.json", "--allow-destructive")
     assert result.code == exitcodes.STORE
@@ -576,7 +576,7 @@ def test_sqlite_constraint_errors_keep_their_meaning(
 ) -> None:
     """Not cut at "failed: " (libpq's wording) down to a bare "product.code"."""
     # The code is taken between apply's judgement of the saved plan and its write.
-    monkeypatch.setattr("opconf.plan.saved.with_store", lambda plan, state: plan)
+    monkeypatch.setattr("opconf.plan.saved.with_store", lambda plan, state, last: plan)
     url = f"sqlite:///{tmp_path}/store.db"
     h.seed(url, h.reference_seed(tmp_path))
     env = h.make_env(url, tmp_path / "repo", monkeypatch, capsys)

@@ -16,10 +16,11 @@ from dataclasses import replace
 from typing import Any
 
 from opconf.canonical import KIND_ORDER
-from opconf.plan import row_digest, safety
+from opconf.plan import outside, row_digest, safety
 from opconf.plan.details import ADOPTED, object_details
 from opconf.plan.diff import by_kind, follow_renames, keys_after
 from opconf.plan.model import Change, Detail, Plan
+from opconf.plan.snapshot import Snapshot
 from opconf.plan.trust import PlanProblem
 from opconf.store.model import StoredObject, StoreState, Usage
 from opconf.visible import visible
@@ -37,7 +38,11 @@ def check(plan: Plan) -> Iterator[PlanProblem]:
     meaning = _meaning(plan, _rows_of_base(plan))
     for i, change in enumerate(plan.changes):
         name = f"{change.kind} {visible(change.key)}"
-        problem = _identity(change, managed.get(i)) or _stage_maps(change)
+        problem = (
+            _identity(change, managed.get(i))
+            or _stage_maps(change)
+            or _reverts(change, plan.base.revision)
+        )
         if problem:
             yield PlanProblem(("changes", i), f"{name}: {problem}")
             continue
@@ -49,21 +54,27 @@ def check(plan: Plan) -> Iterator[PlanProblem]:
             )
 
 
-def with_store(plan: Plan, state: StoreState) -> Plan:
+def with_store(plan: Plan, state: StoreState, last: Snapshot | None) -> Plan:
     """``plan`` (already :func:`check`-ed) as the live store sees it: details and impact
-    derived against ``state``, and the safety errors of ``state`` added to its own.
+    derived against ``state``, the fields edited in the CRM since ``last`` (the snapshot of
+    its revision) marked, and the safety errors of ``state`` added to its own.
 
     The result keeps the file's digest: it names the plan that was reviewed."""
     managed = _managed(plan)
     current = by_kind(state)
     meaning = _meaning(plan, current)
-    changes = tuple(
-        replace(
-            c,
-            details=details(c, bool(managed.get(i)), meaning, state.usage),
-            impact=_impact(c, state.usage),
-        )
-        for i, c in enumerate(plan.changes)
+    changes = outside.mark(
+        (
+            replace(
+                c,
+                details=details(c, bool(managed.get(i)), meaning, state.usage),
+                impact=_impact(c, state.usage),
+                reverts={},
+            )
+            for i, c in enumerate(plan.changes)
+        ),
+        state,
+        last,
     )
     known = {(e.code, e.kind, e.key) for e in plan.errors}
     live = [e for e in safety.check(list(changes), state) if (e.code, e.kind, e.key) not in known]
@@ -129,6 +140,15 @@ def _stage_maps(change: Change) -> str:
         for was, now in mapping.items():
             if was not in old or now not in new:
                 return f"{name} names a stage it does not have ({visible(was)} → {visible(now)})"
+    return ""
+
+
+def _reverts(change: Change, revision: int) -> str:
+    """The fields marked as edited in the CRM are fields the change writes, or what is
+    wrong."""
+    paths = {d.path for d in change.details}
+    if any(path not in paths or since != revision for path, since in change.reverts.items()):
+        return "reverts names a field it does not change, or another revision"
     return ""
 
 

@@ -72,8 +72,9 @@ def _stage(stage: dict[str, object]) -> str:
     return f"{stage['key']} {stage['probability']}%{outcome}"
 
 
-def detail_line(d: Detail, fields: str = "") -> str:
-    """One detail; ``fields``: what an added stage or step holds (see :func:`added_fields`)."""
+def detail_line(d: Detail, fields: str = "", since: int | None = None) -> str:
+    """One detail; ``fields``: what an added stage or step holds (see :func:`added_fields`);
+    ``since``: the revision since which the CRM changed the field (the apply reverts it)."""
     symbol = _DETAIL_SYMBOL[d.op]
     if d.op == "set":
         text = f"{d.path}: {summarise(d.old, d.path)} → {summarise(d.new, d.path)}"
@@ -92,6 +93,8 @@ def detail_line(d: Detail, fields: str = "") -> str:
         extra.append(f"{d.impact} open")
     if d.destructive:
         extra.append("destructive")
+    if since is not None:
+        extra.append(f"changed in the CRM since revision {since} — this apply reverts it")
     return f"{symbol} {text}" + (f"  [{', '.join(extra)}]" if extra else "")
 
 
@@ -130,7 +133,10 @@ def change_lines(change: Change) -> list[str]:
     lines = [headline(change)]
     if change.action == "create":
         lines += [f"    {line}" for line in created(change)]
-    lines += [f"    {detail_line(d, added_fields(change, d))}" for d in change.details]
+    lines += [
+        f"    {detail_line(d, added_fields(change, d), change.reverts.get(d.path))}"
+        for d in change.details
+    ]
     held = {d.path: d.impact for d in change.details if d.op == "remove"}
     lines += [
         f"    → {plural(n, 'open opportunity', 'open opportunities')} in stage {old} "

@@ -24,6 +24,7 @@ from opconf.load.locate import Locator
 from opconf.plan import derive
 from opconf.plan.model import FORMAT_VERSION, Plan
 from opconf.plan.render import plan_json
+from opconf.plan.snapshot import Snapshot
 from opconf.plan.trust import PlanProblem, check_changes, dotted
 from opconf.store.model import StoreState
 from opconf.visible import visible
@@ -61,10 +62,11 @@ def load(path: Path) -> Plan:
     return plan
 
 
-def with_store(plan: Plan, state: StoreState) -> Plan:
-    """A loaded plan as the live store sees it: details, impact and safety errors derived
-    again against ``state`` (what apply shows and decides on); the file's digest kept."""
-    return derive.with_store(plan, state)
+def with_store(plan: Plan, state: StoreState, last: Snapshot | None) -> Plan:
+    """A loaded plan as the live store sees it: details, impact, the fields edited in the CRM
+    since ``last`` (the snapshot of ``state``'s revision) and safety errors derived again
+    against ``state`` (what apply shows and decides on); the file's digest kept."""
+    return derive.with_store(plan, state, last)
 
 
 def expect_digest(plan: Plan, path: Path, expected: str) -> None:

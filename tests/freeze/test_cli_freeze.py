@@ -53,7 +53,7 @@ def test_dry_run_reports_a_code_taken_after_the_plan_and_writes_nothing(
     env.ok("plan", "--out", "plan.json")
     h.sql(env.url, TAKE_CODE)
     # ...after apply judged the saved plan against the live store, before its writes:
-    monkeypatch.setattr("opconf.plan.saved.with_store", lambda plan, state: plan)
+    monkeypatch.setattr("opconf.plan.saved.with_store", lambda plan, state, last: plan)
     before = env.dump()
     result = env.run("apply", "--dry-run", "plan.json")
     assert result.code == exitcodes.PROBLEMS
@@ -293,7 +293,7 @@ def test_dry_run_names_a_delete_that_opportunities_still_use(
     env.ok("plan", "--out", "plan.json")
     h.add_opportunities(env.url, [{"name": "Pilot deal", "template": "pilot", "stage": "won"}])
     # ...after apply judged the saved plan against the live store, before its writes:
-    monkeypatch.setattr("opconf.plan.saved.with_store", lambda plan, state: plan)
+    monkeypatch.setattr("opconf.plan.saved.with_store", lambda plan, state, last: plan)
     before = env.dump()
     result = env.run("apply", "--dry-run", "plan.json", "--allow-destructive")
     assert result.code == exitcodes.PROBLEMS

@@ -135,17 +135,17 @@ def _template_change(data: dict[str, Any]) -> dict[str, Any]:
 FORGED: dict[str, tuple[Any, str]] = {
     "before not the store's row": (
         lambda data: _template_change(data)["before"]["stages"].pop(1),
-        "plan.json:53:5: OpportunityTemplate loan: update: its object before is not the row "
+        "plan.json:54:5: OpportunityTemplate loan: update: its object before is not the row "
         "the plan's base records",
     ),
     "a stage move to a stage it does not have": (
         lambda data: _template_change(data)["stage_moves"].update(needs="nowhere"),
-        "plan.json:53:5: OpportunityTemplate loan: stage_moves names a stage it does not have "
+        "plan.json:54:5: OpportunityTemplate loan: stage_moves names a stage it does not have "
         "(needs → nowhere)",
     ),
     "an adopt of a managed row": (
         lambda data: _template_change(data).update(action="adopt"),
-        "plan.json:53:5: OpportunityTemplate loan: adopt of an object opconf manages already",
+        "plan.json:54:5: OpportunityTemplate loan: adopt of an object opconf manages already",
     ),
 }
 
