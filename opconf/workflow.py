@@ -52,7 +52,7 @@ def plan_config(
         prune=prune,
         errors=errors,
         warnings=warnings,
-        last=store.snapshot(state.revision) if state.revision else None,
+        last=(lambda: store.snapshot(state.revision)) if state.revision else None,
     )
 
 

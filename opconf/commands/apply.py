@@ -98,7 +98,7 @@ def _as_it_writes(plan: Plan, store: Store) -> Plan:
 
     state = store.read_state()
     check_fresh(plan, state)
-    last = store.snapshot(state.revision) if state.revision else None
+    last = (lambda: store.snapshot(state.revision)) if state.revision else None
     return saved.with_store(plan, state, last)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -43,13 +43,13 @@ def build_plan(
     errors: Iterable[PlanError] = (),
     warnings: Iterable[PlanError] = (),
     release: dict[tuple[str, int], Obj] | None = None,
-    last: Snapshot | None = None,
+    last: Callable[[], Snapshot | None] | None = None,
 ) -> Plan:
     """Compare ``desired`` with ``state``; safety errors are added to ``errors``.
 
     ``config_digest`` identifies where ``desired`` came from (the files, or a snapshot).
-    ``last``: the snapshot of the store's last revision: the fields edited in the CRM since
-    that the plan changes are marked (:mod:`opconf.plan.outside`).
+    ``last``: reads the snapshot of the store's last revision: the fields edited in the CRM
+    since that the plan changes are marked (:mod:`opconf.plan.outside`).
     """
     diff = compute(desired, state, prune, release)
     touched = {}

@@ -11,7 +11,7 @@ under the lock. A file whose details disagree with the derivation is refused.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -54,10 +54,10 @@ def check(plan: Plan) -> Iterator[PlanProblem]:
             )
 
 
-def with_store(plan: Plan, state: StoreState, last: Snapshot | None) -> Plan:
+def with_store(plan: Plan, state: StoreState, last: Callable[[], Snapshot | None] | None) -> Plan:
     """``plan`` (already :func:`check`-ed) as the live store sees it: details and impact
-    derived against ``state``, the fields edited in the CRM since ``last`` (the snapshot of
-    its revision) marked, and the safety errors of ``state`` added to its own.
+    derived against ``state``, the fields edited in the CRM since the last apply marked
+    (``last`` reads that revision's snapshot), and the safety errors of ``state`` added to its own.
 
     The result keeps the file's digest: it names the plan that was reviewed."""
     managed = _managed(plan)

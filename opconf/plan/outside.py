@@ -10,7 +10,7 @@ stages and steps by key).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from opconf.canonical import KIND_ORDER
@@ -24,23 +24,33 @@ _MANAGED = ("update", "rename")  # managed rows the plan writes over (an adopt's
 
 
 def mark(
-    changes: Iterable[Change], state: StoreState, snapshot: Snapshot | None
+    changes: Iterable[Change], state: StoreState, last: Callable[[], Snapshot | None] | None
 ) -> tuple[Change, ...]:
     """``changes`` with ``reverts`` set: detail path → the revision since which the CRM
-    changed that field (``snapshot`` is that revision's, ``state.revision``'s)."""
-    applied = _by_row(snapshot) if snapshot else {}
-    return tuple(_marked(c, state, applied) for c in changes)
+    changed that field. ``last`` reads the snapshot of ``state.revision``: only when a change
+    writes over a managed object (parsing a snapshot costs about as much as reading the
+    store: a plan with nothing to update does not pay it)."""
+    out = tuple(changes)
+    if last is None or not any(c.action in _MANAGED and c.details for c in out):
+        return out
+    rows = {(c.kind, o.id) for c in out if (o := state.objects.get((c.kind, c.store_key)))}
+    snapshot = last()
+    applied = _by_row(snapshot, rows) if snapshot else {}
+    del snapshot  # only the objects the plan changes are kept
+    return tuple(_marked(c, state, applied) for c in out)
 
 
-def _by_row(snapshot: Snapshot) -> dict[tuple[str, int], Obj]:
-    """The managed objects of ``snapshot`` by (kind, row id)."""
+def _by_row(snapshot: Snapshot, rows: set[tuple[str, int]]) -> dict[tuple[str, int], Obj]:
+    """The managed objects of ``snapshot`` that are one of ``rows`` (kind, row id), by row."""
     ids = snapshot.get("ids", {})
-    return {
-        (kind, ids[kind][obj["key"]]): obj
-        for kind in KIND_ORDER
-        for obj in snapshot.get(kind, ())
-        if obj["key"] in ids.get(kind, {})
-    }
+    out = {}
+    for kind in KIND_ORDER:
+        row_of = ids.get(kind, {})
+        for obj in snapshot.get(kind, ()):
+            row = (kind, row_of.get(obj["key"], -1))
+            if row in rows:
+                out[row] = obj
+    return out
 
 
 def _marked(change: Change, state: StoreState, applied: dict[tuple[str, int], Obj]) -> Change:

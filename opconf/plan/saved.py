@@ -11,6 +11,7 @@ inside the file are one-line :class:`~opconf.errors.PlanRefused` errors (exit 1)
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -62,10 +63,11 @@ def load(path: Path) -> Plan:
     return plan
 
 
-def with_store(plan: Plan, state: StoreState, last: Snapshot | None) -> Plan:
+def with_store(plan: Plan, state: StoreState, last: Callable[[], Snapshot | None] | None) -> Plan:
     """A loaded plan as the live store sees it: details, impact, the fields edited in the CRM
-    since ``last`` (the snapshot of ``state``'s revision) and safety errors derived again
-    against ``state`` (what apply shows and decides on); the file's digest kept."""
+    since the last apply (``last`` reads the snapshot of ``state``'s revision) and safety
+    errors derived again against ``state`` (what apply shows and decides on); the file's
+    digest kept."""
     return derive.with_store(plan, state, last)
 
 

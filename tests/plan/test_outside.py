@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from opconf.jsontext import digest
 from opconf.plan.render_markdown import diff_lines
 
@@ -66,3 +68,22 @@ def test_no_mark_without_an_edit_in_the_crm(env: h.Env) -> None:
     env.ok("apply", "--auto-approve")
     env.write([h.product("jumbo", listPrice=2600)])
     assert "    ~ listPrice: 2500 → 2600\n" in env.ok("plan")
+
+
+def test_the_snapshot_is_read_once_and_only_for_a_plan_that_updates(
+    env: h.Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parsing a snapshot costs about as much as reading the store: paid only when needed."""
+    from opconf.store import Store
+
+    env.write([h.product("jumbo", listPrice=2500)])
+    env.ok("apply", "--auto-approve")
+    reads: list[int] = []
+    real = Store.snapshot
+    monkeypatch.setattr(Store, "snapshot", lambda self, r: reads.append(r) or real(self, r))
+    env.write([h.product("jumbo", listPrice=2500), h.product("savings")])
+    env.ok("plan")
+    assert reads == []  # a create only
+    env.write([h.product("jumbo", listPrice=2600), h.product("savings", name="S")])
+    env.ok("plan")
+    assert reads == [1]
