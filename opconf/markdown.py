@@ -19,11 +19,25 @@ _SPECIAL = re.compile(r"([\\`*_\[\]|~!])")
 # What starts a block at the beginning of a line: heading, quote, list, rule, setext line.
 _BLOCK_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))")
 _BACKTICKS = re.compile(r"`+")
+# What GitHub turns into a notification or a link in text (never in code): @user, @org/team,
+# #123 (and owner/repo#123), an e-mail address, https://…, www.…. A zero-width joiner after
+# the @, the #, the scheme or the www breaks each, and the text still reads the same.
+_MENTION = re.compile(r"([@#])(?=\w)")
+_LINK = re.compile(r"(?i)\b(https?|ftp|www)(?=[:.])")
+ZWJ = "\u200d"
+
+
+def quiet(value: str) -> str:
+    """``value`` with mentions, issue references and links neutralised: it pings nobody."""
+    return _LINK.sub("\\1" + ZWJ, _MENTION.sub("\\1" + ZWJ, value))
 
 
 def text(value: str) -> str:
-    """``value`` as literal Markdown text: specials backslash-escaped, HTML as entities."""
-    escaped = _SPECIAL.sub(r"\\\1", visible(value).replace("&", "&amp;").replace("<", "&lt;"))
+    """``value`` as literal Markdown text: specials backslash-escaped, HTML as entities;
+    mentions, issue references and links neutralised (:func:`quiet`): a PR comment pings
+    nobody."""
+    plain = quiet(visible(value)).replace("&", "&amp;").replace("<", "&lt;")
+    escaped = _SPECIAL.sub(r"\\\1", plain)
     start = _BLOCK_START.match(escaped)
     if start is None:
         return escaped

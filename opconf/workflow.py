@@ -54,6 +54,7 @@ def plan_config(
         prune=prune,
         errors=errors,
         warnings=warnings,
+        last=(lambda: store.snapshot(state.revision)) if state.revision else None,
     )
 
 

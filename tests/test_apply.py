@@ -352,7 +352,8 @@ def test_a_saved_plan_is_for_its_own_store(env: h.Env, tmp_path: Path) -> None:
 
 
 def test_a_saved_plan_whose_stage_gained_an_open_opportunity(env: h.Env) -> None:
-    """Usage is not part of a plan's base: the apply itself refuses to strand opportunities."""
+    """Usage is not part of a plan's base: apply judges the saved plan against the live
+    store, and refuses to strand opportunities."""
     env.write([h.template("deal", stages=("qualify", "review"))])
     env.ok("apply", "--auto-approve")
     env.write([h.template("deal", stages=("qualify",))])
@@ -360,10 +361,13 @@ def test_a_saved_plan_whose_stage_gained_an_open_opportunity(env: h.Env) -> None
     h.add_opportunities(env.url, [{"name": "Late deal", "template": "deal", "stage": "review"}])
     before = env.dump()
     refused = env.run("apply", "plan.json", "--allow-destructive")
-    assert refused.code == exitcodes.STORE
-    assert refused.err.startswith("error: ")
-    assert "review" in refused.err.splitlines()[0]
-    assert "Traceback" not in refused.err
+    assert (refused.code, refused.err) == (
+        exitcodes.PROBLEMS,
+        "error: the plan has errors: stage 'review' of template 'deal' holds 1 open "
+        "opportunity; add `replaces: [review]` to the stage that should take them\n"
+        "hint: fix them and plan again\n",
+    )
+    assert "  ~ OpportunityTemplate deal  (1 open opportunity; destructive)\n" in refused.out
     assert env.dump() == before
 
 
@@ -534,14 +538,17 @@ def test_a_new_product_reuses_the_code_of_a_deleted_one(env: h.Env) -> None:
     assert env.state() == expected_state(replaced)
 
 
-def test_a_failed_apply_writes_nothing(env: h.Env) -> None:
+def test_a_failed_apply_writes_nothing(env: h.Env, monkeypatch: pytest.MonkeyPatch) -> None:
     """A database error on the last change rolls back the changes made before it."""
     env.write([*h.small_config(), h.template("pilot")])
     env.ok("apply", "--auto-approve")
     env.write([*h.small_config(" v2"), h.product("savings")])
     env.ok("plan", "--out", "plan.json")
     # An opportunity opened on the template the plan deletes (last): its foreign key fails.
+    # Apply judges a saved plan against the live store first: the opportunity is opened just
+    # after that judgement, before the write.
     h.add_opportunities(env.url, [{"name": "Pilot deal", "template": "pilot", "stage": "won"}])
+    monkeypatch.setattr("opconf.plan.saved.with_store", lambda plan, state, last: plan)
     before = env.dump()
     result = env.run("apply", "plan.json", "--allow-destructive")
     assert result.code == exitcodes.STORE
@@ -581,7 +588,7 @@ def test_prices_are_exact_end_to_end_at_any_precision(env: h.Env, price: str) ->
 
 
 def test_a_code_taken_in_the_crm_after_the_plan_fails_the_apply_cleanly(env: h.Env) -> None:
-    """The row that takes the code is not one the plan touches: the database refuses."""
+    """The row that takes the code is not one the plan touches: apply's live checks refuse."""
     env.write([h.product("savings", code="SAV-1")])
     env.ok("plan", "--out", "plan.json")
     h.sql(
@@ -591,9 +598,13 @@ def test_a_code_taken_in_the_crm_after_the_plan_fails_the_apply_cleanly(env: h.E
     )
     before = env.dump()
     result = env.run("apply", "plan.json")
-    assert result.code == exitcodes.STORE
-    assert result.err.startswith(f"error: writing the store failed on {h.redact(env.url)}: ")
-    assert result.err.endswith("hint: nothing was written: the transaction was rolled back\n")
+    assert (result.code, result.err) == (
+        exitcodes.PROBLEMS,
+        "error: the plan has errors: code 'SAV-1' of Product 'savings' is already the code of "
+        "Product 'ui_savings' (unmanaged); choose another code: product codes are unique "
+        "across the store\n"
+        "hint: fix them and plan again\n",
+    )
     assert env.dump() == before
 
 
@@ -601,6 +612,8 @@ def test_sqlite_constraint_errors_keep_their_meaning(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Not cut at "failed: " (libpq's wording) down to a bare "product.code"."""
+    # The code is taken between apply's judgement of the saved plan and its write.
+    monkeypatch.setattr("opconf.plan.saved.with_store", lambda plan, state, last: plan)
     url = f"sqlite:///{tmp_path}/store.db"
     h.seed(url, h.reference_seed(tmp_path))
     env = h.make_env(url, tmp_path / "repo", monkeypatch, capsys)

@@ -106,7 +106,7 @@ def test_show_refuses_what_is_not_a_plan(env: h.Env) -> None:
     other = env.run("show", "other.json")
     assert (other.code, other.err) == (
         exitcodes.PROBLEMS,
-        'error: other.json: plan format_version "0.1" is not supported (this opconf reads 1.0)\n'
+        'error: other.json: plan format_version "0.1" is not supported (this opconf reads 1.1)\n'
         "hint: plan again with this version of opconf\n",
     )
 
@@ -145,7 +145,7 @@ def test_json_plan_validates_against_its_schema(env: h.Env) -> None:
     plan = json.loads(printed.out)
     assert plan == json.loads((env.root / "plan.json").read_text(encoding="utf-8"))
     jsonschema.validate(plan, PLAN_SCHEMA)
-    assert plan["format_version"] == "1.0"
+    assert plan["format_version"] == "1.1"
     assert plan["summary"] == {
         "create": 1,
         "update": 4,
@@ -195,19 +195,19 @@ def test_markdown_summary_banner_and_folded_details(env: h.Env) -> None:
             for summary, body in [
                 (
                     "~ Product checking",
-                    '~ Product checking\n    ~ name: "Checking" → "Checking v2"\n',
+                    '! Product checking\n!     name: "Checking" → "Checking v2"\n',
                 ),
                 (
                     "+ Product savings  &quot;Savings&quot;",
-                    '+ Product savings  "Savings"\n    type: deposit\n',
+                    '+ Product savings  "Savings"\n+     type: deposit\n',
                 ),
                 (
                     "~ CoverageGroup branch_team",
-                    '~ CoverageGroup branch_team\n    ~ name: "Branch Team" → "Branch Team v2"\n',
+                    '! CoverageGroup branch_team\n!     name: "Branch Team" → "Branch Team v2"\n',
                 ),
                 (
                     "~ OpportunityTemplate account_opening",
-                    '~ OpportunityTemplate account_opening\n    ~ name: "Opening" → "Opening v2"\n',
+                    '! OpportunityTemplate account_opening\n!     name: "Opening" → "Opening v2"\n',
                 ),
                 ("- Product old_fee  (destructive)", "- Product old_fee  (destructive)\n"),
             ]

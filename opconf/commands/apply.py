@@ -6,6 +6,7 @@ import argparse
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from opconf import exitcodes
 from opconf.commands._common import (
@@ -17,6 +18,10 @@ from opconf.commands._common import (
 )
 from opconf.commands._execute import apply_unattended, execute, progress_line
 from opconf.visible import visible
+
+if TYPE_CHECKING:
+    from opconf.plan.model import Plan
+    from opconf.store import Store
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -60,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
             saved.expect_digest(plan, args.planfile, args.expect_digest)
         saved.check_origin(plan, store.display_url)
         store.ensure_ready(auto_init=False)
-        sys.stdout.write(render(plan, "text"))
+        plan = _as_it_writes(plan, store)
+        sys.stdout.write(render(plan, "text", destructive_allowed=args.allow_destructive))
         return execute(store, plan, args, ask=False, config=project.config, progress=progress)
     result = validate_config(project.config)
     if not result.valid():
@@ -74,15 +80,28 @@ def run(args: argparse.Namespace) -> int:
             store,
             args,
             make_plan=lambda state: plan_config(result, store, prune, state=state),
-            show=lambda plan: sys.stdout.write(render(plan, "text")),
+            show=lambda plan: sys.stdout.write(
+                render(plan, "text", destructive_allowed=args.allow_destructive)
+            ),
             config=project.config,
             progress=progress,
         )
     plan = plan_config(result, store, prune)
-    sys.stdout.write(render(plan, "text"))
+    sys.stdout.write(render(plan, "text", destructive_allowed=args.allow_destructive))
     ask = not args.auto_approve and not args.dry_run
     word = confirm_word(project, args.store, args.target)
     return execute(store, plan, args, ask=ask, config=project.config, progress=progress, word=word)
+
+
+def _as_it_writes(plan: Plan, store: Store) -> Plan:
+    """A saved plan shown and judged as it writes against the store now (stale: refused)."""
+    from opconf.apply import check_fresh
+    from opconf.plan import saved
+
+    state = store.read_state()
+    check_fresh(plan, state)
+    last = (lambda: store.snapshot(state.revision)) if state.revision else None
+    return saved.with_store(plan, state, last)
 
 
 def _digest(value: str) -> str:

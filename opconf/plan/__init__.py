@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 
 from opconf import __version__
 from opconf.jsontext import digest as digest  # the digest of plans, rows and snapshots
-from opconf.plan import safety
+from opconf.plan import outside, safety
 from opconf.plan.diff import Desired, compute
 from opconf.plan.model import Base, Obj, Plan, PlanError
+from opconf.plan.snapshot import Snapshot
 from opconf.store.model import StoredObject, StoreState
 
 
@@ -42,10 +43,13 @@ def build_plan(
     errors: Iterable[PlanError] = (),
     warnings: Iterable[PlanError] = (),
     release: dict[tuple[str, int], Obj] | None = None,
+    last: Callable[[], Snapshot | None] | None = None,
 ) -> Plan:
     """Compare ``desired`` with ``state``; safety errors are added to ``errors``.
 
     ``config_digest`` identifies where ``desired`` came from (the files, or a snapshot).
+    ``last``: reads the snapshot of the store's last revision: the fields edited in the CRM
+    since that the plan changes are marked (:mod:`opconf.plan.outside`).
     """
     diff = compute(desired, state, prune, release)
     touched = {}
@@ -62,7 +66,7 @@ def build_plan(
         created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     return Plan(
-        changes=tuple(diff.changes),
+        changes=outside.mark(diff.changes, state, last),
         base=base,
         errors=(*errors, *_located(safety.check(diff.changes, state), desired)),
         warnings=tuple(warnings),

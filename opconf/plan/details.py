@@ -85,18 +85,31 @@ def _moves(name: str, before: list[str], after: list[str], labels: list[str]) ->
     Positions are 1-based in the full lists. Among equally short explanations, the one that
     keeps the most elements at their position ("moved: position 3 → 3" only where keeping
     that element would take more moves); then the elements first in the old order move.
-    Labels are the keys after the change.
+    Labels are the keys after the change. A swap shows both moves: an element that takes the
+    place of a moved one, which takes its place, moved too.
     """
     common_before = [k for k in before if k in after]
     common_after = [k for k in after if k in before]
     unmoved = {k for k in common_after if before.index(k) == after.index(k)}
     stay = longest_common(common_before, common_after, lambda k: int(k in unmoved))
+    stay -= _swapped(before, after, [k for k in common_after if k not in stay])
     label = dict(zip(after, labels, strict=True))
     return [
         Detail("move", f"{name}[{label[k]}]", before.index(k) + 1, after.index(k) + 1)
         for k in common_after
         if k not in stay
     ]
+
+
+def _swapped(before: list[str], after: list[str], moved: list[str]) -> set[str]:
+    """The elements that changed places with one of ``moved``."""
+    out = set()
+    for k in moved:
+        old, new = before.index(k), after.index(k)
+        other = before[new] if new < len(before) else None
+        if other is not None and other != k and other in after and after.index(other) == old:
+            out.add(other)
+    return out
 
 
 def _stages(before: Obj, after: Obj, renames: dict[str, str], usage: Usage) -> list[Detail]:

@@ -17,7 +17,7 @@ from opconf.jsontext import digest
 Action = Literal["create", "update", "rename", "delete", "adopt", "release"]
 ACTIONS: tuple[Action, ...] = ("create", "update", "rename", "delete", "adopt", "release")
 Op = Literal["set", "add", "remove", "move", "rename"]
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"  # 1.1: a change says which fields it reverts (``reverts``)
 Obj = dict[str, Any]
 
 
@@ -51,6 +51,8 @@ class Change:
     impact: int = 0  # open opportunities on this template / product
     stage_renames: dict[str, str] = field(default_factory=dict)  # old stage key → new
     stage_moves: dict[str, str] = field(default_factory=dict)  # removed stage → replacing
+    # detail path → the revision since which the CRM changed that field: this apply reverts it
+    reverts: dict[str, int] = field(default_factory=dict)
 
     @property
     def store_key(self) -> str:
@@ -168,6 +170,7 @@ def _change_dict(change: Change) -> Obj:
         "details": [asdict(d) for d in change.details],
         "stage_renames": change.stage_renames,
         "stage_moves": change.stage_moves,
+        "reverts": change.reverts,
         "before": change.before,
         "after": change.after,
     }
@@ -185,4 +188,5 @@ def _change_from(data: Obj) -> Change:
         impact=data["impact"],
         stage_renames=dict(data["stage_renames"]),
         stage_moves=dict(data["stage_moves"]),
+        reverts=dict(data["reverts"]),
     )

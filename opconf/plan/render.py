@@ -22,12 +22,18 @@ RENDERERS: dict[str, Callable[[Plan], str]] = {
 }
 
 
-def render(plan: Plan, fmt: str, freeze: str | None = None) -> str:
+def render(
+    plan: Plan, fmt: str, freeze: str | None = None, *, destructive_allowed: bool = False
+) -> str:
     """``plan`` in the format named ``fmt`` (a key of :data:`RENDERERS`).
 
     ``freeze``: a line saying a freeze window blocks the apply now (text and Markdown).
+    ``destructive_allowed``: the apply about to run has ``--allow-destructive`` (text).
     """
-    out = RENDERERS[fmt](plan)
+    if fmt == "text":
+        out = render_text.render(plan, destructive_allowed=destructive_allowed)
+    else:
+        out = RENDERERS[fmt](plan)
     if freeze and fmt == "text":
         out += render_text.freeze_line(freeze)
     if freeze and fmt == "markdown":

@@ -83,7 +83,27 @@ def folded(change: Change) -> list[str]:
     """One object's change: its headline as the summary, the diff lines folded under it."""
     lines = change_lines(change)
     summary = f"<details><summary><code>{html.escape(lines[0])}</code></summary>"
-    return [summary, "", *md.fence(lines, "diff"), "", "</details>"]
+    return [summary, "", *md.fence(diff_lines(lines), "diff"), "", "</details>"]
+
+
+# GitHub highlights a diff block by the first character of each line: + added, - removed,
+# ! changed. The text plan's ~ (update) and → (rename, move) read as changed.
+_MARK = {"+": "+", "-": "-", "~": "!", "→": "!"}
+
+
+def diff_lines(lines: list[str]) -> list[str]:
+    """The text plan's lines of one change with their symbol moved to the first column; the
+    lines of a new object (no symbol of their own) are marked as its headline is."""
+    out = []
+    for line in lines:
+        body = line.lstrip(" ")
+        indent = " " * (len(line) - len(body))
+        symbol, _, rest = body.partition(" ")
+        if symbol in _MARK:
+            out.append(f"{_MARK[symbol]} {indent}{rest}")
+        else:
+            out.append(f"{_MARK[lines[0][0]]} {indent}{body}")
+    return out
 
 
 def _details(plan: Plan, budget: int, links: SourceLinks | None) -> str:

@@ -72,12 +72,15 @@ def _stage(stage: dict[str, object]) -> str:
     return f"{stage['key']} {stage['probability']}%{outcome}"
 
 
-def detail_line(d: Detail) -> str:
+def detail_line(d: Detail, fields: str = "", since: int | None = None) -> str:
+    """One detail; ``fields``: what an added stage or step holds (see :func:`added_fields`);
+    ``since``: the revision since which the CRM changed the field (the apply reverts it)."""
     symbol = _DETAIL_SYMBOL[d.op]
     if d.op == "set":
         text = f"{d.path}: {summarise(d.old, d.path)} → {summarise(d.new, d.path)}"
     elif d.op == "add":
         text = d.path + (f" ({_added(d)})" if d.new is not None else "")
+        text += f" {{{fields}}}" if fields else ""
     elif d.op == "remove":
         text = d.path + (f" (was {d.old})" if d.old is not None else "")
     elif d.op == "rename":
@@ -90,6 +93,8 @@ def detail_line(d: Detail) -> str:
         extra.append(f"{d.impact} open")
     if d.destructive:
         extra.append("destructive")
+    if since is not None:
+        extra.append(f"changed in the CRM since revision {since} — this apply reverts it")
     return f"{symbol} {text}" + (f"  [{', '.join(extra)}]" if extra else "")
 
 
@@ -101,11 +106,37 @@ def _added(d: Detail) -> str:
     return f"as {d.new}"
 
 
+_ADDED_FIELDS = {
+    "stages": ("name", "probability", "outcome", "guidance"),
+    "steps": ("name", "type", "assignee", "dueDays", "required"),
+}
+
+
+def added_fields(change: Change, d: Detail) -> str:
+    """``name: "Review", probability: 40, …``: the fields of a stage or step ``d`` adds."""
+    kind, _, rest = d.path.partition("[")
+    if d.op != "add" or kind not in _ADDED_FIELDS or change.after is None:
+        return ""
+    stages = change.after.get("stages") or []
+    elements = stages if kind == "stages" else [step for s in stages for step in s["steps"]]
+    element = next((e for e in elements if e["key"] == rest[:-1]), None)
+    if element is None:
+        return ""
+    return ", ".join(
+        f"{name}: {summarise(element[name], name)}"
+        for name in _ADDED_FIELDS[kind]
+        if element.get(name) is not None
+    )
+
+
 def change_lines(change: Change) -> list[str]:
     lines = [headline(change)]
     if change.action == "create":
         lines += [f"    {line}" for line in created(change)]
-    lines += [f"    {detail_line(d)}" for d in change.details]
+    lines += [
+        f"    {detail_line(d, added_fields(change, d), change.reverts.get(d.path))}"
+        for d in change.details
+    ]
     held = {d.path: d.impact for d in change.details if d.op == "remove"}
     lines += [
         f"    → {plural(n, 'open opportunity', 'open opportunities')} in stage {old} "
@@ -128,8 +159,11 @@ def summary_line(plan: Plan) -> str:
     return text + "".join(f", {e}" for e in extra) + "."
 
 
-def render(plan: Plan) -> str:
-    """The whole plan: changes, unmanaged objects, warnings, errors, the summary line."""
+def render(plan: Plan, *, destructive_allowed: bool = False) -> str:
+    """The whole plan: changes, unmanaged objects, warnings, errors, the summary line.
+
+    ``destructive_allowed``: apply was given ``--allow-destructive`` (said instead of asking
+    for it)."""
     changes: list[str] = []
     for change in plan.changes:
         changes += [f"  {line}" for line in change_lines(change)]
@@ -147,7 +181,8 @@ def render(plan: Plan) -> str:
         sections[-1] += [f"  {problem(e)}" for e in plan.errors]
     if plan.destructive:
         n = plural(len(plan.destructive), "change is", "changes are")
-        sections.append([f"{n} destructive: apply needs --allow-destructive."])
+        needs = "allowed by" if destructive_allowed else "apply needs"
+        sections.append([f"{n} destructive: {needs} --allow-destructive."])
     sections.append([summary_line(plan)])
     return "\n\n".join("\n".join(visible(line) for line in s) for s in sections if s) + "\n"
 

@@ -11,6 +11,7 @@ inside the file are one-line :class:`~opconf.errors.PlanRefused` errors (exit 1)
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -21,9 +22,12 @@ from opconf.errors import PlanRefused, StalePlanError, UsageError
 from opconf.fsio import exists, read_bytes, write_text
 from opconf.jsontext import digest
 from opconf.load.locate import Locator
+from opconf.plan import derive
 from opconf.plan.model import FORMAT_VERSION, Plan
 from opconf.plan.render import plan_json
+from opconf.plan.snapshot import Snapshot
 from opconf.plan.trust import PlanProblem, check_changes, dotted
+from opconf.store.model import StoreState
 from opconf.visible import visible
 
 SAVE_HINT = "save a plan with `opconf plan --out FILE`"
@@ -53,10 +57,18 @@ def load(path: Path) -> Plan:
             f"{path}: the plan is inconsistent: its summary or flags do not match its changes",
             hint=EDITED_HINT,
         )
-    problem = next(iter(check_changes(plan)), None)
+    problem = next(iter(check_changes(plan)), None) or next(iter(derive.check(plan)), None)
     if problem is not None:
         raise PlanRefused(_located(path, text, problem), hint=EDITED_HINT)
     return plan
+
+
+def with_store(plan: Plan, state: StoreState, last: Callable[[], Snapshot | None] | None) -> Plan:
+    """A loaded plan as the live store sees it: details, impact, the fields edited in the CRM
+    since the last apply (``last`` reads the snapshot of ``state``'s revision) and safety
+    errors derived again against ``state`` (what apply shows and decides on); the file's
+    digest kept."""
+    return derive.with_store(plan, state, last)
 
 
 def expect_digest(plan: Plan, path: Path, expected: str) -> None:

@@ -26,6 +26,12 @@ _REFINED: dict[type, dict[str, Any]] = {
     Change: {
         "kind": {"enum": list(KINDS)},
         "destructive": {"type": "boolean", "description": "deletes something"},
+        "reverts": {
+            "type": "object",
+            "additionalProperties": {"type": "integer", "minimum": 1},
+            "description": "detail path → the revision since which the CRM changed that "
+            "field (this apply reverts it)",
+        },
     },
 }
 
@@ -77,7 +83,7 @@ class Unmanaged(_Closed):
 class SavedPlan(_Closed):
     """An opconf plan: what apply would change, and the store state it was computed against."""
 
-    format_version: Literal["1.0"]
+    format_version: Literal["1.1"]
     digest: Digest = Field(description="sha256 of the plan's canonical JSON without this field")
     summary: Summary
     changes: list[Change]

@@ -44,12 +44,16 @@ def freeze_project(env: h.Env, scope: str = "Product/*") -> None:
 # --- dry run ------------------------------------------------------------------------------
 
 
-def test_dry_run_reports_a_code_taken_after_the_plan_and_writes_nothing(env: h.Env) -> None:
+def test_dry_run_reports_a_code_taken_after_the_plan_and_writes_nothing(
+    env: h.Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The CRM row that takes the code is not one the plan touches: the plan is not stale,
     the database refuses; the dry run says which object and why, and changes nothing."""
     env.write([h.product("savings", code="SAV-1"), h.product("loans", code="LN-1")])
     env.ok("plan", "--out", "plan.json")
     h.sql(env.url, TAKE_CODE)
+    # ...after apply judged the saved plan against the live store, before its writes:
+    monkeypatch.setattr("opconf.plan.saved.with_store", lambda plan, state, last: plan)
     before = env.dump()
     result = env.run("apply", "--dry-run", "plan.json")
     assert result.code == exitcodes.PROBLEMS
@@ -272,7 +276,9 @@ def test_dry_run_says_a_freeze_blocks_and_that_an_override_would_pass(env: h.Env
     assert h.sql(env.url, "SELECT count(*) FROM opconf_history") == [(0,)]
 
 
-def test_dry_run_names_a_delete_that_opportunities_still_use(env: h.Env) -> None:
+def test_dry_run_names_a_delete_that_opportunities_still_use(
+    env: h.Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An opportunity opened after the plan on the template it deletes: the foreign key of
     opportunity.template_id, in words, on both backends; the other changes are fine."""
     env.write([*h.small_config(), h.template("pilot")])
@@ -280,6 +286,8 @@ def test_dry_run_names_a_delete_that_opportunities_still_use(env: h.Env) -> None
     env.write([*h.small_config(" v2"), h.product("savings")])
     env.ok("plan", "--out", "plan.json")
     h.add_opportunities(env.url, [{"name": "Pilot deal", "template": "pilot", "stage": "won"}])
+    # ...after apply judged the saved plan against the live store, before its writes:
+    monkeypatch.setattr("opconf.plan.saved.with_store", lambda plan, state, last: plan)
     before = env.dump()
     result = env.run("apply", "--dry-run", "plan.json", "--allow-destructive")
     assert result.code == exitcodes.PROBLEMS

@@ -49,13 +49,15 @@ def test_a_new_order_moves_the_fewest_stages(
     assert _moves(env.ok("plan")) == moves
 
 
-def test_reversed_products_move_all_but_the_last(env: h.Env) -> None:
-    """Of equally good explanations, the elements first in the old order move (as in a swap
-    of two); shown on products: a list with nothing after it (stages end with won and lost)."""
+def test_reversed_products_move_all(env: h.Env) -> None:
+    """Of equally good explanations, the elements first in the old order move; a1 and a4
+    changed places, so a4 moved too (a swap shows both moves); shown on products: a list with
+    nothing after it (stages end with won and lost)."""
     env.write(_products(["a1", "a2", "a3", "a4"]))
     env.ok("apply", "--auto-approve")
     env.write(_products(["a4", "a3", "a2", "a1"]))
     assert _moves(env.ok("plan")) == [
+        "→ products[a4] moved: position 4 → 1",
         "→ products[a3] moved: position 3 → 2",
         "→ products[a2] moved: position 2 → 3",
         "→ products[a1] moved: position 1 → 4",

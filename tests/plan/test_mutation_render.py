@@ -160,7 +160,7 @@ def test_json_plan_is_indented_by_two_and_keeps_text_as_written() -> None:
     )
     assert plan_json(plan) == (
         "{\n"
-        '  "format_version": "1.0",\n'
+        '  "format_version": "1.1",\n'
         f'  "digest": "{plan.digest}",\n'
         '  "summary": {\n'
         '    "create": 1,\n'
@@ -181,6 +181,7 @@ def test_json_plan_is_indented_by_two_and_keeps_text_as_written() -> None:
         '      "details": [],\n'
         '      "stage_renames": {},\n'
         '      "stage_moves": {},\n'
+        '      "reverts": {},\n'
         '      "before": null,\n'
         '      "after": {\n'
         '        "key": "zurich",\n'

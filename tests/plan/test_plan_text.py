@@ -32,7 +32,10 @@ def _moves(out: str) -> list[str]:
     ("before", "after", "moves"),
     [
         pytest.param(
-            ["a1", "a2"], ["a2", "a1"], ["→ products[a1] moved: position 1 → 2"], id="swap"
+            ["a1", "a2"],
+            ["a2", "a1"],
+            ["→ products[a2] moved: position 2 → 1", "→ products[a1] moved: position 1 → 2"],
+            id="swap",
         ),
         pytest.param(
             ["a1", "a2", "a3"],
@@ -58,6 +61,30 @@ def test_stage_moves_are_minimal(env: h.Env) -> None:
     env.ok("apply", "--auto-approve")
     env.write(_stages(("s4", "s1", "s2", "s3")))
     assert _moves(env.ok("plan")) == ["→ stages[s4] moved: position 4 → 1"]
+
+
+@pytest.mark.parametrize(
+    ("after", "moves"),
+    [
+        pytest.param(
+            ("s2", "s1", "s3"),
+            ["→ stages[s2] moved: position 2 → 1", "→ stages[s1] moved: position 1 → 2"],
+            id="adjacent",
+        ),
+        pytest.param(
+            ("s1", "s4", "s3", "s2"),
+            ["→ stages[s4] moved: position 4 → 2", "→ stages[s2] moved: position 2 → 4"],
+            id="apart",
+        ),
+    ],
+)
+def test_a_swap_of_two_stages_shows_both_moves(
+    env: h.Env, after: tuple[str, ...], moves: list[str]
+) -> None:
+    env.write(_stages(tuple(sorted(after))))
+    env.ok("apply", "--auto-approve")
+    env.write(_stages(after))
+    assert _moves(env.ok("plan")) == moves
 
 
 def test_a_move_never_reads_as_no_move(env: h.Env) -> None:
@@ -96,7 +123,10 @@ def test_a_rename_that_adopts_says_so(env: h.Env) -> None:
     assert "  → Product cd  (renamed from ui_cd + adopt: becomes managed)\n" in text
     assert "      ~ managed: false → true\n" in text
     markdown = env.ok("plan", "--format", "markdown")
-    assert "→ Product cd  (renamed from ui_cd + adopt: becomes managed)\n" in markdown
+    assert (
+        "```diff\n! Product cd  (renamed from ui_cd + adopt: becomes managed)\n"
+        "!     managed: false → true\n```\n"
+    ) in markdown
     [change] = json.loads(env.ok("plan", "--format", "json"))["changes"]
     assert (change["action"], change["old_key"]) == ("rename", "ui_cd")
     assert change["details"][0] == {
@@ -149,3 +179,49 @@ def test_markdown_counts_agree_in_number() -> None:
     last = len(change_lines(plan.changes[-1])[0]) + 1
     cut = render_markdown(plan, budget=len(whole) + 2_000 - last)
     assert "\n1 more change not shown (comment size limit): " in cut
+
+
+@pytest.mark.parametrize("saved", [True, False], ids=["saved plan", "auto-approve"])
+def test_apply_with_allow_destructive_does_not_ask_for_it(env: h.Env, saved: bool) -> None:
+    env.write([h.product("old_fee"), h.product("kept")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("kept")])
+    if saved:
+        env.ok("plan", "--out", "plan.json")
+        out = env.ok("apply", "plan.json", "--allow-destructive")
+    else:
+        out = env.ok("apply", "--auto-approve", "--allow-destructive")
+    assert out.split("\n\n")[-3:] == [
+        "1 change is destructive: allowed by --allow-destructive.",
+        "Plan: 0 to create, 0 to update, 0 to rename, 1 to delete.",
+        "Apply complete: 1 deleted (revision 2).\n",
+    ]
+
+
+def test_an_added_stage_and_step_show_their_fields(env: h.Env) -> None:
+    env.write(_stages(("qualify",)))
+    env.ok("apply", "--auto-approve")
+    docs = _stages(("qualify", "processing"))
+    docs[0]["stages"][1].update(guidance="Check the file")
+    docs[0]["stages"][1]["steps"] = [
+        {"key": "kyc", "name": "KYC", "type": "document", "dueDays": 5, "required": True},
+        {"key": "chat", "name": "Chat", "type": "call", "assignee": {"role": "underwriter"}},
+    ]
+    env.write(docs)
+    stage = (
+        '+ stages[processing] (at position 2) {name: "Processing", probability: 20, '
+        'outcome: "open", guidance: "Check the file"}'
+    )
+    kyc = (
+        '+ steps[kyc] (in stage processing) {name: "KYC", type: "document", assignee: "owner", '
+        "dueDays: 5, required: true}"
+    )
+    chat = (
+        '+ steps[chat] (in stage processing) {name: "Chat", type: "call", '
+        "assignee: {role: underwriter}, required: false}"
+    )
+    text = env.ok("plan")
+    markdown = env.ok("plan", "--format", "markdown")
+    for line in (stage, kyc, chat):
+        assert f"\n      {line}\n" in text
+        assert f"\n{line[0]}     {line[2:]}\n" in markdown  # "+     stages[…"

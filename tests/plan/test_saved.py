@@ -86,65 +86,65 @@ def test_an_edited_plan_is_refused_and_nothing_written(env: h.Env, name: str) ->
 FORGERIES: dict[str, tuple[Edit, str]] = {
     "unknown action": (
         _set("action", value="explode"),
-        "plan.json:54:17: changes[1].action must be one of: create, update, rename, delete, "
+        "plan.json:55:17: changes[1].action must be one of: create, update, rename, delete, "
         'adopt, release; got "explode"',
     ),
     "wrong-typed field": (
         _set("impact", value="many"),
-        'plan.json:59:17: changes[1].impact must be an integer, not "many"',
+        'plan.json:60:17: changes[1].impact must be an integer, not "many"',
     ),
     "unknown field": (
         _set("sneaky", value=True),
-        "plan.json:53:5: changes[1] has an unknown field 'sneaky'",
+        "plan.json:54:5: changes[1] has an unknown field 'sneaky'",
     ),
     "price 1e3": (
         _set("after", "listPrice", value="1e3"),
-        'plan.json:70:22: Product savings: listPrice is "1e3", not in the form opconf writes '
+        'plan.json:72:22: Product savings: listPrice is "1e3", not in the form opconf writes '
         '("1000")',
     ),
     "negative price": (
         _set("after", "listPrice", value="-5"),
-        "plan.json:70:22: Product savings: OPC106 listPrice must be ≥ 0 (got -5)",
+        "plan.json:72:22: Product savings: OPC106 listPrice must be ≥ 0 (got -5)",
     ),
     "empty name": (
         _set("after", "name", value=""),
-        "plan.json:66:17: Product savings: OPC107 name must not be empty",
+        "plan.json:68:17: Product savings: OPC107 name must not be empty",
     ),
     "missing field": (
         lambda data: _created(data)["after"].pop("active"),
-        "plan.json:64:16: Product savings: lacks the field active",
+        "plan.json:66:16: Product savings: lacks the field active",
     ),
     "create without object": (
         _set("after", value=None),
-        "plan.json:53:5: Product savings: create has no object to write",
+        "plan.json:54:5: Product savings: create has no object to write",
     ),
     "price as a number": (
         _set("after", "listPrice", value=12.5),
-        "plan.json:70:22: Product savings: listPrice is 12.5, not in the form opconf writes "
+        "plan.json:72:22: Product savings: listPrice is 12.5, not in the form opconf writes "
         '("12.5")',
     ),
     "previous keys kept": (
         _set("after", "previousKeys", value=["old_savings"]),
-        "plan.json:73:25: Product savings: has an unknown field previousKeys",
+        "plan.json:75:25: Product savings: has an unknown field previousKeys",
     ),
     "unknown field, null": (
         _set("after", "sneaky", value=None),
-        "plan.json:73:19: Product savings: has an unknown field sneaky",
+        "plan.json:75:19: Product savings: has an unknown field sneaky",
     ),
     "missing null field": (
         lambda data: _created(data)["after"].pop("description"),
-        "plan.json:64:16: Product savings: lacks the field description",
+        "plan.json:66:16: Product savings: lacks the field description",
     ),
     "a long price, shown cut to 60 characters": (
         _set("after", "listPrice", value="0" * 70 + "12.5"),
-        'plan.json:70:22: Product savings: listPrice is "' + "0" * 59 + ", not in the form "
+        'plan.json:72:22: Product savings: listPrice is "' + "0" * 59 + ", not in the form "
         'opconf writes ("12.5")',
     ),
     "members out of order": (
         lambda data: data["changes"][2]["after"]["members"].insert(
             0, {"user": "zoë", "role": "advisor"}
         ),
-        'plan.json:113:21: CoverageGroup branch_team: members[0].user is "zoë", not in the form '
+        'plan.json:116:21: CoverageGroup branch_team: members[0].user is "zoë", not in the form '
         'opconf writes ("ajones")',
     ),
     "summary": (
@@ -157,34 +157,34 @@ FORGERIES: dict[str, tuple[Edit, str]] = {
     ),
     "an action in another script": (
         _set("action", value="zoë"),
-        "plan.json:54:17: changes[1].action must be one of: create, update, rename, delete, "
+        "plan.json:55:17: changes[1].action must be one of: create, update, rename, delete, "
         'adopt, release; got "zoë"',
     ),
     "an action of 60 characters, shown whole": (
         _set("action", value="x" * 58),
-        "plan.json:54:17: changes[1].action must be one of: create, update, rename, delete, "
+        "plan.json:55:17: changes[1].action must be one of: create, update, rename, delete, "
         f'adopt, release; got "{"x" * 58}"',
     ),
     "an action of 61 characters, shown cut": (
         _set("action", value="x" * 59),
-        "plan.json:54:17: changes[1].action must be one of: create, update, rename, delete, "
+        "plan.json:55:17: changes[1].action must be one of: create, update, rename, delete, "
         f'adopt, release; got "{"x" * 56}...',
     ),
     "a negative revision": (
         lambda data: data["base"].update(revision=-1),
-        "plan.json:238:17: base.revision: -1 is less than the minimum of 0",
+        "plan.json:242:17: base.revision: -1 is less than the minimum of 0",
     ),
     "prune not a boolean": (
         lambda data: data.update(prune="yes"),
-        'plan.json:235:12: prune must be true or false, not "yes"',
+        'plan.json:239:12: prune must be true or false, not "yes"',
     ),
     "an old key of a wrong type": (
         _set("old_key", value=5),
-        "plan.json:57:18: changes[1].old_key must be a string or null, not 5",
+        "plan.json:58:18: changes[1].old_key must be a string or null, not 5",
     ),
     "an object before of a wrong type": (
         _set("before", value=[1]),
-        "plan.json:63:17: changes[1].before must be an object or null, not [1]",
+        "plan.json:65:17: changes[1].before must be an object or null, not [1]",
     ),
 }
 
@@ -207,7 +207,7 @@ def test_a_forged_template_must_pass_the_document_rules(env: h.Env) -> None:
     _refused(
         env,
         exitcodes.PROBLEMS,
-        "error: plan.json:200:24: OpportunityTemplate account_opening: OPC225 the first "
+        "error: plan.json:204:24: OpportunityTemplate account_opening: OPC225 the first "
         "stage 'qualify' must be open, not won\n" + EDITED,
     )
 
@@ -223,7 +223,7 @@ def test_a_forged_integer_written_as_a_float_is_refused(env: h.Env) -> None:
     _refused(
         env,
         exitcodes.PROBLEMS,
-        "error: plan.json:199:28: OpportunityTemplate account_opening: stages[0].probability "
+        "error: plan.json:203:28: OpportunityTemplate account_opening: stages[0].probability "
         "is 10.0, not in the form opconf writes (10)\n" + EDITED,
     )
 
@@ -235,8 +235,8 @@ def test_a_truncated_plan_is_refused(env: h.Env) -> None:
     _refused(
         env,
         exitcodes.PROBLEMS,
-        "error: plan.json:41:5: not an opconf plan: invalid JSON: Expecting ',' delimiter "
-        "(the file ends early: truncated?)\n" + NOT_A_PLAN,
+        "error: plan.json:41:5: not an opconf plan: invalid JSON: Unterminated string "
+        "starting at (the file ends early: truncated?)\n" + NOT_A_PLAN,
     )
 
 
@@ -292,7 +292,7 @@ def test_a_plan_from_another_format_version_is_refused(env: h.Env, version: str)
         env,
         exitcodes.PROBLEMS,
         f'error: plan.json: plan format_version "{version}" is not supported (this opconf '
-        "reads 1.0)\n"
+        "reads 1.1)\n"
         "hint: plan again with this version of opconf\n",
     )
 
@@ -359,7 +359,7 @@ def _change(i: int, **fields: Any) -> Edit:
 
 SAME_AFTER = object()
 # The saved plan's changes[0] updates the product checking, changes[1] creates savings.
-CHECKING, SAVINGS = "plan.json:13:5: Product checking", "plan.json:53:5: Product savings"
+CHECKING, SAVINGS = "plan.json:13:5: Product checking", "plan.json:54:5: Product savings"
 FORGED_CHANGES: dict[str, tuple[Edit, str]] = {
     "a key the base does not hold": (
         lambda data: data["base"]["rows"].pop("Product/savings"),
@@ -367,7 +367,7 @@ FORGED_CHANGES: dict[str, tuple[Edit, str]] = {
     ),
     "a rename to a key the base does not hold": (
         _change(1, action="rename", key="nowhere", old_key="savings", before=SAME_AFTER),
-        "plan.json:53:5: Product nowhere: rename names an object the plan's base does not hold",
+        "plan.json:54:5: Product nowhere: rename names an object the plan's base does not hold",
     ),
     "a delete that writes": (_change(1, action="delete"), f"{SAVINGS}: delete writes an object"),
     "an update without a before": (
@@ -392,7 +392,7 @@ FORGED_CHANGES: dict[str, tuple[Edit, str]] = {
     ),
     "a rename onto an existing key": (
         _change(1, action="rename", key="checking", old_key="savings", before=SAME_AFTER),
-        "plan.json:53:5: Product checking: rename renames onto a key that exists already",
+        "plan.json:54:5: Product checking: rename renames onto a key that exists already",
     ),
     "an update of an absent object": (
         _change(1, action="update", before=SAME_AFTER),
