@@ -72,21 +72,27 @@ def plan_rollback(store: Store, revision: int, state: StoreState | None = None) 
         snapshot = upgrade(snapshot, store.snapshot(revision - 1))
     state = store.read_state() if state is None else state
     desired = from_snapshot(snapshot, state)
-    plan = _rollback_plan(store, snapshot, state, desired)
+    later = range(revision + 1, state.revision + 1)
+    release = {
+        **released(snapshot, state),
+        **rollback.adopted_since((store.snapshot(r) for r in later), snapshot, state),
+    }
+    plan = _rollback_plan(store, snapshot, state, desired, release)
     if any(e.code == "OPC302" for e in plan.errors):
-        later = range(revision + 1, state.revision + 1)
         moved = rollback.recorded_moves(store.snapshot(r) for r in later)
-        plan = _rollback_plan(
-            store, snapshot, state, rollback.move_back(desired, snapshot, state, moved)
-        )
+        desired = rollback.move_back(desired, snapshot, state, moved)
+        plan = _rollback_plan(store, snapshot, state, desired, release)
     lost = rollback.lost_references(snapshot, state, revision)
     return rollback.explain(replace(plan, errors=(*plan.errors, *lost)), revision)
 
 
 def _rollback_plan(
-    store: Store, snapshot: Snapshot, state: StoreState, desired: list[Desired]
+    store: Store,
+    snapshot: Snapshot,
+    state: StoreState,
+    desired: list[Desired],
+    release: dict[tuple[str, int], Obj],
 ) -> Plan:
-    release = released(snapshot, state)
     return build_plan(
         desired,
         state,

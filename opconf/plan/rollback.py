@@ -15,8 +15,46 @@ from dataclasses import replace
 from opconf.diagnostics import plural
 from opconf.plan.diff import Desired
 from opconf.plan.model import Change, Detail, Obj, Plan, PlanError
-from opconf.plan.snapshot import Snapshot
-from opconf.store.model import StoreState
+from opconf.plan.snapshot import Snapshot, keys_after_rollback, resolve_refs, row_ids
+from opconf.store.model import StoredObject, StoreState
+
+
+def unknown_then(snapshot: Snapshot, state: StoreState) -> list[StoredObject]:
+    """Managed rows of which ``snapshot`` knows nothing: created, or adopted, since."""
+    known = {(kind, i) for (kind, _), i in row_ids(snapshot).items()}
+    return [o for o in state.objects.values() if o.managed and (o.kind, o.id) not in known]
+
+
+def adopted_since(
+    later: Iterable[Snapshot | None], snapshot: Snapshot, state: StoreState
+) -> dict[tuple[str, int], Obj]:
+    """The rows of which ``snapshot`` knows nothing and that a ``later`` snapshot records as
+    adopted: (kind, row id) → their data now, to release (never delete) them with."""
+    unknown = unknown_then(snapshot, state)
+    adopted = {
+        (kind, i)
+        for s in (later if unknown else ())
+        for kind, rows in (s or {}).get("adopted", {}).items()
+        for i in rows
+    }
+    keys = keys_after_rollback(snapshot, state)
+    return {
+        (o.kind, o.id): resolve_refs(o.data, _refs_now(o, state), keys)
+        for o in unknown
+        if (o.kind, o.id) in adopted
+    }
+
+
+def _refs_now(obj: StoredObject, state: StoreState) -> Obj | None:
+    """A template's references by row, as the store holds them now."""
+    if obj.kind != "OpportunityTemplate":
+        return None
+    group = obj.data["defaultCoverageGroup"]
+    row = {k: o.id for k, o in state.objects.items()}
+    return {
+        "products": [row.get(("Product", k)) for k in obj.data["products"]],
+        "defaultCoverageGroup": None if group is None else row.get(("CoverageGroup", group)),
+    }
 
 
 def recorded_moves(snapshots: Iterable[Snapshot | None]) -> dict[int, set[int]]:

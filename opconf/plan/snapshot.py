@@ -8,13 +8,15 @@ A snapshot (docs/store.md) holds the managed configuration in canonical form, ``
     "unmanaged": {kind: [{"id": row id, "data": object}]}    the CRM's own objects
     "refs":      {template key: {"products": [row id], "defaultCoverageGroup": row id}}
     "moves":     {removed stage row id: row id of the stage its open opportunities moved to}
+    "adopted":   {kind: [row id]}                            the CRM's rows this apply adopted
 
 ``refs`` records every template's references by row, so a rollback points each template at
 the same rows whatever they are called by then; ``moves`` lets a rollback move opportunities
-back to the stages they left. Snapshots written before ``refs`` existed are
-upgraded when read (:func:`upgrade`): their keys are mapped to rows through the snapshot's own
-ids, or — for a template the apply did not touch, which kept the keys of the revision before
-— through the previous revision's snapshot.
+back to the stages they left; ``adopted`` lets a rollback past the apply release those rows
+rather than delete them (they were the CRM's, even if no snapshot saw them unmanaged).
+Snapshots written before ``refs`` existed are upgraded when read (:func:`upgrade`): their
+keys are mapped to rows through the snapshot's own ids, or — for a template the apply did not
+touch, which kept the keys of the revision before — through the previous revision's snapshot.
 """
 
 from __future__ import annotations
@@ -57,7 +59,18 @@ def snapshot_after(
                 objects[k] = _follow(data, renamed)
     snapshot = _layout(managed, unmanaged, ids, stage_ids)
     snapshot["moves"] = _moves(state, changes, stage_ids)
+    snapshot["adopted"] = _adopted(state, changes)
     return snapshot
+
+
+def _adopted(state: StoreState, changes: tuple[Change, ...]) -> dict[str, list[int]]:
+    """Kind → the rows of the CRM's own objects that ``changes`` make managed."""
+    out: dict[str, list[int]] = {}
+    for c in changes:
+        row = state.objects.get((c.kind, c.store_key))
+        if row is not None and not row.managed and c.action != "release" and c.after:
+            out.setdefault(c.kind, []).append(row.id)
+    return out
 
 
 def _moves(
