@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from opconf.errors import PlanRefused, StalePlanError
 from opconf.plan import row_digest
 from opconf.plan.model import Change, Plan
+from opconf.plan.returns import returns_of
 from opconf.plan.snapshot import snapshot_after
 from opconf.store.model import Holder, StoreState
 from opconf.store.packing import pack
@@ -149,7 +150,9 @@ def record(
     The state read under the lock is dropped once the snapshot is packed: the largest objects
     of an apply are then never held beside the history row being written.
     """
-    snapshot = pack(snapshot_after(writer.state, plan.changes, created, writer.stage_ids()))
+    snapshot = pack(
+        snapshot_after(writer.state, plan.changes, created, writer.stage_ids(), writer.moved)
+    )
     writer.forget_state()
     return writer.record(
         actor=holder.actor,
@@ -219,6 +222,8 @@ def perform(writer: Writer, batch: list[Change]) -> dict[tuple[str, str], int]:
     writer.update_many(
         kind, [_update(c, row.id, row.managed) for c, row in zip(batch, rows, strict=True)]
     )
+    if any(c.stage_returns for c in batch):
+        writer.return_opportunities(returns_of(batch, writer.stage_ids()))
     return {}
 
 

@@ -51,6 +51,8 @@ class Change:
     impact: int = 0  # open opportunities on this template / product
     stage_renames: dict[str, str] = field(default_factory=dict)  # old stage key → new
     stage_moves: dict[str, str] = field(default_factory=dict)  # removed stage → replacing
+    # rollback: stage → {stage → the open opportunities that go from that one back to this one}
+    stage_returns: dict[str, dict[str, list[int]]] = field(default_factory=dict)
 
     @property
     def store_key(self) -> str:
@@ -168,6 +170,8 @@ def _change_dict(change: Change) -> Obj:
         "details": [asdict(d) for d in change.details],
         "stage_renames": change.stage_renames,
         "stage_moves": change.stage_moves,
+        # only a rollback's, and rarely: plans without it read and look as they always did
+        **({"stage_returns": change.stage_returns} if change.stage_returns else {}),
         "before": change.before,
         "after": change.after,
     }
@@ -185,4 +189,5 @@ def _change_from(data: Obj) -> Change:
         impact=data["impact"],
         stage_renames=dict(data["stage_renames"]),
         stage_moves=dict(data["stage_moves"]),
+        stage_returns={k: dict(v) for k, v in data.get("stage_returns", {}).items()},
     )

@@ -10,7 +10,7 @@ worded for a rollback (a rollback has no configuration to add ``replaces`` to).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from opconf.diagnostics import plural
 from opconf.plan.diff import Desired
@@ -19,29 +19,39 @@ from opconf.plan.snapshot import Snapshot, keys_after_rollback, resolve_refs, ro
 from opconf.store.model import StoredObject, StoreState
 
 
-def unknown_then(snapshot: Snapshot, state: StoreState) -> list[StoredObject]:
-    """Managed rows of which ``snapshot`` knows nothing: created, or adopted, since."""
-    known = {(kind, i) for (kind, _), i in row_ids(snapshot).items()}
-    return [o for o in state.objects.values() if o.managed and (o.kind, o.id) not in known]
+@dataclass(frozen=True)
+class Since:
+    """What the snapshots after a revision record, read in one pass (each dropped once read)."""
+
+    adopted: set[tuple[str, int]]  # (kind, row id) of the CRM's rows adopted
+    moves: dict[int, set[int]]  # stage row → the removed rows whose opportunities moved to it
+    moved: dict[int, list[int]]  # removed stage row → the open opportunities moved off it
+
+
+def since(later: Iterable[Snapshot | None]) -> Since:
+    """The records of the ``later`` snapshots (older ones may lack some: nothing then)."""
+    out = Since(set(), {}, {})
+    for snapshot in later:
+        s = snapshot or {}
+        out.adopted.update((k, i) for k, rows in s.get("adopted", {}).items() for i in rows)
+        for removed, target in s.get("moves", {}).items():
+            out.moves.setdefault(target, set()).add(int(removed))
+        for row, ids in s.get("moved", {}).items():
+            out.moved.setdefault(int(row), []).extend(ids)
+    return out
 
 
 def adopted_since(
-    later: Iterable[Snapshot | None], snapshot: Snapshot, state: StoreState
+    since: Since, snapshot: Snapshot, state: StoreState
 ) -> dict[tuple[str, int], Obj]:
-    """The rows of which ``snapshot`` knows nothing and that a ``later`` snapshot records as
-    adopted: (kind, row id) → their data now, to release (never delete) them with."""
-    unknown = unknown_then(snapshot, state)
-    adopted = {
-        (kind, i)
-        for s in (later if unknown else ())
-        for kind, rows in (s or {}).get("adopted", {}).items()
-        for i in rows
-    }
+    """Managed rows of which ``snapshot`` knows nothing and that were adopted since:
+    (kind, row id) → their data now, to release (never delete) them with."""
+    known = {(kind, i) for (kind, _), i in row_ids(snapshot).items()}
     keys = keys_after_rollback(snapshot, state)
     return {
         (o.kind, o.id): resolve_refs(o.data, _refs_now(o, state), keys)
-        for o in unknown
-        if (o.kind, o.id) in adopted
+        for o in state.objects.values()
+        if o.managed and (o.kind, o.id) not in known and (o.kind, o.id) in since.adopted
     }
 
 
@@ -55,15 +65,6 @@ def _refs_now(obj: StoredObject, state: StoreState) -> Obj | None:
         "products": [row.get(("Product", k)) for k in obj.data["products"]],
         "defaultCoverageGroup": None if group is None else row.get(("CoverageGroup", group)),
     }
-
-
-def recorded_moves(snapshots: Iterable[Snapshot | None]) -> dict[int, set[int]]:
-    """Stage row id → the rows whose open opportunities moved to it, over ``snapshots``."""
-    out: dict[int, set[int]] = {}
-    for snapshot in snapshots:
-        for removed, target in (snapshot or {}).get("moves", {}).items():
-            out.setdefault(target, set()).add(int(removed))
-    return out
 
 
 def move_back(

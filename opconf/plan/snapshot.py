@@ -9,11 +9,13 @@ A snapshot (docs/store.md) holds the managed configuration in canonical form, ``
     "refs":      {template key: {"products": [row id], "defaultCoverageGroup": row id}}
     "moves":     {removed stage row id: row id of the stage its open opportunities moved to}
     "adopted":   {kind: [row id]}                            the CRM's rows this apply adopted
+    "moved":     {removed stage row id: [opportunity id]}    the open ones a ``replaces`` moved
 
 ``refs`` records every template's references by row, so a rollback points each template at
 the same rows whatever they are called by then; ``moves`` lets a rollback move opportunities
 back to the stages they left; ``adopted`` lets a rollback past the apply release those rows
-rather than delete them (they were the CRM's, even if no snapshot saw them unmanaged).
+rather than delete them (they were the CRM's, even if no snapshot saw them unmanaged);
+``moved`` lets a rollback that keeps the replacing stage move those opportunities back.
 Snapshots written before ``refs`` existed are upgraded when read (:func:`upgrade`): their
 keys are mapped to rows through the snapshot's own ids, or — for a template the apply did not
 touch, which kept the keys of the revision before — through the previous revision's snapshot.
@@ -37,8 +39,10 @@ def snapshot_after(
     changes: tuple[Change, ...],
     created: dict[Key, int],
     stage_ids: dict[str, dict[str, int]],
+    moved: dict[int, list[int]] | None = None,
 ) -> Snapshot:
-    """The configuration once ``changes`` are applied to ``state`` (the format above)."""
+    """The configuration once ``changes`` are applied to ``state`` (the format above);
+    ``moved``: the open opportunities on each stage row removed, before they moved."""
     managed = {k: o.data for k, o in state.objects.items() if o.managed}
     unmanaged = {k: o.data for k, o in state.objects.items() if not o.managed}
     ids = {k: o.id for k, o in state.objects.items()}
@@ -60,6 +64,7 @@ def snapshot_after(
     snapshot = _layout(managed, unmanaged, ids, stage_ids)
     snapshot["moves"] = _moves(state, changes, stage_ids)
     snapshot["adopted"] = _adopted(state, changes)
+    snapshot["moved"] = {str(row): ids for row, ids in sorted((moved or {}).items())}
     return snapshot
 
 

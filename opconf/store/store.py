@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from opconf.errors import StoreError
 from opconf.store import demo as demo_data
-from opconf.store import history, read, rebuild
+from opconf.store import history, moves, read, rebuild
 from opconf.store.connect import (
     connect,
     db_errors,
@@ -127,6 +127,11 @@ class Store:
         """Applied revisions, oldest first."""
         with self._reading() as (conn, _):
             return history.entries(conn)
+
+    def open_stages(self, opportunities: Sequence[int]) -> dict[int, int]:
+        """Opportunity id → stage row, for those of ``opportunities`` open on a stage."""
+        with self._reading() as (conn, _):
+            return moves.stages_of_open(conn, opportunities)
 
     def snapshot(self, revision: int) -> dict[str, Any] | None:
         """The managed configuration after ``revision``, or None.

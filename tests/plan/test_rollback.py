@@ -480,3 +480,31 @@ def test_rollback_releases_what_was_adopted_since_and_never_deletes_it(
     assert last_line(rolled.out) == "Apply complete: 1 released (revision 3)."
     rows = h.sql(env.url, "SELECT id, key, managed FROM product WHERE key = 'ui_cd'")
     assert rows == [(row, "ui_cd", False)]
+
+
+def test_rollback_keeping_the_replacing_stage_moves_back_what_it_took(env: h.Env) -> None:
+    """Revision 1: stages apply, review, decide; revision 2: decide replaces review. Rolled
+    back, review is back and the two opportunities that left it go back to it; the one that
+    was on decide before stays there, and so does one closed since."""
+    env.write([h.template("lending", stages=("apply", "review", "decide"))])
+    env.ok("apply", "--auto-approve")
+    on = [("One", "review"), ("Two", "review"), ("Three", "review"), ("Own", "decide")]
+    h.add_opportunities(env.url, [{"name": n, "template": "lending", "stage": s} for n, s in on])
+    replaced = h.template("lending", stages=("apply", "decide"))
+    replaced["stages"][1]["replaces"] = ["review"]
+    env.write([replaced])
+    env.ok("apply", "--auto-approve", "--allow-destructive")
+    h.sql(env.url, "UPDATE opportunity SET status = 'won' WHERE name = 'Three'")
+    plan = env.ok("rollback", "1", "--out", "back.json")
+    assert "    → 2 open opportunities in stage decide move back to review\n" in plan
+    rolled = env.run("apply", "back.json")
+    assert rolled.code == exitcodes.OK, rolled.err
+    assert h.opportunity_lines(env.url) == [
+        "One: lending/review (open)",
+        "Own: lending/decide (open)",
+        "Three: lending/decide (won)",
+        "Two: lending/review (open)",
+    ]
+    assert env.state() == expected_state(
+        [h.template("lending", stages=("apply", "review", "decide"))]
+    )
