@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from opconf.store.model import Holder, StoreState
 from opconf.store.packing import pack
 from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT
 from opconf.store.write import Update
+from opconf.tree import TreeState, tree_state
 
 if TYPE_CHECKING:
     from opconf.freeze import FreezeGuard, Override
@@ -131,8 +131,8 @@ def write_plan(
             if progress:
                 progress(done, len(plan.changes), change)
     override = _freeze_check(freeze, plan) or override
-    commit = git_commit(config) if config is not None else None
-    revision = record(writer, plan, holder, created, git_commit=commit, override=override)
+    tree = tree_state(config) if config is not None else None
+    revision = record(writer, plan, holder, created, tree=tree, override=override)
     return ApplyResult(revision, plan.summary(), changed=True, override=override)
 
 
@@ -142,7 +142,7 @@ def record(
     holder: Holder,
     created: dict[tuple[str, str], int],
     *,
-    git_commit: str | None = None,
+    tree: TreeState | None = None,
     override: Override | None = None,
 ) -> int:
     """Record the revision ``plan`` made, with the snapshot of the configuration after it.
@@ -157,12 +157,19 @@ def record(
     return writer.record(
         actor=holder.actor,
         host=holder.host,
-        git_commit=git_commit,
+        git_commit=tree.commit if tree else None,
         plan_digest=plan.digest,
-        summary=plan.summary(),
+        summary=recorded_summary(plan, tree),
         snapshot=snapshot,
         override=(override.windows, override.reason) if override else None,
     )
+
+
+def recorded_summary(plan: Plan, tree: TreeState | None) -> dict[str, object]:
+    """The counts of ``plan``; a rollback's revision, and the tree's changes when dirty."""
+    rollback = {"rollback": plan.base.rollback} if plan.base.rollback is not None else {}
+    dirty = {"tree": tree.record()} if tree and tree.dirty else {}
+    return {**plan.summary(), **rollback, **dirty}
 
 
 def make_room(writer: Writer, plan: Plan) -> None:
@@ -237,14 +244,3 @@ def _update(change: Change, row_id: int, managed: bool) -> Update:
         change.stage_moves,
         managed=(not managed) if not managed or release else None,
     )
-
-
-def git_commit(folder: Path) -> str | None:
-    """The commit checked out in ``folder``, when it is a git work tree."""
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, timeout=5
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None

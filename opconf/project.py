@@ -41,6 +41,7 @@ class Project:
     targets: dict[str, str] = field(default_factory=dict)
     default_target: str | None = None
     prune: bool = False
+    require_clean_tree: bool = False
     file: Path | None = None
     freeze: tuple[Window, ...] = ()
     drift_ignore: tuple[IgnoreRule, ...] = ()
@@ -90,6 +91,7 @@ def _project(file: Path, checked: CheckedFile) -> Project:
         targets={name: target["store"] for name, target in data.get("targets", {}).items()},
         default_target=data.get("defaultTarget"),
         prune=data.get("prune", False),
+        require_clean_tree=data.get("requireCleanTree", False),
         file=file,
         freeze=_windows(data.get("freeze", [])),
         drift_ignore=_ignore_rules(data.get("drift", {}).get("ignore", [])),
@@ -209,6 +211,13 @@ def resolve_store(project: Project, store: str | None, target: str | None) -> st
     else:
         url = DEFAULT_STORE
     return _anchor_sqlite(url, project.root)
+
+
+def is_default_store(project: Project, store: str | None, target: str | None) -> bool:
+    """Whether :func:`resolve_store` falls back to the default target (or store)."""
+    if store is not None or STORE_VARIABLE in os.environ:
+        return False
+    return target is None or target == project.default_target
 
 
 def _anchor_sqlite(url: str, root: Path) -> str:

@@ -80,7 +80,8 @@ def plan_rollback(store: Store, revision: int, state: StoreState | None = None) 
         plan = _rollback_plan(store, snapshot, state, desired, release)
     plan = returns.with_returns(plan, snapshot, state, since.moved, store.open_stages)
     lost = rollback.lost_references(snapshot, state, revision)
-    return rollback.explain(replace(plan, errors=(*plan.errors, *lost)), revision)
+    base = replace(plan.base, rollback=revision)
+    return rollback.explain(replace(plan, base=base, errors=(*plan.errors, *lost)), revision)
 
 
 def _rollback_plan(

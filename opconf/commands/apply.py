@@ -6,6 +6,7 @@ import argparse
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from opconf import exitcodes
 from opconf.commands._common import (
@@ -17,6 +18,9 @@ from opconf.commands._common import (
 )
 from opconf.commands._execute import apply_unattended, execute, progress_line
 from opconf.visible import visible
+
+if TYPE_CHECKING:
+    from opconf.project import Project
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
             hint="save the reviewed plan with `opconf plan --out FILE`",
         )
     project, store = open_store(args)
+    if not args.dry_run:
+        _check_tree(project, args)
     progress = progress_line(sys.stderr)
     if args.planfile:
         plan = saved.load(args.planfile)
@@ -81,6 +87,28 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(render(plan, "text"))
     ask = not args.auto_approve and not args.dry_run
     return execute(store, plan, args, ask=ask, config=project.config, progress=progress)
+
+
+def _check_tree(project: Project, args: argparse.Namespace) -> None:
+    """Uncommitted changes, applied to any target but the default: a warning, or refused
+    with ``requireCleanTree``. The revision records them (``dirty``) either way."""
+    from opconf.errors import PlanRefused
+    from opconf.project import is_default_store
+    from opconf.tree import tree_state
+
+    if is_default_store(project, args.store, args.target):
+        return
+    tree = tree_state(project.config)
+    if not tree.dirty:
+        return
+    where = f"the configuration's work tree has {tree.describe()}"
+    if project.require_clean_tree:
+        raise PlanRefused(
+            f"{project.file}: requireCleanTree: {where}",
+            hint="commit them (or stash them), then apply; nothing was applied",
+        )
+    commit = (tree.commit or "")[:12]
+    print(f"warning: {where}; the revision records {commit} as dirty", file=sys.stderr)
 
 
 def _digest(value: str) -> str:

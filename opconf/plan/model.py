@@ -92,6 +92,7 @@ class Base:
     config_digest: str
     tool_version: str
     created_at: str
+    rollback: int | None = None  # the revision a rollback returns to (None: not a rollback)
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ class Plan:
             "unmanaged": [{"kind": k, "key": key} for k, key in self.unmanaged],
             "prune": self.prune,
             "unchanged": self.unchanged,
-            "base": asdict(self.base),
+            "base": _base_dict(self.base),
         }
 
     @classmethod
@@ -157,6 +158,14 @@ class Plan:
             prune=data["prune"],
             unchanged=data["unchanged"],
         )
+
+
+def _base_dict(base: Base) -> Obj:
+    """The base; ``rollback`` only in a rollback's plan (others read as they always did)."""
+    out = asdict(base)
+    if base.rollback is None:
+        del out["rollback"]
+    return out
 
 
 def _change_dict(change: Change) -> Obj:

@@ -10,12 +10,14 @@ A snapshot (docs/store.md) holds the managed configuration in canonical form, ``
     "moves":     {removed stage row id: row id of the stage its open opportunities moved to}
     "adopted":   {kind: [row id]}                            the CRM's rows this apply adopted
     "moved":     {removed stage row id: [opportunity id]}    the open ones a ``replaces`` moved
+    "changes":   [line]                                      the applied plan, as text shows it
 
 ``refs`` records every template's references by row, so a rollback points each template at
 the same rows whatever they are called by then; ``moves`` lets a rollback move opportunities
 back to the stages they left; ``adopted`` lets a rollback past the apply release those rows
 rather than delete them (they were the CRM's, even if no snapshot saw them unmanaged);
-``moved`` lets a rollback that keeps the replacing stage move those opportunities back.
+``moved`` lets a rollback that keeps the replacing stage move those opportunities back;
+``changes`` is what ``opconf history show`` prints of the revision.
 Snapshots written before ``refs`` existed are upgraded when read (:func:`upgrade`): their
 keys are mapped to rows through the snapshot's own ids, or — for a template the apply did not
 touch, which kept the keys of the revision before — through the previous revision's snapshot.
@@ -27,6 +29,7 @@ from typing import Any
 
 from opconf.canonical import KIND_ORDER
 from opconf.plan.model import Change, Obj
+from opconf.plan.render_text import change_lines
 from opconf.store.model import StoreState
 
 Snapshot = dict[str, Any]
@@ -65,6 +68,7 @@ def snapshot_after(
     snapshot["moves"] = _moves(state, changes, stage_ids)
     snapshot["adopted"] = _adopted(state, changes)
     snapshot["moved"] = {str(row): ids for row, ids in sorted((moved or {}).items())}
+    snapshot["changes"] = [line for c in changes for line in change_lines(c)]
     return snapshot
 
 

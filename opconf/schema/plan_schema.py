@@ -3,9 +3,9 @@
 The changes, details, errors and base are the dataclasses of :mod:`opconf.plan.model`
 themselves (pydantic reads their fields); only the envelope that ``Plan.to_dict`` writes
 around them (format version, digest, summary, unmanaged objects) is described here. Every
-field the writer writes is required, and no other field is allowed; a change's
-``stage_returns`` alone is written only when it is not empty (a rollback moving opportunities
-back), so that it is optional.
+field the writer writes is required, and no other field is allowed; only a rollback's plan
+writes a change's ``stage_returns`` (when it moves opportunities back) and the base's
+``rollback`` (the revision it returns to), so that these two are optional.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ _REFINED: dict[type, dict[str, Any]] = {
 
 
 # Written only when not empty (see the module's docstring).
-_OPTIONAL: dict[type, set[str]] = {Change: {"stage_returns"}}
+_OPTIONAL: dict[type, set[str]] = {Change: {"stage_returns"}, Base: {"rollback"}}
 
 
 class _Generator(GenerateJsonSchema):
