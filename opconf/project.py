@@ -135,7 +135,7 @@ def _drift_rule(doc: Document) -> Iterator[Finding]:
 
 
 def _freeze_rule(doc: Document) -> Iterator[Finding]:
-    """OPC281-OPC284: what the schema cannot see in a well-typed ``freeze:`` window."""
+    """OPC281-OPC284, OPC286: what the schema cannot see in a well-typed ``freeze:`` window."""
     entries = doc.data.get("freeze")
     if not isinstance(entries, list) or not entries:
         return
@@ -151,7 +151,8 @@ def _freeze_rule(doc: Document) -> Iterator[Finding]:
         except ValidationError:  # the schema layer reports it
             continue
         for problem in window_problems(entry):
-            yield Finding(problem.code, str(problem), doc, ("freeze", i, problem.field))
+            at = () if problem.index is None else (problem.index,)
+            yield Finding(problem.code, str(problem), doc, ("freeze", i, problem.field, *at))
 
 
 def _default_target_rule(doc: Document) -> Iterator[Finding]:
