@@ -19,7 +19,7 @@ from opconf.store.write import Update
 from opconf.tree import TreeState, tree_state
 
 if TYPE_CHECKING:
-    from opconf.freeze import FreezeGuard, Override
+    from opconf.freeze import FreezeGuard, Override, Window
     from opconf.store import Store
     from opconf.store.write import Writer
 
@@ -132,7 +132,10 @@ def write_plan(
                 progress(done, len(plan.changes), change)
     override = _freeze_check(freeze, plan) or override
     tree = tree_state(config) if config is not None else None
-    revision = record(writer, plan, holder, created, tree=tree, override=override)
+    windows = (
+        None if freeze is None else (freeze.windows if freeze.record is None else freeze.record)
+    )
+    revision = record(writer, plan, holder, created, tree=tree, override=override, windows=windows)
     return ApplyResult(revision, plan.summary(), changed=True, override=override)
 
 
@@ -144,6 +147,7 @@ def record(
     *,
     tree: TreeState | None = None,
     override: Override | None = None,
+    windows: tuple[Window, ...] | None = None,
 ) -> int:
     """Record the revision ``plan`` made, with the snapshot of the configuration after it.
 
@@ -159,7 +163,7 @@ def record(
         host=holder.host,
         git_commit=tree.commit if tree else None,
         plan_digest=plan.digest,
-        summary=recorded_summary(plan, tree),
+        summary={**recorded_summary(plan, tree), **_freeze_record(windows)},
         snapshot=snapshot,
         override=(override.windows, override.reason) if override else None,
     )
@@ -170,6 +174,13 @@ def recorded_summary(plan: Plan, tree: TreeState | None) -> dict[str, object]:
     rollback = {"rollback": plan.base.rollback} if plan.base.rollback is not None else {}
     dirty = {"tree": tree.record()} if tree and tree.dirty else {}
     return {**plan.summary(), **rollback, **dirty}
+
+
+def _freeze_record(windows: tuple[Window, ...] | None) -> dict[str, object]:
+    """The windows in force, as the revision records them (freeze/record.py): none, nothing."""
+    from opconf.freeze.record import entries
+
+    return {"freeze": entries(windows)} if windows else {}
 
 
 def make_room(writer: Writer, plan: Plan) -> None:

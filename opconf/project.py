@@ -44,6 +44,7 @@ class Project:
     require_clean_tree: bool = False
     file: Path | None = None
     freeze: tuple[Window, ...] = ()
+    freeze_declared: bool = False  # opconf.yaml has a freeze: key (it states the windows)
     drift_ignore: tuple[IgnoreRule, ...] = ()
 
     @property
@@ -94,6 +95,7 @@ def _project(file: Path, checked: CheckedFile) -> Project:
         require_clean_tree=data.get("requireCleanTree", False),
         file=file,
         freeze=_windows(data.get("freeze", [])),
+        freeze_declared="freeze" in checked.data,
         drift_ignore=_ignore_rules(data.get("drift", {}).get("ignore", [])),
     )
 

@@ -128,6 +128,12 @@ class Store:
         with self._reading() as (conn, _):
             return history.entries(conn)
 
+    def last_entry(self) -> HistoryEntry | None:
+        """The last applied revision (None: nothing applied yet)."""
+        with self._reading() as (conn, meta):
+            last = history.entries(conn, meta.revision) if meta.revision else []
+            return last[0] if last else None
+
     def open_stages(self, opportunities: Sequence[int]) -> dict[int, int]:
         """Opportunity id → stage row, for those of ``opportunities`` open on a stage."""
         with self._reading() as (conn, _):

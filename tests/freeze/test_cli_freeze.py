@@ -3,6 +3,7 @@ the real entry point on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -378,3 +379,60 @@ def test_a_window_that_never_closes_says_so_quickly(env: h.Env) -> None:
         "  deny 'w' (everything): OPEN since 2026-06-01 10:00 UTC; stays open past "
         "2026-06-02 19:23 UTC (its openings overlap)\n"
     )
+
+
+# --- the windows in force are the store's too -------------------------------------------------
+
+
+def _frozen_store(env: h.Env) -> None:
+    """The project's window (templates, always open) recorded by an apply of a product."""
+    freeze_project(env, scope="OpportunityTemplate/*")
+    env.write([h.product("savings")])
+    env.ok("apply", "--auto-approve")
+    [(summary,)] = h.sql(env.url, "SELECT summary FROM opconf_history")
+    assert json.loads(summary)["freeze"] == [
+        {
+            "name": "Q4 close",
+            "kind": "deny",
+            "timezone": "America/Toronto",
+            "start": "2000-01-01T05:00:00+00:00",
+            "end": "2100-01-01T05:00:00+00:00",
+            "scope": ["OpportunityTemplate/*"],
+            "reason": "quarter-end close",
+        }
+    ]
+
+
+def test_an_apply_from_another_folder_honours_the_store_s_windows(
+    env: h.Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It used to read opconf.yaml only: ``apply --store URL`` elsewhere went through."""
+    _frozen_store(env)
+    elsewhere = env.root.parent / "elsewhere"
+    h.write_config(elsewhere / "config", [h.product("savings"), h.template("deal")])
+    monkeypatch.chdir(elsewhere)
+    before = env.dump()
+    note = env.run("plan")
+    assert note.out.endswith(
+        "\nNote: apply blocked by freeze 'Q4 close' until 2100-01-01 00:00 EST"
+        " (2100-01-01 05:00 UTC): quarter-end close.\n"
+    )
+    result = env.run("apply", "--auto-approve")
+    assert (result.code, result.err) == (exitcodes.PROBLEMS, BLOCKED)
+    assert env.dump() == before
+    # Overridden, the apply records the windows again: they stay in force.
+    env.ok("apply", "--auto-approve", "--override-freeze", "--reason", "INC-7")
+    h.write_config(elsewhere / "config", [h.product("savings"), h.template("deal", name="X")])
+    assert env.run("apply", "--auto-approve").code == exitcodes.PROBLEMS
+
+
+def test_a_project_that_ends_its_windows_is_checked_against_them_first(env: h.Env) -> None:
+    """``freeze: []`` states that no window is in force; the apply that records it is still
+    checked against the windows in force (here: it touches a template, so it is blocked)."""
+    _frozen_store(env)
+    (env.root / "opconf.yaml").write_text("freeze: []\n", encoding="utf-8")
+    env.write([h.product("savings"), h.template("deal")])
+    assert env.run("apply", "--auto-approve").code == exitcodes.PROBLEMS
+    env.ok("apply", "--auto-approve", "--override-freeze", "--reason", "the close is over")
+    env.write([h.product("savings"), h.template("deal", name="Renamed")])
+    env.ok("apply", "--auto-approve")  # nothing in force any more
