@@ -20,9 +20,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cronsim import CronSim, CronSimError
 
-from opconf.canonical import KIND_ORDER
-from opconf.diagnostics import did_you_mean
-
 WindowKind = Literal["deny", "allow"]
 _BUDGET = 2_000  # cron times followed to find when overlapping openings end
 _DST_SLACK = timedelta(hours=3)  # reverse and forward cron walks may differ by a DST shift
@@ -281,25 +278,6 @@ def parse_time(text: str, zone: ZoneInfo, field: str = "time") -> datetime:
     return utc
 
 
-def scope_problems(scope: object) -> list[WindowProblem]:
-    """OPC286: each ``scope`` entry is ``Kind/key-glob`` of a kind spelled as documents
-    spell it (``*`` or a glob matching one counts), else the window would govern nothing."""
-    out = []
-    for i, entry in enumerate(scope if isinstance(scope, list) else ()):
-        if not isinstance(entry, str):
-            continue
-        kind, slash, key = entry.partition("/")
-        known = kind == "*" or any(fnmatchcase(k, kind) for k in KIND_ORDER)
-        if slash and key and known:
-            continue
-        hint = did_you_mean(kind, KIND_ORDER) or f" (kinds: {', '.join(KIND_ORDER)})"
-        if not slash or not key:
-            hint = f" (e.g. '{kind or 'Product'}/*')" if known else hint
-        message = f"scope '{entry}' is not Kind/key-glob of a known kind{hint}"
-        out.append(WindowProblem("OPC286", "scope", message, index=i))
-    return out
-
-
 def window_problems(data: Mapping[str, Any]) -> list[WindowProblem]:
     """Every problem of a schema-valid ``freeze:`` entry (an unknown zone does not hide a
     bad schedule: the rest is checked in UTC)."""
@@ -313,4 +291,6 @@ def window_problems(data: Mapping[str, Any]) -> list[WindowProblem]:
         window_of(data)
     except WindowProblem as problem:
         problems.append(problem)
+    from opconf.freeze.scope import scope_problems
+
     return problems + scope_problems(data.get("scope"))
