@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,14 +10,16 @@ from typing import TYPE_CHECKING
 from opconf.errors import PlanRefused, StalePlanError
 from opconf.plan import row_digest
 from opconf.plan.model import Change, Plan
+from opconf.plan.returns import returns_of
 from opconf.plan.snapshot import snapshot_after
 from opconf.store.model import Holder, StoreState
 from opconf.store.packing import pack
 from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT
 from opconf.store.write import Update
+from opconf.tree import TreeState, tree_state
 
 if TYPE_CHECKING:
-    from opconf.freeze import FreezeGuard, Override
+    from opconf.freeze import FreezeGuard, Override, Window
     from opconf.store import Store
     from opconf.store.write import Writer
 
@@ -130,8 +131,11 @@ def write_plan(
             if progress:
                 progress(done, len(plan.changes), change)
     override = _freeze_check(freeze, plan) or override
-    commit = git_commit(config) if config is not None else None
-    revision = record(writer, plan, holder, created, git_commit=commit, override=override)
+    tree = tree_state(config) if config is not None else None
+    windows = (
+        None if freeze is None else (freeze.windows if freeze.record is None else freeze.record)
+    )
+    revision = record(writer, plan, holder, created, tree=tree, override=override, windows=windows)
     return ApplyResult(revision, plan.summary(), changed=True, override=override)
 
 
@@ -141,25 +145,42 @@ def record(
     holder: Holder,
     created: dict[tuple[str, str], int],
     *,
-    git_commit: str | None = None,
+    tree: TreeState | None = None,
     override: Override | None = None,
+    windows: tuple[Window, ...] | None = None,
 ) -> int:
     """Record the revision ``plan`` made, with the snapshot of the configuration after it.
 
     The state read under the lock is dropped once the snapshot is packed: the largest objects
     of an apply are then never held beside the history row being written.
     """
-    snapshot = pack(snapshot_after(writer.state, plan.changes, created, writer.stage_ids()))
+    snapshot = pack(
+        snapshot_after(writer.state, plan.changes, created, writer.stage_ids(), writer.moved)
+    )
     writer.forget_state()
     return writer.record(
         actor=holder.actor,
         host=holder.host,
-        git_commit=git_commit,
+        git_commit=tree.commit if tree else None,
         plan_digest=plan.digest,
-        summary=plan.summary(),
+        summary={**recorded_summary(plan, tree), **_freeze_record(windows)},
         snapshot=snapshot,
         override=(override.windows, override.reason) if override else None,
     )
+
+
+def recorded_summary(plan: Plan, tree: TreeState | None) -> dict[str, object]:
+    """The counts of ``plan``; a rollback's revision, and the tree's changes when dirty."""
+    rollback = {"rollback": plan.base.rollback} if plan.base.rollback is not None else {}
+    dirty = {"tree": tree.record()} if tree and tree.dirty else {}
+    return {**plan.summary(), **rollback, **dirty}
+
+
+def _freeze_record(windows: tuple[Window, ...] | None) -> dict[str, object]:
+    """The windows in force, as the revision records them (freeze/record.py): none, nothing."""
+    from opconf.freeze.record import entries
+
+    return {"freeze": entries(windows)} if windows else {}
 
 
 def make_room(writer: Writer, plan: Plan) -> None:
@@ -219,6 +240,8 @@ def perform(writer: Writer, batch: list[Change]) -> dict[tuple[str, str], int]:
     writer.update_many(
         kind, [_update(c, row.id, row.managed) for c, row in zip(batch, rows, strict=True)]
     )
+    if any(c.stage_returns for c in batch):
+        writer.return_opportunities(returns_of(batch, writer.stage_ids()))
     return {}
 
 
@@ -232,14 +255,3 @@ def _update(change: Change, row_id: int, managed: bool) -> Update:
         change.stage_moves,
         managed=(not managed) if not managed or release else None,
     )
-
-
-def git_commit(folder: Path) -> str | None:
-    """The commit checked out in ``folder``, when it is a git work tree."""
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, timeout=5
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None

@@ -42,8 +42,10 @@ class Project:
     confirm: dict[str, str] = field(default_factory=dict)  # target → "type-name" | "yes-no"
     default_target: str | None = None
     prune: bool = False
+    require_clean_tree: bool = False
     file: Path | None = None
     freeze: tuple[Window, ...] = ()
+    freeze_declared: bool = False  # opconf.yaml has a freeze: key (it states the windows)
     drift_ignore: tuple[IgnoreRule, ...] = ()
 
     @property
@@ -96,8 +98,10 @@ def _project(file: Path, checked: CheckedFile) -> Project:
         },
         default_target=data.get("defaultTarget"),
         prune=data.get("prune", False),
+        require_clean_tree=data.get("requireCleanTree", False),
         file=file,
         freeze=_windows(data.get("freeze", [])),
+        freeze_declared="freeze" in checked.data,
         drift_ignore=_ignore_rules(data.get("drift", {}).get("ignore", [])),
     )
 
@@ -139,7 +143,7 @@ def _drift_rule(doc: Document) -> Iterator[Finding]:
 
 
 def _freeze_rule(doc: Document) -> Iterator[Finding]:
-    """OPC281-OPC284: what the schema cannot see in a well-typed ``freeze:`` window."""
+    """OPC281-OPC284, OPC286: what the schema cannot see in a well-typed ``freeze:`` window."""
     entries = doc.data.get("freeze")
     if not isinstance(entries, list) or not entries:
         return
@@ -155,7 +159,8 @@ def _freeze_rule(doc: Document) -> Iterator[Finding]:
         except ValidationError:  # the schema layer reports it
             continue
         for problem in window_problems(entry):
-            yield Finding(problem.code, str(problem), doc, ("freeze", i, problem.field))
+            at = () if problem.index is None else (problem.index,)
+            yield Finding(problem.code, str(problem), doc, ("freeze", i, problem.field, *at))
 
 
 def _default_target_rule(doc: Document) -> Iterator[Finding]:
@@ -244,6 +249,13 @@ def embedded_default(project: Project) -> Path:
     """The file of the project's built-in embedded store: the one store that the first
     ``apply`` creates by itself (any other missing SQLite file is a mistyped path)."""
     return project.root / DEFAULT_STORE.removeprefix("sqlite:///")
+
+
+def is_default_store(project: Project, store: str | None, target: str | None) -> bool:
+    """Whether :func:`resolve_store` falls back to the default target (or store)."""
+    if store is not None or STORE_VARIABLE in os.environ:
+        return False
+    return target is None or target == project.default_target
 
 
 def _anchor_sqlite(url: str, root: Path) -> str:

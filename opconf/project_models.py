@@ -115,6 +115,13 @@ class ProjectFile(_Strict):
     prune: bool = Field(
         default=False, description="Delete store objects the configuration does not name."
     )
+    requireCleanTree: bool = Field(
+        default=False,
+        description=(
+            "Refuse to apply to any target but the default from a git work tree with "
+            "uncommitted changes (a warning otherwise); the revision records them either way."
+        ),
+    )
     freeze: list[FreezeWindow] = Field(
         default_factory=list, description="Change-freeze windows checked by apply (docs/freeze.md)."
     )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from opconf.diagnostics import Diagnostic
 from opconf.load.yamlread import Document
-from opconf.plan import build_plan, digest, rollback
+from opconf.plan import build_plan, digest, returns, rollback
 from opconf.plan.desired import from_index, from_snapshot, released
 from opconf.plan.diff import Desired
 from opconf.plan.model import Obj, Plan, PlanError
@@ -75,21 +75,25 @@ def plan_rollback(store: Store, revision: int, state: StoreState | None = None) 
         snapshot = upgrade(snapshot, store.snapshot(revision - 1))
     state = store.read_state() if state is None else state
     desired = from_snapshot(snapshot, state)
-    plan = _rollback_plan(store, snapshot, state, desired)
+    since = rollback.since(store.snapshot(r) for r in range(revision + 1, state.revision + 1))
+    release = {**released(snapshot, state), **rollback.adopted_since(since, snapshot, state)}
+    plan = _rollback_plan(store, snapshot, state, desired, release)
     if any(e.code == "OPC302" for e in plan.errors):
-        later = range(revision + 1, state.revision + 1)
-        moved = rollback.recorded_moves(store.snapshot(r) for r in later)
-        plan = _rollback_plan(
-            store, snapshot, state, rollback.move_back(desired, snapshot, state, moved)
-        )
+        desired = rollback.move_back(desired, snapshot, state, since.moves)
+        plan = _rollback_plan(store, snapshot, state, desired, release)
+    plan = returns.with_returns(plan, snapshot, state, since.moved, store.open_stages)
     lost = rollback.lost_references(snapshot, state, revision)
-    return rollback.explain(replace(plan, errors=(*plan.errors, *lost)), revision)
+    base = replace(plan.base, rollback=revision)
+    return rollback.explain(replace(plan, base=base, errors=(*plan.errors, *lost)), revision)
 
 
 def _rollback_plan(
-    store: Store, snapshot: Snapshot, state: StoreState, desired: list[Desired]
+    store: Store,
+    snapshot: Snapshot,
+    state: StoreState,
+    desired: list[Desired],
+    release: dict[tuple[str, int], Obj],
 ) -> Plan:
-    release = released(snapshot, state)
     return build_plan(
         desired,
         state,

@@ -164,3 +164,120 @@ def test_a_rollback_that_creates_on_a_freed_key_still_checks_its_rename(env: h.E
     assert [e["message"] for e in plan["errors"]] == [
         "cannot rename Product 'b' to 'a': Product 'a' (unmanaged) already has that key"
     ]
+
+
+# --- what a revision records: the work tree, a rollback, and `history show` -------------------
+
+
+def _repo(env: h.Env, project: str = "config: config/\n") -> Path:
+    """The working directory as a git work tree holding small_config, committed."""
+    _git(env.root, "init", "-q")
+    env.write(h.small_config())
+    (env.root / "opconf.yaml").write_text(project, encoding="utf-8")
+    _git(env.root, "add", ".")
+    _git(env.root, "commit", "-qm", "config")
+    return env.root
+
+
+def test_an_apply_from_a_dirty_tree_records_it_and_warns(env: h.Env) -> None:
+    """Uncommitted: a changed document and a new one. HEAD is recorded with dirty: true and
+    the changed paths' digest; applied to a store that is not the default, it warns."""
+    repo = _repo(env)
+    head = _git(repo, "rev-parse", "HEAD").strip()
+    env.write([*h.small_config(" v2"), h.product("savings")])
+    result = env.run("apply", "--auto-approve")
+    assert result.code == exitcodes.OK
+    assert result.err == (
+        "warning: the configuration's work tree has 4 uncommitted changes "
+        "(config/groups/branch_team.yaml, config/products/checking.yaml and 2 more); "
+        f"the revision records {head[:12]} as dirty\n"
+    )
+    [entry] = json.loads(env.ok("history", "--format", "json"))
+    assert entry["git_commit"] == head
+    tree = entry["summary"]["tree"]
+    assert (tree["dirty"], tree["paths"], tree["digest"][:7]) == (True, 4, "sha256:")
+    assert env.ok("history").splitlines()[1].endswith(f"  {head[:8]}+  4 created")
+    show = env.ok("history", "show", "1")
+    assert f"Commit:   {head} + 4 uncommitted (dirty: true, {tree['digest']})\n" in show
+
+
+def test_an_apply_from_a_clean_tree_records_no_tree_state(env: h.Env) -> None:
+    _repo(env)
+    assert env.run("apply", "--auto-approve").err == ""
+    [entry] = json.loads(env.ok("history", "--format", "json"))
+    assert "tree" not in entry["summary"]
+
+
+def test_require_clean_tree_refuses_a_dirty_tree(env: h.Env) -> None:
+    _repo(env, "config: config/\nrequireCleanTree: true\n")
+    env.write([h.product("savings")])
+    before = env.dump()
+    result = env.run("apply", "--auto-approve")
+    assert (result.code, result.out) == (exitcodes.PROBLEMS, "")
+    assert result.err == (
+        "error: opconf.yaml: requireCleanTree: the configuration's work tree has "
+        "4 uncommitted changes (config/groups/branch_team.yaml, "
+        "config/products/checking.yaml and 2 more)\n"
+        "hint: commit them (or stash them), then apply; nothing was applied\n"
+    )
+    assert env.dump() == before
+
+
+def test_a_dirty_tree_on_the_default_target_is_recorded_without_a_warning(
+    env: h.Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _repo(
+        env,
+        f"config: config/\nrequireCleanTree: true\ntargets:\n  dev:\n    store: {env.url}\n"
+        "defaultTarget: dev\n",
+    )
+    env.write([h.product("savings")])
+    result = env.run("apply", "--auto-approve", "--store", env.url)
+    assert result.code == exitcodes.PROBLEMS  # --store names another store than the default
+    argv = ["apply", "--auto-approve"]
+    from opconf.cli import main
+
+    env.capsys.readouterr()
+    assert main(argv) == exitcodes.OK
+    assert env.capsys.readouterr().err == ""
+    [entry] = json.loads(env.ok("history", "--format", "json"))
+    assert entry["summary"]["tree"]["dirty"] is True
+
+
+def test_a_rollback_is_recorded_as_a_rollback_and_history_show_prints_it(env: h.Env) -> None:
+    _two_revisions(env)
+    env.ok("rollback", "1", "--auto-approve", "--allow-destructive")
+    listing = env.ok("history").splitlines()
+    assert listing[1].endswith("  -         rollback to revision 1 (3 updated, 1 deleted)")
+    show = h.normalise(env.ok("history", "show", "3"), env.url)
+    lines = show.splitlines()
+    assert lines[0] == "Revision 3: rollback to revision 1 (3 updated, 1 deleted)"
+    assert lines[1].startswith("Applied:  20") and " UTC by tester on " in lines[1]
+    assert lines[2:4] == [
+        "Commit:   none (not applied from a git work tree)",
+        f"Plan:     {json.loads(env.ok('history', '--format', 'json'))[0]['plan_digest']}",
+    ]
+    assert lines[4:6] == ["", "Changes:"]
+    assert "  - Product savings  (destructive)" in lines
+    assert (
+        json.loads(env.ok("history", "show", "3", "--format", "json"))["summary"]["rollback"] == 1
+    )
+
+
+def test_a_saved_rollback_is_recorded_as_a_rollback(env: h.Env) -> None:
+    _two_revisions(env)
+    env.ok("rollback", "1", "--out", "back.json")
+    assert json.loads((env.root / "back.json").read_text())["base"]["rollback"] == 1
+    env.ok("apply", "back.json", "--allow-destructive")
+    [entry, *_] = json.loads(env.ok("history", "--format", "json"))
+    assert entry["summary"]["rollback"] == 1
+
+
+def test_history_show_of_an_unknown_revision_is_one_line(env: h.Env) -> None:
+    _two_revisions(env)
+    result = env.run("history", "show", "9")
+    assert (result.code, result.out, result.err) == (
+        exitcodes.USAGE,
+        "",
+        "error: revision 9 is not in the history\nhint: see `opconf history`\n",
+    )

@@ -67,7 +67,7 @@ def execute(
     from opconf.errors import PlanRefused
     from opconf.store.model import Holder
 
-    guard = freeze_guard(args)
+    guard = freeze_guard(args, store)
     if not plan.changes:
         return exitcodes.PROBLEMS if plan.errors else exitcodes.OK
     refuse_unsafe(plan, args.allow_destructive)

@@ -21,6 +21,7 @@ from opconf.visible import visible
 
 if TYPE_CHECKING:
     from opconf.plan.model import Plan
+    from opconf.project import Project
     from opconf.store import Store
 
 
@@ -58,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
             hint="save the reviewed plan with `opconf plan --out FILE`",
         )
     project, store = open_store(args)
+    if not args.dry_run:
+        _check_tree(project, args)
     progress = progress_line(sys.stderr)
     if args.planfile:
         plan = saved.load(args.planfile)
@@ -102,6 +105,28 @@ def _as_it_writes(plan: Plan, store: Store) -> Plan:
     check_fresh(plan, state)
     last = (lambda: store.snapshot(state.revision)) if state.revision else None
     return saved.with_store(plan, state, last)
+
+
+def _check_tree(project: Project, args: argparse.Namespace) -> None:
+    """Uncommitted changes, applied to any target but the default: a warning, or refused
+    with ``requireCleanTree``. The revision records them (``dirty``) either way."""
+    from opconf.errors import PlanRefused
+    from opconf.project import is_default_store
+    from opconf.tree import tree_state
+
+    if is_default_store(project, args.store, args.target):
+        return
+    tree = tree_state(project.config)
+    if not tree.dirty:
+        return
+    where = f"the configuration's work tree has {tree.describe()}"
+    if project.require_clean_tree:
+        raise PlanRefused(
+            f"{project.file}: requireCleanTree: {where}",
+            hint="commit them (or stash them), then apply; nothing was applied",
+        )
+    commit = (tree.commit or "")[:12]
+    print(f"warning: {where}; the revision records {commit} as dirty", file=sys.stderr)
 
 
 def _digest(value: str) -> str:

@@ -40,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _instant(text: str | None) -> datetime:
     from opconf.errors import UsageError
+    from opconf.freeze.window import EARLIEST, LATEST, RANGE
 
     if text is None:
         return datetime.now(UTC)
@@ -49,4 +50,10 @@ def _instant(text: str | None) -> datetime:
         raise UsageError(
             f"--at '{text}' is not an ISO 8601 date-time", hint="e.g. --at 2026-12-24T17:00Z"
         ) from None
-    return (value.replace(tzinfo=UTC) if value.tzinfo is None else value).astimezone(UTC)
+    try:
+        at = (value.replace(tzinfo=UTC) if value.tzinfo is None else value).astimezone(UTC)
+    except OverflowError:  # beyond year 1 or 9999 once in UTC
+        at = None
+    if at is None or not EARLIEST <= at <= LATEST:
+        raise UsageError(f"--at '{text}' is out of range", hint=f"an instant {RANGE}")
+    return at

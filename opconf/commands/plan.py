@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         return exitcodes.PROBLEMS
     prune = project.prune if args.prune is None else args.prune
     plan = plan_config(result, store, prune)
-    _show(plan, args, freeze_note(project, plan))
+    _show(plan, args, freeze_note(project, plan, store))
     if plan.errors:
         return exitcodes.PROBLEMS
     if args.detailed_exitcode and plan.changes:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from opconf.freeze.window import Window
 from opconf.plan.model import Plan
 
-_MAX_STEPS = 2_000  # window changes looked at for "until when"
+_MAX_STEPS = 100  # window changes looked at for "until when"
 
 
 @dataclass(frozen=True)
@@ -66,16 +66,63 @@ def decide(windows: Sequence[Window], touched: Iterable[str], at: datetime) -> D
 def _allowed_from(
     windows: Sequence[Window], idents: Sequence[str], at: datetime
 ) -> datetime | None:
-    """The first window change after ``at`` at which the apply is allowed, if one comes soon."""
+    """The first window change after ``at`` at which the apply is allowed, if one comes soon.
+
+    Each window's state and next change are kept and recomputed only when it changes; a
+    window whose openings overlap past what was followed (never closes) stays open. The cost
+    is bounded per window and per step, whatever the cron.
+    """
     now = at.astimezone(UTC)
+    groups = {tuple(i for i, w in enumerate(windows) if w.covers(ident)) for ident in idents}
+    is_open = [w.opening_at(now) is not None for w in windows]
+    upcoming = [_next(w, now) for w in windows]
+    if any(_held(windows, group, is_open, upcoming) for group in groups):
+        return None
     for _ in range(_MAX_STEPS):
-        changes = [c for w in windows if (c := w.next_change(now)) is not None]
-        if not changes:
+        pending = [c for c in upcoming if c is not None]
+        if not pending:
             return None
-        now = min(changes)
-        if not blocking(windows, idents, now):
+        now = min(pending)
+        for i, change in enumerate(upcoming):
+            if change == now:
+                is_open[i] = windows[i].opening_at(now) is not None
+                upcoming[i] = _next(windows[i], now)
+        if not any(_blocked(windows, group, is_open) for group in groups):
             return now
+        if any(_held(windows, group, is_open, upcoming) for group in groups):
+            return None
     return None
+
+
+def _held(
+    windows: Sequence[Window],
+    covering: Sequence[int],
+    is_open: list[bool],
+    upcoming: list[datetime | None],
+) -> bool:
+    """Whether the object stays blocked for good: an open deny window never closes (as far
+    as followed), no allow window opens again, or none of its windows changes again."""
+    if any(windows[i].kind == "deny" and is_open[i] and upcoming[i] is None for i in covering):
+        return True
+    allows = [i for i in covering if windows[i].kind == "allow"]
+    if allows and all(not is_open[i] and upcoming[i] is None for i in allows):
+        return True
+    stuck = all(upcoming[i] is None for i in covering)
+    return stuck and _blocked(windows, covering, is_open)
+
+
+def _next(window: Window, after: datetime) -> datetime | None:
+    """The window's next change, or None when there is none or it was not found."""
+    transition = window.next_transition(after)
+    return transition.at if transition.known else None
+
+
+def _blocked(windows: Sequence[Window], covering: Sequence[int], is_open: list[bool]) -> bool:
+    """Whether an object covered by the windows ``covering`` is blocked (the rules above)."""
+    if any(windows[i].kind == "deny" and is_open[i] for i in covering):
+        return True
+    allows = [i for i in covering if windows[i].kind == "allow"]
+    return bool(allows) and not any(is_open[i] for i in allows)
 
 
 def touched_by(plan: Plan) -> set[str]:

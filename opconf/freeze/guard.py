@@ -24,11 +24,13 @@ class Override:
 
 @dataclass(frozen=True)
 class FreezeGuard:
-    """The project's windows, a clock, and the ``--override-freeze`` reason if one was given."""
+    """The windows in force, a clock, the ``--override-freeze`` reason if one was given, and
+    the windows the apply's revision records (None: the windows in force)."""
 
     windows: tuple[Window, ...]
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     override_reason: str | None = None
+    record: tuple[Window, ...] | None = None  # what the revision records (freeze/record.py)
 
     def check(self, plan: Plan) -> Override | None:
         """Raise :class:`FrozenError` when a window blocks ``plan`` now, unless overridden;

@@ -16,6 +16,7 @@ class WindowStatus:
     open: bool
     since: datetime | None  # when open: the start of the opening
     change: datetime | None  # when it next closes (open) or opens (closed); None: never
+    known: bool = True  # False: open at least until ``change`` (its openings overlap)
 
     def line(self) -> str:
         w = self.window
@@ -23,6 +24,8 @@ class WindowStatus:
         if self.open:
             state = f"OPEN since {when(self.since, w.zone)}" if self.since else "OPEN"
             nxt = f"closes {when(self.change, w.zone)}" if self.change else "never closes"
+            if not self.known and self.change:
+                nxt = f"stays open past {when(self.change, w.zone)} (its openings overlap)"
         else:
             state = "closed"
             nxt = f"opens {when(self.change, w.zone)}" if self.change else "never opens again"
@@ -41,6 +44,7 @@ class WindowStatus:
             "since": _iso(self.since),
             "next_change": _iso(self.change),
             "next_change_local": _iso(self.change.astimezone(w.zone) if self.change else None),
+            "next_change_known": self.known,
         }
 
 
@@ -50,7 +54,8 @@ def status(windows: tuple[Window, ...], at: datetime) -> list[WindowStatus]:
     for w in windows:
         opening = w.opening_at(at)
         since = opening.start if opening else None
-        out.append(WindowStatus(w, opening is not None, since, w.next_change(at)))
+        change = w.next_transition(at)
+        out.append(WindowStatus(w, opening is not None, since, change.at, change.known))
     return out
 
 

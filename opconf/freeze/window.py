@@ -21,18 +21,25 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from cronsim import CronSim, CronSimError
 
 WindowKind = Literal["deny", "allow"]
-_MAX_CHAINED = 1_000  # a window whose openings overlap for ever ("* * * * *" for 2m)
+_BUDGET = 2_000  # cron times followed to find when overlapping openings end
+_DST_SLACK = timedelta(hours=3)  # reverse and forward cron walks may differ by a DST shift
 _DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?")
+# Instants a window may name: years 1..9999 in every time zone, with room for arithmetic.
+EARLIEST = datetime(2, 1, 1, tzinfo=UTC)
+LATEST = datetime(9998, 12, 31, tzinfo=UTC)
+RANGE = "from 0002-01-01 to 9998-12-31 UTC"
+MAX_DURATION = timedelta(days=366)  # an opening lasting longer is a one-off window
 
 
 class WindowProblem(ValueError):
     """A window's field that cannot be used: ``code`` (the rule, docs/rules.md) and ``field``
     name it, the message says why."""
 
-    def __init__(self, code: str, field: str, message: str) -> None:
+    def __init__(self, code: str, field: str, message: str, index: int | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.field = field
+        self.index = index  # the element of a list field (scope)
 
 
 @dataclass(frozen=True)
@@ -68,13 +75,11 @@ class Window:
             assert self.start is not None and self.end is not None
             return Opening(self.start, self.end) if self.start <= at < self.end else None
         assert self.duration is not None
-        # An opening contains ``at`` when it starts in (at - duration, at]; the latest such.
-        found = None
-        for opening in self._openings_after(at - self.duration):
-            if opening.start > at:
-                break
-            found = opening
-        return found
+        # Openings all last as long: the latest one to start by ``at`` ends last.
+        start = self._latest_start(at)
+        if start is None or start + self.duration <= at:
+            return None
+        return Opening(start, start + self.duration)
 
     def next_opening(self, after: datetime) -> Opening | None:
         """The first opening that starts after ``after``, or None when there is none."""
@@ -84,34 +89,80 @@ class Window:
             return Opening(self.start, self.end) if self.start > after else None
         return next(self._openings_after(after), None)
 
+    def next_change(self, after: datetime) -> datetime | None:
+        """When the window next opens or closes after ``after`` (None: never again)."""
+        return self.next_transition(after).at
+
+    def next_transition(self, after: datetime) -> Transition:
+        """When the window next opens or closes after ``after``.
+
+        Overlapping openings count as one: the window closes when the last of them ends. At
+        most ``_BUDGET`` cron times are looked at (``* * * * *`` lasting 2m never closes):
+        beyond them the transition is not ``known`` and ``at`` is as far as it was followed.
+        """
+        opening = self.opening_at(after)
+        if opening is None:
+            upcoming = self.next_opening(after)
+            return Transition(None if upcoming is None else upcoming.start)
+        if self.schedule is None:
+            return Transition(opening.end)
+        assert self.duration is not None
+        end = opening.end
+        for i, chained in enumerate(self._openings_after(opening.start)):
+            if chained.start > end:
+                return Transition(end)
+            end = max(end, chained.end)
+            if i >= _BUDGET:
+                return Transition(end, known=False)
+        return Transition(end)
+
+    def _latest_start(self, at: datetime) -> datetime | None:
+        """The latest cron time at or before ``at`` (UTC), found in a bounded number of steps.
+
+        cronsim's reverse walk gives a time near it; the forward walk (whose daylight-saving
+        rules define the openings) then goes from a little before that time up to ``at``.
+        """
+        assert self.schedule is not None
+        try:
+            back = next(
+                CronSim(
+                    self.schedule, at.replace(microsecond=0).astimezone(self.zone), reverse=True
+                )
+            )
+        except (StopIteration, OverflowError, ValueError):
+            return None
+        latest = None
+        for opening in self._openings_after(back.astimezone(UTC) - _DST_SLACK):
+            if opening.start > at:
+                break
+            latest = opening.start
+        return latest
+
     def _openings_after(self, after: datetime) -> Iterator[Opening]:
-        """The cron openings that start after ``after``, in order.
+        """The cron openings that start after ``after``, in order (none past year 9998).
 
         cronsim walks local wall-clock time, so from inside a repeated hour it can return a
         time already passed: those are skipped.
         """
         assert self.schedule is not None and self.duration is not None
-        for start in CronSim(self.schedule, after.replace(microsecond=0).astimezone(self.zone)):
-            utc = start.astimezone(UTC)
-            if utc > after:
-                yield Opening(utc, utc + self.duration)
+        try:
+            for start in CronSim(self.schedule, after.replace(microsecond=0).astimezone(self.zone)):
+                utc = start.astimezone(UTC)
+                if utc > LATEST:
+                    return
+                if utc > after:
+                    yield Opening(utc, utc + self.duration)
+        except (OverflowError, ValueError):  # the calendar's end
+            return
 
-    def next_change(self, after: datetime) -> datetime | None:
-        """When the window next opens or closes after ``after`` (None: never again).
 
-        Overlapping openings count as one: the window closes when the last of them ends.
-        """
-        opening = self.opening_at(after)
-        if opening is None:
-            upcoming = self.next_opening(after)
-            return None if upcoming is None else upcoming.start
-        end = opening.end
-        for _ in range(_MAX_CHAINED):
-            chained = self.opening_at(end)
-            if chained is None:
-                break
-            end = chained.end
-        return end
+@dataclass(frozen=True)
+class Transition:
+    """When a window next opens or closes (None: never); ``known`` False: it stays open at
+    least until ``at``, and the search stopped there."""
+
+    at: datetime | None
+    known: bool = True
 
 
 def window_of(data: Mapping[str, Any]) -> Window:
@@ -196,6 +247,15 @@ def parse_duration(text: str) -> timedelta:
     days, hours, minutes = (int(g) if g else 0 for g in match.groups())
     if not days + hours + minutes:
         raise WindowProblem("OPC284", "duration", f"duration '{text}' is zero")
+    if timedelta(days=min(days, 10**6), hours=min(hours, 10**8), minutes=min(minutes, 10**9)) > (
+        MAX_DURATION
+    ):
+        raise WindowProblem(
+            "OPC284",
+            "duration",
+            f"duration '{text}' is longer than {MAX_DURATION.days}d "
+            "(a longer freeze is a one-off window: start and end)",
+        )
     return timedelta(days=days, hours=hours, minutes=minutes)
 
 
@@ -209,7 +269,13 @@ def parse_time(text: str, zone: ZoneInfo, field: str = "time") -> datetime:
             field,
             f"{field} '{text}' is not an ISO 8601 date or date-time (e.g. 2026-12-24T17:00)",
         ) from None
-    return (value.replace(tzinfo=zone) if value.tzinfo is None else value).astimezone(UTC)
+    try:
+        utc = (value.replace(tzinfo=zone) if value.tzinfo is None else value).astimezone(UTC)
+    except OverflowError:  # beyond year 1 or 9999 once in UTC
+        utc = None
+    if utc is None or not EARLIEST <= utc <= LATEST:
+        raise WindowProblem("OPC283", field, f"{field} '{text}' is out of range ({RANGE})")
+    return utc
 
 
 def window_problems(data: Mapping[str, Any]) -> list[WindowProblem]:
@@ -225,4 +291,6 @@ def window_problems(data: Mapping[str, Any]) -> list[WindowProblem]:
         window_of(data)
     except WindowProblem as problem:
         problems.append(problem)
-    return problems
+    from opconf.freeze.scope import scope_problems
+
+    return problems + scope_problems(data.get("scope"))

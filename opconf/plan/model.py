@@ -53,6 +53,8 @@ class Change:
     stage_moves: dict[str, str] = field(default_factory=dict)  # removed stage → replacing
     # detail path → the revision since which the CRM changed that field: this apply reverts it
     reverts: dict[str, int] = field(default_factory=dict)
+    # rollback: stage → {stage → the open opportunities that go from that one back to this one}
+    stage_returns: dict[str, dict[str, list[int]]] = field(default_factory=dict)
 
     @property
     def store_key(self) -> str:
@@ -92,6 +94,7 @@ class Base:
     config_digest: str
     tool_version: str
     created_at: str
+    rollback: int | None = None  # the revision a rollback returns to (None: not a rollback)
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ class Plan:
             "unmanaged": [{"kind": k, "key": key} for k, key in self.unmanaged],
             "prune": self.prune,
             "unchanged": self.unchanged,
-            "base": asdict(self.base),
+            "base": _base_dict(self.base),
         }
 
     @classmethod
@@ -159,6 +162,14 @@ class Plan:
         )
 
 
+def _base_dict(base: Base) -> Obj:
+    """The base; ``rollback`` only in a rollback's plan (others read as they always did)."""
+    out = asdict(base)
+    if base.rollback is None:
+        del out["rollback"]
+    return out
+
+
 def _change_dict(change: Change) -> Obj:
     return {
         "action": change.action,
@@ -171,6 +182,8 @@ def _change_dict(change: Change) -> Obj:
         "stage_renames": change.stage_renames,
         "stage_moves": change.stage_moves,
         "reverts": change.reverts,
+        # only a rollback's, and rarely: plans without it read and look as they always did
+        **({"stage_returns": change.stage_returns} if change.stage_returns else {}),
         "before": change.before,
         "after": change.after,
     }
@@ -189,4 +202,5 @@ def _change_from(data: Obj) -> Change:
         stage_renames=dict(data["stage_renames"]),
         stage_moves=dict(data["stage_moves"]),
         reverts=dict(data["reverts"]),
+        stage_returns={k: dict(v) for k, v in data.get("stage_returns", {}).items()},
     )

@@ -144,6 +144,12 @@ def change_lines(change: Change) -> list[str]:
         for old, new in change.stage_moves.items()
         if (n := held.get(f"stages[{old}]", 0))
     ]
+    lines += [
+        f"    → {plural(len(ids), 'open opportunity', 'open opportunities')} in stage {source} "
+        f"{'moves' if len(ids) == 1 else 'move'} back to {to}"
+        for to, by_stage in change.stage_returns.items()
+        for source, ids in by_stage.items()
+    ]
     return [visible(line) for line in lines]
 
 

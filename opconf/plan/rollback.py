@@ -10,22 +10,61 @@ worded for a rollback (a rollback has no configuration to add ``replaces`` to).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from opconf.diagnostics import plural
 from opconf.plan.diff import Desired
 from opconf.plan.model import Change, Detail, Obj, Plan, PlanError
-from opconf.plan.snapshot import Snapshot
-from opconf.store.model import StoreState
+from opconf.plan.snapshot import Snapshot, keys_after_rollback, resolve_refs, row_ids
+from opconf.store.model import StoredObject, StoreState
 
 
-def recorded_moves(snapshots: Iterable[Snapshot | None]) -> dict[int, set[int]]:
-    """Stage row id → the rows whose open opportunities moved to it, over ``snapshots``."""
-    out: dict[int, set[int]] = {}
-    for snapshot in snapshots:
-        for removed, target in (snapshot or {}).get("moves", {}).items():
-            out.setdefault(target, set()).add(int(removed))
+@dataclass(frozen=True)
+class Since:
+    """What the snapshots after a revision record, read in one pass (each dropped once read)."""
+
+    adopted: set[tuple[str, int]]  # (kind, row id) of the CRM's rows adopted
+    moves: dict[int, set[int]]  # stage row → the removed rows whose opportunities moved to it
+    moved: dict[int, list[int]]  # removed stage row → the open opportunities moved off it
+
+
+def since(later: Iterable[Snapshot | None]) -> Since:
+    """The records of the ``later`` snapshots (older ones may lack some: nothing then)."""
+    out = Since(set(), {}, {})
+    for snapshot in later:
+        s = snapshot or {}
+        out.adopted.update((k, i) for k, rows in s.get("adopted", {}).items() for i in rows)
+        for removed, target in s.get("moves", {}).items():
+            out.moves.setdefault(target, set()).add(int(removed))
+        for row, ids in s.get("moved", {}).items():
+            out.moved.setdefault(int(row), []).extend(ids)
     return out
+
+
+def adopted_since(
+    since: Since, snapshot: Snapshot, state: StoreState
+) -> dict[tuple[str, int], Obj]:
+    """Managed rows of which ``snapshot`` knows nothing and that were adopted since:
+    (kind, row id) → their data now, to release (never delete) them with."""
+    known = {(kind, i) for (kind, _), i in row_ids(snapshot).items()}
+    keys = keys_after_rollback(snapshot, state)
+    return {
+        (o.kind, o.id): resolve_refs(o.data, _refs_now(o, state), keys)
+        for o in state.objects.values()
+        if o.managed and (o.kind, o.id) not in known and (o.kind, o.id) in since.adopted
+    }
+
+
+def _refs_now(obj: StoredObject, state: StoreState) -> Obj | None:
+    """A template's references by row, as the store holds them now."""
+    if obj.kind != "OpportunityTemplate":
+        return None
+    group = obj.data["defaultCoverageGroup"]
+    row = {k: o.id for k, o in state.objects.items()}
+    return {
+        "products": [row.get(("Product", k)) for k in obj.data["products"]],
+        "defaultCoverageGroup": None if group is None else row.get(("CoverageGroup", group)),
+    }
 
 
 def move_back(

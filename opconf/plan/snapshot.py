@@ -8,13 +8,19 @@ A snapshot (docs/store.md) holds the managed configuration in canonical form, ``
     "unmanaged": {kind: [{"id": row id, "data": object}]}    the CRM's own objects
     "refs":      {template key: {"products": [row id], "defaultCoverageGroup": row id}}
     "moves":     {removed stage row id: row id of the stage its open opportunities moved to}
+    "adopted":   {kind: [row id]}                            the CRM's rows this apply adopted
+    "moved":     {removed stage row id: [opportunity id]}    the open ones a ``replaces`` moved
+    "changes":   [line]                                      the applied plan, as text shows it
 
 ``refs`` records every template's references by row, so a rollback points each template at
 the same rows whatever they are called by then; ``moves`` lets a rollback move opportunities
-back to the stages they left. Snapshots written before ``refs`` existed are
-upgraded when read (:func:`upgrade`): their keys are mapped to rows through the snapshot's own
-ids, or — for a template the apply did not touch, which kept the keys of the revision before
-— through the previous revision's snapshot.
+back to the stages they left; ``adopted`` lets a rollback past the apply release those rows
+rather than delete them (they were the CRM's, even if no snapshot saw them unmanaged);
+``moved`` lets a rollback that keeps the replacing stage move those opportunities back;
+``changes`` is what ``opconf history show`` prints of the revision.
+Snapshots written before ``refs`` existed are upgraded when read (:func:`upgrade`): their
+keys are mapped to rows through the snapshot's own ids, or — for a template the apply did not
+touch, which kept the keys of the revision before — through the previous revision's snapshot.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from typing import Any
 
 from opconf.canonical import KIND_ORDER
 from opconf.plan.model import Change, Obj
+from opconf.plan.render_text import change_lines
 from opconf.store.model import StoreState
 
 Snapshot = dict[str, Any]
@@ -35,8 +42,10 @@ def snapshot_after(
     changes: tuple[Change, ...],
     created: dict[Key, int],
     stage_ids: dict[str, dict[str, int]],
+    moved: dict[int, list[int]] | None = None,
 ) -> Snapshot:
-    """The configuration once ``changes`` are applied to ``state`` (the format above)."""
+    """The configuration once ``changes`` are applied to ``state`` (the format above);
+    ``moved``: the open opportunities on each stage row removed, before they moved."""
     managed = {k: o.data for k, o in state.objects.items() if o.managed}
     unmanaged = {k: o.data for k, o in state.objects.items() if not o.managed}
     ids = {k: o.id for k, o in state.objects.items()}
@@ -57,7 +66,20 @@ def snapshot_after(
                 objects[k] = _follow(data, renamed)
     snapshot = _layout(managed, unmanaged, ids, stage_ids)
     snapshot["moves"] = _moves(state, changes, stage_ids)
+    snapshot["adopted"] = _adopted(state, changes)
+    snapshot["moved"] = {str(row): ids for row, ids in sorted((moved or {}).items())}
+    snapshot["changes"] = [line for c in changes for line in change_lines(c)]
     return snapshot
+
+
+def _adopted(state: StoreState, changes: tuple[Change, ...]) -> dict[str, list[int]]:
+    """Kind → the rows of the CRM's own objects that ``changes`` make managed."""
+    out: dict[str, list[int]] = {}
+    for c in changes:
+        row = state.objects.get((c.kind, c.store_key))
+        if row is not None and not row.managed and c.action != "release" and c.after:
+            out.setdefault(c.kind, []).append(row.id)
+    return out
 
 
 def _moves(

@@ -3,7 +3,9 @@
 The changes, details, errors and base are the dataclasses of :mod:`opconf.plan.model`
 themselves (pydantic reads their fields); only the envelope that ``Plan.to_dict`` writes
 around them (format version, digest, summary, unmanaged objects) is described here. Every
-field the writer writes is required, and no other field is allowed.
+field the writer writes is required, and no other field is allowed; only a rollback's plan
+writes a change's ``stage_returns`` (when it moves opportunities back) and the base's
+``rollback`` (the revision it returns to), so that these two are optional.
 """
 
 from __future__ import annotations
@@ -36,13 +38,20 @@ _REFINED: dict[type, dict[str, Any]] = {
 }
 
 
+# Written only when not empty (see the module's docstring).
+_OPTIONAL: dict[type, set[str]] = {Change: {"stage_returns"}, Base: {"rollback"}}
+
+
 class _Generator(GenerateJsonSchema):
     """Pydantic's generator, for a format that is written whole: all fields required."""
 
     def dataclass_schema(self, schema: core_schema.DataclassSchema) -> JsonSchemaValue:
         result = super().dataclass_schema(schema)
         result["properties"].update(_REFINED.get(schema["cls"], {}))
-        return self._closed(result)
+        result = self._closed(result)
+        optional = _OPTIONAL.get(schema["cls"], set())
+        result["required"] = [name for name in result["required"] if name not in optional]
+        return result
 
     def model_schema(self, schema: core_schema.ModelSchema) -> JsonSchemaValue:
         return self._closed(super().model_schema(schema))

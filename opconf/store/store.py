@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from opconf import signals
 from opconf.errors import Interrupted, StoreError
 from opconf.store import demo as demo_data
-from opconf.store import history, read, rebuild
+from opconf.store import history, moves, read, rebuild
 from opconf.store.connect import (
     connect,
     db_errors,
@@ -135,6 +135,17 @@ class Store:
         """Applied revisions, oldest first."""
         with self._reading() as (conn, _):
             return history.entries(conn)
+
+    def last_entry(self) -> HistoryEntry | None:
+        """The last applied revision (None: nothing applied yet)."""
+        with self._reading() as (conn, meta):
+            last = history.entries(conn, meta.revision) if meta.revision else []
+            return last[0] if last else None
+
+    def open_stages(self, opportunities: Sequence[int]) -> dict[int, int]:
+        """Opportunity id → stage row, for those of ``opportunities`` open on a stage."""
+        with self._reading() as (conn, _):
+            return moves.stages_of_open(conn, opportunities)
 
     def snapshot(self, revision: int) -> dict[str, Any] | None:
         """The managed configuration after ``revision``, or None.

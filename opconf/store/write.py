@@ -12,7 +12,7 @@ from sqlalchemy import Boolean, Connection, Table, bindparam, delete, func, sele
 
 from opconf.errors import StoreError
 from opconf.jsontext import dumps
-from opconf.store import refusals
+from opconf.store import moves, refusals
 from opconf.store import tables as t
 from opconf.store.children import insert_ids, insert_template_children
 from opconf.store.model import Obj, StoreState, Usage
@@ -47,6 +47,8 @@ class Writer:
         self._conn = conn
         self.state = state
         """The store as read under the lock, at the start of the transaction."""
+        self.moved: dict[int, list[int]] = {}
+        """Removed stage row → the open opportunities a ``replaces`` moved off it."""
 
     def forget_state(self) -> None:
         """Drop :attr:`state` (an apply's largest object) once no step reads it any more."""
@@ -144,6 +146,9 @@ class Writer:
             self._sync_templates(updates)
 
     def _sync_templates(self, updates: Sequence[Update]) -> None:
+        for u in updates:
+            if u.stage_moves:
+                self.moved.update(moves.open_on(self._conn, u.row_id, u.stage_moves))
         products = self._ids(t.product, [k for u in updates for k in u.after["products"]])
         syncs = [
             TemplateSync(
@@ -177,6 +182,10 @@ class Writer:
         for template, stage, stage_id in self._conn.execute(query):
             out.setdefault(template, {})[stage] = stage_id
         return out
+
+    def return_opportunities(self, returns: Sequence[moves.Return]) -> None:
+        """Move open opportunities back to the stages a ``replaces`` moved them off."""
+        moves.move_back(self._conn, returns)
 
     def release_product_codes(self, row_ids: Sequence[int]) -> None:
         """Clear the codes of these products first, so that codes can move between products

@@ -64,6 +64,7 @@ RULES: dict[str, str] = {
     "OPC283": "freeze window start or end is invalid",
     "OPC284": "freeze window is incomplete",
     "OPC285": "drift.ignore entry is invalid",
+    "OPC286": "freeze window scope names no known kind",
     "OPC290": "reference checks skipped (no snapshot)",
 }
 

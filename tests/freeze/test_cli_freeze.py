@@ -3,6 +3,7 @@ the real entry point on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -311,3 +312,129 @@ def test_a_rename_is_blocked_by_a_window_on_its_old_key(env: h.Env) -> None:
         " (2100-01-01 05:00 UTC): quarter-end close.**",
     ]
     assert env.run("apply", "--auto-approve").err == BLOCKED
+
+
+def test_a_scope_of_no_known_kind_is_a_located_error(env: h.Env) -> None:
+    """``product/*`` used to validate, show OPEN and block nothing."""
+    freeze_project(env, scope="product/*")
+    env.write([h.product("savings")])
+    before = env.dump()
+    for command in (["plan"], ["apply", "--auto-approve"], ["freeze", "status"]):
+        result = env.run(*command)
+        assert (result.code, result.out) == (exitcodes.USAGE, "")
+        assert result.err.splitlines()[0] == (
+            "opconf.yaml:8:13: error OPC286 scope 'product/*' is not Kind/key-glob of a known "
+            "kind (did you mean 'Product'?) (freeze[0].scope[0])"
+        )
+    assert env.dump() == before
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        (
+            "start: 2026-01-01\n    end: 9999-12-31\n    timezone: America/Toronto\n",
+            "opconf.yaml:5:10: error OPC283 end '9999-12-31' is out of range "
+            "(from 0002-01-01 to 9998-12-31 UTC) (freeze[0].end)",
+        ),
+        (
+            "start: 0001-01-01\n    end: 2027-01-01\n    timezone: Asia/Tokyo\n",
+            "opconf.yaml:4:12: error OPC283 start '0001-01-01' is out of range "
+            "(from 0002-01-01 to 9998-12-31 UTC) (freeze[0].start)",
+        ),
+        (
+            "schedule: '0 9 * * *'\n    duration: 36500d\n    timezone: UTC\n",
+            "opconf.yaml:5:15: error OPC284 duration '36500d' is longer than 366d (a longer "
+            "freeze is a one-off window: start and end) (freeze[0].duration)",
+        ),
+    ],
+)
+def test_out_of_range_windows_are_located_errors(env: h.Env, fields: str, error: str) -> None:
+    """They used to crash (exit 70) plan, apply and freeze status."""
+    text = "freeze:\n  - name: w\n    kind: deny\n    " + fields
+    (env.root / "opconf.yaml").write_text(text, encoding="utf-8")
+    env.write([h.product("savings")])
+    for command in (["plan"], ["freeze", "status"]):
+        result = env.run(*command)
+        assert (result.code, result.err.splitlines()[0]) == (exitcodes.USAGE, error)
+
+
+@pytest.mark.parametrize("at", ["9999-12-31T23:59", "0001-01-01T00:00+09:00"])
+def test_freeze_status_at_an_out_of_range_instant_is_one_line(env: h.Env, at: str) -> None:
+    freeze_project(env)
+    result = env.run("freeze", "status", "--at", at)
+    assert (result.code, result.out, result.err) == (
+        exitcodes.USAGE,
+        "",
+        f"error: --at '{at}' is out of range\nhint: an instant from 0002-01-01 to 9998-12-31 UTC\n",
+    )
+
+
+def test_a_window_that_never_closes_says_so_quickly(env: h.Env) -> None:
+    (env.root / "opconf.yaml").write_text(
+        "freeze:\n  - {name: w, kind: deny, schedule: '* * * * *', duration: 2m, timezone: UTC}\n",
+        encoding="utf-8",
+    )
+    out = env.ok("freeze", "status", "--at", "2026-06-01T10:00:30")
+    assert out == (
+        "At 2026-06-01 10:00 UTC:\n"
+        "  deny 'w' (everything): OPEN since 2026-06-01 10:00 UTC; stays open past "
+        "2026-06-02 19:23 UTC (its openings overlap)\n"
+    )
+
+
+# --- the windows in force are the store's too -------------------------------------------------
+
+
+def _frozen_store(env: h.Env) -> None:
+    """The project's window (templates, always open) recorded by an apply of a product."""
+    freeze_project(env, scope="OpportunityTemplate/*")
+    env.write([h.product("savings")])
+    env.ok("apply", "--auto-approve")
+    [(summary,)] = h.sql(env.url, "SELECT summary FROM opconf_history")
+    assert json.loads(summary)["freeze"] == [
+        {
+            "name": "Q4 close",
+            "kind": "deny",
+            "timezone": "America/Toronto",
+            "start": "2000-01-01T05:00:00+00:00",
+            "end": "2100-01-01T05:00:00+00:00",
+            "scope": ["OpportunityTemplate/*"],
+            "reason": "quarter-end close",
+        }
+    ]
+
+
+def test_an_apply_from_another_folder_honours_the_store_s_windows(
+    env: h.Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It used to read opconf.yaml only: ``apply --store URL`` elsewhere went through."""
+    _frozen_store(env)
+    elsewhere = env.root.parent / "elsewhere"
+    h.write_config(elsewhere / "config", [h.product("savings"), h.template("deal")])
+    monkeypatch.chdir(elsewhere)
+    before = env.dump()
+    note = env.run("plan")
+    assert note.out.endswith(
+        "\nNote: apply blocked by freeze 'Q4 close' until 2100-01-01 00:00 EST"
+        " (2100-01-01 05:00 UTC): quarter-end close.\n"
+    )
+    result = env.run("apply", "--auto-approve")
+    assert (result.code, result.err) == (exitcodes.PROBLEMS, BLOCKED)
+    assert env.dump() == before
+    # Overridden, the apply records the windows again: they stay in force.
+    env.ok("apply", "--auto-approve", "--override-freeze", "--reason", "INC-7")
+    h.write_config(elsewhere / "config", [h.product("savings"), h.template("deal", name="X")])
+    assert env.run("apply", "--auto-approve").code == exitcodes.PROBLEMS
+
+
+def test_a_project_that_ends_its_windows_is_checked_against_them_first(env: h.Env) -> None:
+    """``freeze: []`` states that no window is in force; the apply that records it is still
+    checked against the windows in force (here: it touches a template, so it is blocked)."""
+    _frozen_store(env)
+    (env.root / "opconf.yaml").write_text("freeze: []\n", encoding="utf-8")
+    env.write([h.product("savings"), h.template("deal")])
+    assert env.run("apply", "--auto-approve").code == exitcodes.PROBLEMS
+    env.ok("apply", "--auto-approve", "--override-freeze", "--reason", "the close is over")
+    env.write([h.product("savings"), h.template("deal", name="Renamed")])
+    env.ok("apply", "--auto-approve")  # nothing in force any more

@@ -207,6 +207,32 @@ def test_blocked_with_no_opening_ahead() -> None:
             "duration '0h' is zero",
         ),
         ({}, "OPC284", "name", "a window needs schedule and duration, or start and end"),
+        (
+            {"start": "2026-12-24", "end": "9999-12-31", "timezone": TORONTO},
+            "OPC283",
+            "end",
+            "end '9999-12-31' is out of range (from 0002-01-01 to 9998-12-31 UTC)",
+        ),
+        (
+            {"start": "0001-01-01", "end": "2026-12-31", "timezone": "Asia/Tokyo"},
+            "OPC283",
+            "start",
+            "start '0001-01-01' is out of range (from 0002-01-01 to 9998-12-31 UTC)",
+        ),
+        (
+            {"schedule": "0 2 * * *", "duration": "36500d"},
+            "OPC284",
+            "duration",
+            "duration '36500d' is longer than 366d (a longer freeze is a one-off window: "
+            "start and end)",
+        ),
+        (
+            {"schedule": "0 2 * * *", "duration": f"{10**30}m"},
+            "OPC284",
+            "duration",
+            f"duration '{10**30}m' is longer than 366d (a longer freeze is a one-off window: "
+            "start and end)",
+        ),
     ],
 )
 def test_window_problems(fields: dict[str, Any], code: str, field: str, message: str) -> None:
@@ -226,3 +252,66 @@ def test_unknown_zone_does_not_hide_a_bad_schedule() -> None:
         "duration": "1h",
     }
     assert [p.code for p in window_problems(data)] == ["OPC282", "OPC281"]
+
+
+@pytest.mark.parametrize(
+    ("scope", "message"),
+    [
+        (
+            "product/*",
+            "scope 'product/*' is not Kind/key-glob of a known kind (did you mean 'Product'?)",
+        ),
+        (
+            "Widget/x",
+            "scope 'Widget/x' is not Kind/key-glob of a known kind "
+            "(kinds: Product, CoverageGroup, OpportunityTemplate)",
+        ),
+        ("Product", "scope 'Product' is not Kind/key-glob of a known kind (e.g. 'Product/*')"),
+        (
+            "Products/",
+            "scope 'Products/' is not Kind/key-glob of a known kind (did you mean 'Product'?)",
+        ),
+    ],
+)
+def test_a_scope_names_a_known_kind_as_documents_spell_it(scope: str, message: str) -> None:
+    data = {"name": "w", "kind": "deny", "timezone": "UTC", "schedule": "0 2 * * *"}
+    data |= {"duration": "1h", "scope": ["Product/ok", scope]}
+    [problem] = window_problems(data)
+    assert (problem.code, problem.field, problem.index, str(problem)) == (
+        "OPC286",
+        "scope",
+        1,
+        message,
+    )
+
+
+@pytest.mark.parametrize("scope", ["*/heloc", "Opportunity*/new_*", "CoverageGroup/*"])
+def test_scopes_of_known_kinds_and_kind_globs_are_fine(scope: str) -> None:
+    data = {"name": "w", "kind": "deny", "timezone": "UTC", "start": "2026-01-01"}
+    assert window_problems({**data, "end": "2026-01-02", "scope": [scope]}) == []
+
+
+def test_a_window_whose_openings_overlap_for_ever_costs_little() -> None:
+    """``* * * * *`` lasting 2m never closes: the search is bounded (it took minutes)."""
+    import time
+
+    w = window(schedule="* * * * *", duration="2m")
+    windows = [w, window(name="v", schedule="*/1 9-17 * * *", duration="2m")]
+    started = time.perf_counter()
+    decision = decide(windows, {"Product/a"}, utc("2026-06-01T10:00:00"))
+    assert time.perf_counter() - started < 5  # a benchmark row: about 0.1 s here
+    assert decision.until is None
+    transition = w.next_transition(utc("2026-06-01T10:00:00"))
+    assert (transition.known, transition.at is not None) == (False, True)
+    assert w.opening_at(utc("2026-06-01T10:00:30")) is not None
+
+
+def test_a_long_opening_is_found_without_walking_every_cron_time() -> None:
+    w = window(schedule="* * * * *", duration="300d")
+    assert w.opening_at(utc("2026-06-01T10:00:30")).start == utc("2026-06-01T10:00:00")  # type: ignore[union-attr]
+
+
+def test_windows_at_the_end_of_the_calendar_close() -> None:
+    w = window(schedule="0 0 * * *", duration="1h")
+    assert w.next_opening(utc("9998-12-31T00:30:00")) is None
+    assert w.next_change(utc("9998-12-31T00:30:00")) == utc("9998-12-31T01:00:00")

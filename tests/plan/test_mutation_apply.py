@@ -14,12 +14,13 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from opconf import exitcodes
-from opconf.apply import ApplyResult, apply_plan, batches, git_commit
+from opconf.apply import ApplyResult, apply_plan, batches
 from opconf.errors import LockError, StoreError
 from opconf.freeze import FreezeGuard, Override
 from opconf.plan.model import Change
 from opconf.store import Holder, Store
 from opconf.store.url import driver_url
+from opconf.tree import git_commit
 from opconf.workflow import plan_config, validate_config
 
 try:

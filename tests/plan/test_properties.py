@@ -466,7 +466,8 @@ def check_roundtrip_is_not_vacuous(url: str) -> None:
         "adopt": 0,
         "release": 0,
     }
-    # The snapshot's row ids let the rollback rename the three objects back.
+    # The snapshot's row ids let the rollback rename the three objects back; it is recorded
+    # as the rollback it is.
     assert summaries[2] == {
         "create": 2,
         "update": 1,
@@ -474,6 +475,7 @@ def check_roundtrip_is_not_vacuous(url: str) -> None:
         "delete": 1,
         "adopt": 0,
         "release": 0,
+        "rollback": 1,
     }
 
 

@@ -443,3 +443,68 @@ def test_rollback_never_takes_a_new_row_for_a_deleted_one(env: h.Env) -> None:
         ("create", "b"),
         ("delete", "c"),
     ]
+
+
+def _ui_product(env: h.Env, key: str = "ui_cd") -> int:
+    """The CRM's own product ``key``, created in its UI: its row id."""
+    h.sql(
+        env.url,
+        "INSERT INTO product (key, name, type, active, managed) "
+        f"VALUES ('{key}', 'Ui Cd', 'deposit', true, false)",
+    )
+    return ids(env.url, "product")[key]
+
+
+@pytest.mark.parametrize("how", ["document", "drift --accept"])
+def test_rollback_releases_what_was_adopted_since_and_never_deletes_it(
+    env: h.Env, how: str
+) -> None:
+    """Revision 1 manages savings; the CRM then creates ui_cd in its UI, which revision 2
+    adopts. Rolled back to 1, ui_cd is the CRM's again: its row kept, no longer managed."""
+    env.write([h.product("savings")])
+    env.ok("apply", "--auto-approve")
+    row = _ui_product(env)
+    if how == "document":
+        env.write([h.product("savings"), h.product("ui_cd", name="Ui Cd")])
+    else:
+        env.ok("drift", "--accept", "--store", env.url)
+    assert "adopt: becomes managed" in env.ok("apply", "--auto-approve")
+    plan = env.ok("rollback", "1", "--out", "back.json")
+    assert "  ~ Product ui_cd  (release: no longer managed, back as it was)\n" in plan
+    assert plan.endswith(
+        "Plan: 0 to create, 0 to update, 0 to rename, 0 to delete, 1 to release.\n"
+        "\nSaved the plan to back.json; apply exactly it with `opconf apply back.json`.\n"
+    )
+    rolled = env.run("rollback", "1", "--auto-approve")
+    assert rolled.code == exitcodes.OK, rolled.err
+    assert last_line(rolled.out) == "Apply complete: 1 released (revision 3)."
+    rows = h.sql(env.url, "SELECT id, key, managed FROM product WHERE key = 'ui_cd'")
+    assert rows == [(row, "ui_cd", False)]
+
+
+def test_rollback_keeping_the_replacing_stage_moves_back_what_it_took(env: h.Env) -> None:
+    """Revision 1: stages apply, review, decide; revision 2: decide replaces review. Rolled
+    back, review is back and the two opportunities that left it go back to it; the one that
+    was on decide before stays there, and so does one closed since."""
+    env.write([h.template("lending", stages=("apply", "review", "decide"))])
+    env.ok("apply", "--auto-approve")
+    on = [("One", "review"), ("Two", "review"), ("Three", "review"), ("Own", "decide")]
+    h.add_opportunities(env.url, [{"name": n, "template": "lending", "stage": s} for n, s in on])
+    replaced = h.template("lending", stages=("apply", "decide"))
+    replaced["stages"][1]["replaces"] = ["review"]
+    env.write([replaced])
+    env.ok("apply", "--auto-approve", "--allow-destructive")
+    h.sql(env.url, "UPDATE opportunity SET status = 'won' WHERE name = 'Three'")
+    plan = env.ok("rollback", "1", "--out", "back.json")
+    assert "    → 2 open opportunities in stage decide move back to review\n" in plan
+    rolled = env.run("apply", "back.json")
+    assert rolled.code == exitcodes.OK, rolled.err
+    assert h.opportunity_lines(env.url) == [
+        "One: lending/review (open)",
+        "Own: lending/decide (open)",
+        "Three: lending/decide (won)",
+        "Two: lending/review (open)",
+    ]
+    assert env.state() == expected_state(
+        [h.template("lending", stages=("apply", "review", "decide"))]
+    )
