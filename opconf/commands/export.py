@@ -42,6 +42,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--kind", metavar="K,...", help=f"only these kinds ({', '.join(KINDS)})")
     p.add_argument("--select", metavar="GLOB", help="only objects whose key matches GLOB")
     p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="leave out objects whose key (or Kind/key) matches GLOB; repeatable",
+    )
+    p.add_argument(
         "--with-dependencies",
         action="store_true",
         help="also export the products and groups that exported templates use",
@@ -64,12 +71,15 @@ def run(args: argparse.Namespace) -> int:
     request = core.Request(
         kinds=_kinds(args.kind),
         select=args.select,
+        exclude=tuple(args.exclude),
         only_unmanaged=args.only_unmanaged,
         with_dependencies=args.with_dependencies,
         schemas=Path(os.path.relpath(project.root / "schemas", out.resolve())).as_posix(),
     )
     state = store.read_state()
     result = core.export(state, request, lambda: core.configured_keys(project.config), _progress)
+    for skipped in result.skipped:
+        print(f"warning: skipped {skipped.kind} '{skipped.key}': {skipped.why}", file=sys.stderr)
     display = _display(out)
     changes = files.compare(out, result.files)
     if args.check:

@@ -34,6 +34,7 @@ RULES: dict[str, str] = {
     "OPC201": "duplicate key",
     "OPC202": "duplicate name (ignoring case)",
     "OPC203": "duplicate product code",
+    "OPC204": "keys equal ignoring case",
     "OPC210": "unknown product",
     "OPC211": "unknown coverage group",
     "OPC212": "active template sells an inactive product",
