@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         store.ensure_ready(auto_init=False)
         sys.stdout.write(render(plan, "text"))
         return execute(store, plan, args, ask=False, config=project.config, progress=progress)
-    result = validate_config(project.config)
+    result = validate_config(project.config, project.policy)
     if not result.valid():
         print_invalid(result)
         print("error: the configuration is invalid; nothing was applied", file=sys.stderr)
