@@ -119,19 +119,28 @@ def validate_results(
     policy: Policy | None = None,
 ) -> ValidationResult:
     result = ValidationResult(files=files, sources=sources, policy=policy or Policy())
-    findings: list[Finding] = []
     for name, file_result in zip(sources, results, strict=True):
         result.file_digests[name] = file_result.sha256
         result.diagnostics.extend(file_result.diagnostics)
-        for doc in file_result.documents:
-            findings.extend(_check_document(doc, result.index))
-    findings.extend(without_repeats(rules.check(result.index, refs), findings))
+    findings = check_documents(results, refs, result.index)
     if result.policy:  # where diagnostics leave validation: once, for every reporter and plan
         findings, notes = apply_policy(result.policy, findings, today(), refs is not None)
         result.diagnostics.extend(notes)
     result.diagnostics.extend(locate(findings, sources))
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
+
+
+def check_documents(
+    results: Iterable[FileResult], refs: References | None, index: Index
+) -> list[Finding]:
+    """Envelope, schema and semantic findings of the documents read (``index`` gets them)."""
+    findings: list[Finding] = []
+    for file_result in results:
+        for doc in file_result.documents:
+            findings.extend(_check_document(doc, index))
+    findings.extend(without_repeats(rules.check(index, refs), findings))
+    return findings
 
 
 def _check_document(doc: Document, index: Index) -> list[Finding]:
