@@ -71,3 +71,13 @@ def test_waive_without_a_project_file_makes_one(env: h.Env) -> None:
     text = (env.root / "opconf.yaml").read_text(encoding="utf-8")
     assert text.startswith("waivers:\n  - match: OpportunityTemplate/Legacy-Card\n")
     assert env.run("validate").code == 0
+
+
+def test_check_says_what_waive_would_add(env: h.Env) -> None:
+    _seed_sql(env.url, LEGACY)
+    result = env.run("export", "--check", "--waive", "--store", env.url)
+    assert result.code == 2
+    assert result.out.endswith(
+        "2 files would change, 0 unchanged.\nwould add waivers to opconf.yaml for 1 object\n"
+    )
+    assert not (env.root / "opconf.yaml").exists()

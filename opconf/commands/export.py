@@ -93,11 +93,13 @@ def run(args: argparse.Namespace) -> int:
     display = _display(out)
     failing = _failing(result, out, display, project, state)
     changes = files.compare(out, result.files)
+    edit = _waive(project, failing) if args.waive and failing else None
     if args.check:
         code = _check(result, changes, display)
-        _tell(failing, None)
-        return code
-    edit = _waive(project, failing) if args.waive and failing else None
+        if edit:
+            print(f"would add waivers to {edit[0].name} for {_waivable(failing)}")
+        _tell(failing, None, hint=not args.waive)
+        return exitcodes.CHANGES if edit else code
     files.write(out, result.files, changes, args.force, display)
     if edit:
         write_text(*edit)
@@ -133,7 +135,7 @@ def _waive(project: Project, failing: list[Failing]) -> tuple[Path, str] | None:
     return path, with_waivers(text, entries)
 
 
-def _tell(failing: list[Failing], waived_in: Path | None) -> None:
+def _tell(failing: list[Failing], waived_in: Path | None, hint: bool = True) -> None:
     """Each exported object that breaks rules, with the codes (the waived ones said so)."""
     if not failing:
         return
@@ -141,15 +143,20 @@ def _tell(failing: list[Failing], waived_in: Path | None) -> None:
 
     kept = [f for f in failing if waived_in is None or f.waivable != f.codes]
     if waived_in is not None:
-        count = plural(sum(1 for f in failing if f.waivable), "object")
-        print(f"Waived in {waived_in.name} for {count} kept as the CRM has them.")
+        print(f"Waived in {waived_in.name} for {_waivable(failing)} kept as the CRM has them.")
     if kept:
         verb = "breaks" if len(kept) == 1 else "break"
         head = f"{plural(len(kept), 'exported object')} {verb} rules (`opconf validate` says how):"
         lines = [f"  {f.kind} {f.key}: {', '.join(_unwaived(f, waived_in))}" for f in kept]
         print("\n".join(["warning: " + head, *lines]), file=sys.stderr)
-        if waived_in is None:
+        if waived_in is None and hint:
             print("hint: keep them as they are with --waive, or correct them", file=sys.stderr)
+
+
+def _waivable(failing: list[Failing]) -> str:
+    from opconf.diagnostics import plural
+
+    return plural(sum(1 for f in failing if f.waivable), "object")
 
 
 def _unwaived(f: Failing, waived_in: Path | None) -> tuple[str, ...]:
