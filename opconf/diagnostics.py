@@ -26,6 +26,22 @@ class Diagnostic:
     line: int = 0
     column: int = 0
     path: Path = ()
+    waived: str = ""  # the reason of the waiver (opconf.yaml) that waives it
+
+    @property
+    def counts(self) -> bool:
+        """Whether it counts towards the result (a waived finding is shown, not counted)."""
+        return not self.waived
+
+    @property
+    def label(self) -> str:
+        """``error``, ``warning``, ``info`` or, for a waived finding, ``waived``."""
+        return "waived" if self.waived else self.severity
+
+    @property
+    def reason(self) -> str:
+        """`` — waived: REASON`` for a waived finding, else empty."""
+        return f" — waived: {self.waived}" if self.waived else ""
 
     @property
     def pointer(self) -> str:
@@ -53,7 +69,7 @@ class Diagnostic:
         )
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "file": self.file,
             "line": self.line if self.file else None,
             "column": self.column if self.file else None,
@@ -62,6 +78,9 @@ class Diagnostic:
             "message": self.message,
             "path": self.pointer,
         }
+        if self.waived:
+            out["waived"] = self.waived
+        return out
 
 
 def plural(n: int, word: str, many: str = "") -> str:

@@ -12,11 +12,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
+from opconf.keys import KEY_PATTERN
 from opconf.kinds import API_VERSION, KINDS, SCHEMA_NAMES
 
 __all__ = ["API_VERSION", "KINDS", "MODELS", "SCHEMA_NAMES"]
 
-KEY_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 MAX_STAGES = 30
 MAX_STEPS = 30
 
@@ -24,8 +24,9 @@ Key = Annotated[
     str,
     Field(
         pattern=KEY_PATTERN,
-        description="Identity: lowercase letters, digits and _, starting with a letter; "
-        "at most 64 characters. Immutable: rename with previousKeys.",
+        description="Identity: letters, digits, _, - and ., starting with a letter or digit, "
+        "not ending in .; at most 128 characters; unique per kind ignoring case. "
+        "Immutable: rename with previousKeys.",
     ),
 ]
 # PostgreSQL TEXT cannot hold U+0000 (the only character it refuses): validate does, located.

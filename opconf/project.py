@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from opconf.diagnostics import Diagnostic, did_you_mean, plural
 from opconf.errors import InvalidFileError, UsageError
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from opconf.freeze import Window
     from opconf.load.yamlread import Document
     from opconf.validate.finding import Finding
+    from opconf.validate.policy import Policy
 
 PROJECT_FILE = "opconf.yaml"
 REFS_FILE = "opconf.refs.yaml"
@@ -47,6 +48,7 @@ class Project:
     freeze: tuple[Window, ...] = ()
     freeze_declared: bool = False  # opconf.yaml has a freeze: key (it states the windows)
     drift_ignore: tuple[IgnoreRule, ...] = ()
+    policy: Policy | None = None  # rules: and waivers: (None: the file sets neither)
 
     @property
     def refs_file(self) -> Path:
@@ -103,7 +105,17 @@ def _project(file: Path, checked: CheckedFile) -> Project:
         freeze=_windows(data.get("freeze", [])),
         freeze_declared="freeze" in checked.data,
         drift_ignore=_ignore_rules(data.get("drift", {}).get("ignore", [])),
+        policy=_policy(data, file),
     )
+
+
+def _policy(data: dict[str, Any], file: Path) -> Policy | None:
+    if not data.get("rules") and not data.get("waivers"):
+        return None
+    from opconf.load.discover import display_names
+    from opconf.validate.policy import policy_of
+
+    return policy_of(data, (display_names([file])[file], file))
 
 
 def _ignore_rules(entries: list[dict[str, object]]) -> tuple[IgnoreRule, ...]:
@@ -126,6 +138,21 @@ def _project_rules(doc: Document) -> Iterator[Finding]:
     yield from _default_target_rule(doc)
     yield from _freeze_rule(doc)
     yield from _drift_rule(doc)
+    yield from _policy_rule(doc)
+
+
+def _policy_rule(doc: Document) -> Iterator[Finding]:
+    """OPC286: ``rules:`` and ``waivers:`` name rules a project may change, objects as
+    Kind/glob, and real days (well-typed values only)."""
+    from opconf.validate.finding import Finding
+    from opconf.validate.policy import entry_problems, rules_problems
+
+    rules, waivers = doc.data.get("rules"), doc.data.get("waivers")
+    for path, why in rules_problems(rules) if isinstance(rules, dict) else ():
+        yield Finding("OPC286", why, doc, path, at_key=True)
+    for i, entry in enumerate(waivers if isinstance(waivers, list) else ()):
+        for path, why in entry_problems(entry) if isinstance(entry, dict) else ():
+            yield Finding("OPC286", why, doc, ("waivers", i, *path))
 
 
 def _drift_rule(doc: Document) -> Iterator[Finding]:
@@ -143,7 +170,7 @@ def _drift_rule(doc: Document) -> Iterator[Finding]:
 
 
 def _freeze_rule(doc: Document) -> Iterator[Finding]:
-    """OPC281-OPC284, OPC286: what the schema cannot see in a well-typed ``freeze:`` window."""
+    """OPC281-OPC284, OPC289: what the schema cannot see in a well-typed ``freeze:`` window."""
     entries = doc.data.get("freeze")
     if not isinstance(entries, list) or not entries:
         return

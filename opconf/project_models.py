@@ -98,6 +98,22 @@ class DriftSection(_Strict):
     )
 
 
+class Waiver(_Strict):
+    """Rules that named objects may break, for a reason (docs/rules.md, "Waivers")."""
+
+    match: NonEmpty = Field(
+        description="Kind/key glob of the objects, e.g. OpportunityTemplate/card_*."
+    )
+    rules: list[NonEmpty] = Field(
+        min_length=1, description="Codes waived for them, e.g. [OPC223, OPC226]."
+    )
+    reason: NonEmpty = Field(description="Why: shown with every finding it waives.")
+    until: NonEmpty | None = Field(
+        default=None,
+        description="Last day (YYYY-MM-DD, UTC) the entry applies; after it, a warning.",
+    )
+
+
 class ProjectFile(_Strict):
     """opconf.yaml: where the documents live and which stores plan and apply talk to."""
 
@@ -127,6 +143,15 @@ class ProjectFile(_Strict):
     )
     drift: DriftSection = Field(
         default_factory=DriftSection, description="Settings of `opconf drift` (docs/drift.md)."
+    )
+    rules: dict[str, Literal["error", "warning", "info", "off"]] = Field(
+        default_factory=dict,
+        description="Severity of a rule for the whole project, e.g. {OPC226: warning, "
+        "OPC229: off} (docs/rules.md).",
+    )
+    waivers: list[Waiver] = Field(
+        default_factory=list,
+        description="Rules waived for named objects, with a reason (docs/rules.md).",
     )
 
 

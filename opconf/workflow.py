@@ -14,8 +14,10 @@ from opconf.plan.diff import Desired
 from opconf.plan.model import Obj, Plan, PlanError
 from opconf.plan.snapshot import Snapshot, upgrade
 from opconf.references import References
-from opconf.validate import ValidationResult, locate, validate_paths
+from opconf.validate import ValidationResult, locate, today, validate_paths
 from opconf.validate.index import Index
+from opconf.validate.policy import Policy
+from opconf.validate.policy import apply as apply_policy
 from opconf.validate.rules import refdata
 
 if TYPE_CHECKING:
@@ -23,18 +25,29 @@ if TYPE_CHECKING:
     from opconf.store.model import StoreState
 
 
-def validate_config(config: Path) -> ValidationResult:
-    """Validate the configuration; reference data is checked live by the plan instead. A
-    ``config/`` folder without documents yet is an empty configuration: the plan then lists
-    what the store holds (the start of adopting a CRM)."""
-    return validate_paths([config], refs=None, note_skipped_refs=False, allow_empty=True)
+def validate_config(config: Path, policy: Policy | None = None) -> ValidationResult:
+    """Validate the configuration under the project's rules and waivers (``policy``);
+    reference data is checked live by the plan instead. A ``config/`` folder without
+    documents yet is an empty configuration: the plan then lists what the store holds (the
+    start of adopting a CRM)."""
+    return validate_paths(
+        [config], refs=None, note_skipped_refs=False, policy=policy, allow_empty=True
+    )
 
 
-def live_reference_errors(result: ValidationResult, state: StoreState) -> list[PlanError]:
-    """Users, roles and product types checked against the store itself."""
+def live_reference_problems(result: ValidationResult, state: StoreState) -> list[Diagnostic]:
+    """Users, roles and product types checked against the store itself (under the same
+    rules and waivers as validation)."""
     refs = References(state.users, state.roles, state.product_types)
     findings = list(refdata.check(result.index, refs))
-    return [PlanError.of(d) for d in locate(findings, result.sources)]
+    if result.policy:
+        findings, _ = apply_policy(result.policy, findings, today())
+    return locate(findings, result.sources)
+
+
+def plan_problem(d: Diagnostic) -> PlanError:
+    """A diagnostic in a plan: a waived one says so, with its reason."""
+    return PlanError.of(replace(d, message=d.message + d.reason) if d.waived else d)
 
 
 def plan_config(
@@ -44,8 +57,10 @@ def plan_config(
     against ``state`` when given (the store as a writer read it under the lock), else
     against the store read now."""
     state = store.read_state() if state is None else state
-    errors = live_reference_errors(result, state)
-    warnings = [PlanError.of(d) for d in result.diagnostics if d.severity == "warning"]
+    live = live_reference_problems(result, state)
+    errors = [plan_problem(d) for d in live if d.severity == "error" and d.counts]
+    shown = [d for d in result.diagnostics + live if d.severity == "warning" or d.waived]
+    warnings = [plan_problem(d) for d in shown]
     return build_plan(
         from_index(result.index),
         state,

@@ -396,7 +396,7 @@ def test_plan_and_saved_plan_never_hold_the_password(
 INVALID = """\
 apiVersion: opconf/v1
 kind: Product
-key: Bad-Key
+key: Bad Key
 name: P1
 type: deposit
 ---
@@ -413,8 +413,8 @@ stages:
   - {key: lost, name: Lost, probability: 0, outcome: lost}
 """
 DIAGNOSTICS = """\
-config/a.yaml:3:6: error OPC105 "Bad-Key" is not a valid key: lowercase letters, digits and _, \
-starting with a letter, at most 64 characters (key)
+config/a.yaml:3:6: error OPC105 "Bad Key" is not a valid key: letters, digits, _, - and ., \
+starting with a letter or digit, not ending in ., at most 128 characters (key)
 config/a.yaml:13:12: error OPC210 unknown product 'p9' (products[0])
 config/a.yaml:16:40: error OPC226 a won stage has probability 100, not 90 (stages[1].probability)
 3 errors, 0 warnings in 1 file (2 objects checked)

@@ -21,6 +21,16 @@ from opconf.store import Store
 from tests.plan import helpers as h
 
 CASES = Path(__file__).parent / "cases" / "export"
+
+
+class _Any(str):
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str)
+
+    __hash__ = str.__hash__
+
+
+_ANY = _Any()
 REGEN = os.environ.get("OPCONF_REGEN") == "1"
 
 
@@ -171,7 +181,7 @@ def test_control_character_refused(env: h.Env) -> None:
         exitcodes.PROBLEMS,
         "",
         "error: cannot export Product bell: description holds U+0007, a character YAML cannot "
-        "hold\nhint: correct the text in the CRM, or leave the object out with --kind/--select\n",
+        "hold\nhint: correct the text in the CRM, or leave the object out with --exclude GLOB\n",
     )
     assert not (env.root / "config").exists()
 
@@ -186,14 +196,19 @@ def test_refused_object_leaves_no_folder_behind(env: h.Env) -> None:
     assert not (env.root / "config").exists()
 
 
-def test_key_that_would_escape_the_folder_is_refused(env: h.Env) -> None:
+def test_key_that_would_escape_the_folder_is_skipped_with_a_warning(env: h.Env) -> None:
     _unmanaged_product(env, "../../evil", "Evil")
+    _unmanaged_product(env, "gold_card", "Gold Card")
     result = _export(env)
-    assert result.code == exitcodes.PROBLEMS
-    assert result.err.startswith(
-        "error: cannot export Product '../../evil': its key is not a valid"
+    assert result == (
+        0,
+        "Exported 1 object to config/: 1 product.\n",
+        "warning: skipped Product '../../evil': its key is not a valid opconf key (letters, "
+        "digits, _, - and ., starting with a letter or digit, not ending in ., at most 128 "
+        "characters)\n",
     )
-    assert not (env.root / "config").exists() and not (env.root.parent / "evil.yaml").exists()
+    assert _tree(env.root / "config") == {"products/gold_card.yaml": _ANY}
+    assert not (env.root.parent / "evil.yaml").exists()
 
 
 def test_unwritable_out(env: h.Env) -> None:

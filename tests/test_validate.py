@@ -111,7 +111,7 @@ def test_all_layers_reported_in_one_pass_sorted_by_file_and_line(config: Path) -
         {
             "c.yaml": template(extra="products: [nowhere]\n"),  # layer 3
             "a.yaml": "key: [\n",  # layer 1
-            "b.yaml": PRODUCT.format(key="B", name="B"),  # layer 2
+            "b.yaml": PRODUCT.format(key="B.", name="B"),  # layer 2
             "d.yaml": "- x\n---\n" + PRODUCT.format(key="d", name="D"),  # layer 1, then fine
         },
     )
@@ -148,7 +148,7 @@ def test_semantic_rules_run_on_the_well_typed_part(config: Path) -> None:
         (("probability: 100, outcome: won", "probability: 150, outcome: won"), "OPC106"),
         (("outcome: won", "outcome: wonn"), "OPC104"),
         (("probability: 0, outcome: lost", "probability: '0', outcome: lost"), "OPC103"),
-        (("key: qualify", "key: Qualify"), "OPC105"),
+        (("key: qualify", "key: Qualify."), "OPC105"),
     ],
     ids=["won-150", "unknown-outcome", "string-probability", "bad-stage-key"],
 )
@@ -162,7 +162,7 @@ def test_a_node_the_schema_reports_is_not_reported_again_by_a_rule(
 
 
 def test_a_bad_key_twice_is_two_key_errors_not_a_duplicate(config: Path) -> None:
-    text = PRODUCT.format(key="Bad-Key", name="P")
+    text = PRODUCT.format(key="Bad Key", name="P")
     result = validate(config, {"a.yaml": text, "b.yaml": text.replace("name: P", "name: Q")})
     assert [d.code for d in result.diagnostics] == ["OPC105", "OPC105"]
 

@@ -54,6 +54,9 @@ def test_documented_severity_matches_what_validate_reports() -> None:
     documented = {code: SEVERITY.search(text).group(1) for code, text in sections().items()}  # type: ignore[union-attr]
     reported: dict[str, set[str]] = {}
     for expected in CASES.glob("*/expected.txt"):
+        project = expected.parent / "opconf.yaml"
+        if project.exists() and "\nrules:" in "\n" + project.read_text(encoding="utf-8"):
+            continue  # the project sets severities of its own
         for line in expected.read_text(encoding="utf-8").splitlines():
             if m := re.search(r"(?:^|: )(error|warning|info) (OPC\d{3}) ", line):
                 reported.setdefault(m.group(2), set()).add(m.group(1))

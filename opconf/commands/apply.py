@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         plan = _as_it_writes(plan, store)
         sys.stdout.write(render(plan, "text", destructive_allowed=args.allow_destructive))
         return execute(store, plan, args, ask=False, config=project.config, progress=progress)
-    result = validate_config(project.config)
+    result = validate_config(project.config, project.policy)
     if not result.valid():
         print_invalid(result)
         print("error: the configuration is invalid; nothing was applied", file=sys.stderr)

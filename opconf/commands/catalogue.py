@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
 
     project = load_project(args.project)
     plan = saved.load(args.plan) if args.plan else None
-    result = validate_config(project.config)
+    result = validate_config(project.config, project.policy)
     if not result.valid():
         print_invalid(result)
         print("error: the configuration is invalid; no catalogue was written", file=sys.stderr)

@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     from opconf.workflow import validate_config
 
     project, store = open_store(args)
-    result = validate_config(project.config)
+    result = validate_config(project.config, project.policy)
     if not result.valid():
         print_invalid(result)
         print("error: the configuration is invalid; drift was not checked", file=sys.stderr)

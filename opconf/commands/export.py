@@ -16,11 +16,15 @@ from typing import TYPE_CHECKING
 
 from opconf import exitcodes
 from opconf.commands._common import add_store_options, open_store
+from opconf.fsio import write_text
 from opconf.kinds import KINDS
 
 if TYPE_CHECKING:
     from opconf.emit.export import Export
     from opconf.emit.files import Changes
+    from opconf.emit.verdict import Failing
+    from opconf.project import Project
+    from opconf.store.model import StoreState
 
 _PROGRESS_FROM = 500  # objects: smaller exports finish before a progress line helps
 
@@ -42,9 +46,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--kind", metavar="K,...", help=f"only these kinds ({', '.join(KINDS)})")
     p.add_argument("--select", metavar="GLOB", help="only objects whose key matches GLOB")
     p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="leave out objects whose key (or Kind/key) matches GLOB; repeatable",
+    )
+    p.add_argument(
         "--with-dependencies",
         action="store_true",
         help="also export the products and groups that exported templates use",
+    )
+    p.add_argument(
+        "--waive",
+        action="store_true",
+        help="add waivers to opconf.yaml for the rules exported objects break, so they "
+        "validate as the CRM has them",
     )
     p.add_argument("--force", action="store_true", help="overwrite files that differ")
     p.add_argument(
@@ -64,19 +81,86 @@ def run(args: argparse.Namespace) -> int:
     request = core.Request(
         kinds=_kinds(args.kind),
         select=args.select,
+        exclude=tuple(args.exclude),
         only_unmanaged=args.only_unmanaged,
         with_dependencies=args.with_dependencies,
         schemas=Path(os.path.relpath(project.root / "schemas", out.resolve())).as_posix(),
     )
     state = store.read_state()
     result = core.export(state, request, lambda: core.configured_keys(project.config), _progress)
+    for skipped in result.skipped:
+        print(f"warning: skipped {skipped.kind} '{skipped.key}': {skipped.why}", file=sys.stderr)
     display = _display(out)
+    failing = _failing(result, out, display, project, state)
     changes = files.compare(out, result.files)
+    edit = _waive(project, failing) if args.waive and failing else None
     if args.check:
-        return _check(result, changes, display)
+        code = _check(result, changes, display)
+        if edit:
+            print(f"would add waivers to {edit[0].name} for {_waivable(failing)}")
+        _tell(failing, None, hint=not args.waive)
+        return exitcodes.CHANGES if edit else code
     files.write(out, result.files, changes, args.force, display)
+    if edit:
+        write_text(*edit)
     print(summary(result, display, len(changes.unchanged)))
+    _tell(failing, edit[0] if edit else None)
     return exitcodes.OK
+
+
+def _failing(
+    result: Export, out: Path, display: str, project: Project, state: StoreState
+) -> list[Failing]:
+    from opconf.emit.verdict import of_export
+    from opconf.validate import today
+    from opconf.validate.policy import Policy
+
+    policy = project.policy or Policy()
+    return of_export(result.files, out, display, project.config, state, policy, today())
+
+
+def _waive(project: Project, failing: list[Failing]) -> tuple[Path, str] | None:
+    """opconf.yaml (made when missing) with a waiver for each object, not written yet."""
+    from opconf.emit.verdict import waivers
+    from opconf.emit.waivers import with_waivers
+    from opconf.fsio import exists, read_bytes
+    from opconf.project import PROJECT_FILE
+    from opconf.validate import today
+
+    entries = waivers(failing, today())
+    if not entries:
+        return None
+    path = project.file or project.root / PROJECT_FILE
+    text = read_bytes(path, 1 << 20).decode("utf-8-sig") if exists(path) else ""
+    return path, with_waivers(text, entries)
+
+
+def _tell(failing: list[Failing], waived_in: Path | None, hint: bool = True) -> None:
+    """Each exported object that breaks rules, with the codes (the waived ones said so)."""
+    if not failing:
+        return
+    from opconf.diagnostics import plural
+
+    kept = [f for f in failing if waived_in is None or f.waivable != f.codes]
+    if waived_in is not None:
+        print(f"Waived in {waived_in.name} for {_waivable(failing)} kept as the CRM has them.")
+    if kept:
+        verb = "breaks" if len(kept) == 1 else "break"
+        head = f"{plural(len(kept), 'exported object')} {verb} rules (`opconf validate` says how):"
+        lines = [f"  {f.kind} {f.key}: {', '.join(_unwaived(f, waived_in))}" for f in kept]
+        print("\n".join(["warning: " + head, *lines]), file=sys.stderr)
+        if waived_in is None and hint:
+            print("hint: keep them as they are with --waive, or correct them", file=sys.stderr)
+
+
+def _waivable(failing: list[Failing]) -> str:
+    from opconf.diagnostics import plural
+
+    return plural(sum(1 for f in failing if f.waivable), "object")
+
+
+def _unwaived(f: Failing, waived_in: Path | None) -> tuple[str, ...]:
+    return f.codes if waived_in is None else tuple(c for c in f.codes if c not in f.waivable)
 
 
 def _check(result: Export, changes: Changes, display: str) -> int:

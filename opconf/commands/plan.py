@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         if args.format != "text":
             _write_invalid(args, _result_of(exc))
         raise
-    result = validate_config(project.config)
+    result = validate_config(project.config, project.policy)
     if not result.valid():
         if args.format == "text":
             print_invalid(result)

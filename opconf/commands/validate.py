@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     if problems and not all(path.exists() for path in paths):
         result = ValidationResult()  # a broken opconf.yaml hides where the documents are
     else:
-        result = validate_paths(paths, refs, note_skipped_refs=not refs_problems)
+        result = validate_paths(paths, refs, not refs_problems, project.policy)
     result.include(problems + refs_problems)
     sys.stdout.write(REPORTERS[args.format](result, args.strict))
     return exitcodes.OK if result.valid(args.strict) else exitcodes.PROBLEMS

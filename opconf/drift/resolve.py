@@ -10,16 +10,14 @@ anything is written.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from opconf.drift.merge import Conflict, same
 from opconf.drift.pairs import Key, Pair
 from opconf.errors import UsageError
-from opconf.models import KEY_PATTERN
+from opconf.keys import KEY_RULE, is_key
 
-_KEY = re.compile(KEY_PATTERN)
 Chosen = Callable[[Pair], bool]
 
 
@@ -129,9 +127,9 @@ def _key_conflict(p: Pair, path: str) -> Conflict:
 
 def _refuse(keys: list[Key]) -> None:
     for kind, key in keys:
-        if not _KEY.fullmatch(key):  # match's $ would let a key end with a line break
+        if not is_key(key):
             raise UsageError(
                 f"the CRM's {kind} key {key!r} cannot be a key of the configuration"
-                f" (a lowercase letter, then lowercase letters, digits, _); nothing was written",
+                f" ({KEY_RULE}); nothing was written",
                 hint=f"change the key in the CRM, or leave it out: --exclude '{kind}/*'",
             )

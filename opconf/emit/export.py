@@ -2,24 +2,25 @@
 
 A pure function of the store state and the request; writing the files is
 :mod:`opconf.emit.files`. One file per object, under ``products/``, ``coverage-groups/`` and
-``templates/``, named by the object's key — a key that is not a valid opconf key (and so could
-name a path outside the folder) is refused. Core only: never prints, never exits.
+``templates/``, named by the object's key (:mod:`opconf.emit.filenames`). An object whose key
+cannot be held (not a valid key, or equal ignoring case to another) is skipped and named in
+:attr:`Export.skipped`; the rest is exported. Core only: never prints, never exits.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from opconf import exitcodes
 from opconf.canonical import KIND_ORDER
 from opconf.emit.documents import Unwritable, document_text
 from opconf.emit.engine import make_yaml
+from opconf.emit.filenames import Unheld, file_stem, unheld
 from opconf.errors import OpconfError
-from opconf.models import KEY_PATTERN
+from opconf.keys import KEY_RULE, is_key
 from opconf.store.model import ObjectId, StoredObject, StoreState
 
 FOLDERS = {
@@ -28,8 +29,7 @@ FOLDERS = {
     "OpportunityTemplate": "templates",
 }
 NOUNS = {"Product": "product", "CoverageGroup": "coverage group", "OpportunityTemplate": "template"}
-_KEY = re.compile(KEY_PATTERN)
-_LEAVE_OUT = "leave the object out with --kind/--select"
+_LEAVE_OUT = "leave the object out with --exclude GLOB"
 Progress = Callable[[int, int], None]
 
 
@@ -45,6 +45,7 @@ class Request:
 
     kinds: frozenset[str] = frozenset(KIND_ORDER)
     select: str | None = None  # a glob on keys
+    exclude: tuple[str, ...] = ()  # globs on keys or on Kind/key
     only_unmanaged: bool = False
     with_dependencies: bool = False
     schemas: str = "../schemas"
@@ -56,6 +57,7 @@ class Export:
 
     files: dict[str, str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    skipped: tuple[Unheld, ...] = ()  # objects whose key cannot be held, left out
 
 
 def export(
@@ -79,17 +81,21 @@ def export(
         chosen.update((oid, state.objects[oid]) for oid in missing)
     elif missing:
         raise _missing_error(missing)
-    return _render(sorted(chosen.values(), key=_order), request.schemas, progress)
+    objects = sorted(chosen.values(), key=_order)
+    skipped = unheld([(o.kind, o.key) for o in objects], known or ())
+    left_out = {(u.kind, u.key) for u in skipped}
+    kept = [o for o in objects if (o.kind, o.key) not in left_out]
+    return replace(_render(kept, request.schemas, progress), skipped=tuple(skipped))
 
 
 def path_of(kind: str, key: str) -> str:
-    """``products/checking.yaml``: only ever from a valid key."""
-    if not _KEY.match(key):
+    """``products/checking.yaml``, ``products/_con.yaml``: only ever from a valid key."""
+    if not is_key(key):
         raise ExportError(
-            f"cannot export {kind} {key!r}: its key is not a valid opconf key ({KEY_PATTERN})",
+            f"cannot export {kind} {key!r}: its key is not a valid opconf key ({KEY_RULE})",
             hint=f"change the key in the CRM, or {_LEAVE_OUT}",
         )
-    return f"{FOLDERS[kind]}/{key}.yaml"
+    return f"{FOLDERS[kind]}/{file_stem(key)}.yaml"
 
 
 def _wanted(obj: StoredObject, request: Request, known: frozenset[ObjectId] | None) -> bool:
@@ -97,7 +103,15 @@ def _wanted(obj: StoredObject, request: Request, known: frozenset[ObjectId] | No
         return False
     if request.select is not None and not fnmatch.fnmatchcase(obj.key, request.select):
         return False
+    if any(_excluded(obj, glob) for glob in request.exclude):
+        return False
     return known is None or not (obj.managed or (obj.kind, obj.key) in known)
+
+
+def _excluded(obj: StoredObject, glob: str) -> bool:
+    """``--exclude``: a glob on the key, or on ``Kind/key`` when it holds a ``/``."""
+    name = f"{obj.kind}/{obj.key}" if "/" in glob else obj.key
+    return fnmatch.fnmatchcase(name, glob)
 
 
 def _missing(chosen: dict[ObjectId, StoredObject], state: StoreState) -> dict[ObjectId, str]:
@@ -154,14 +168,20 @@ def _render(objects: Iterable[StoredObject], schemas: str, progress: Progress | 
 
 
 def configured_keys(config: Path) -> frozenset[ObjectId]:
-    """``(kind, key)`` of every document under ``config`` (none when it does not exist)."""
+    """``(kind, key)`` of every document under ``config`` (none when it does not exist or
+    holds no document yet: the first adoption starts from nothing)."""
+    from opconf.errors import UsageError
     from opconf.load.discover import discover, display_names
     from opconf.load.yamlread import read_file
 
     if not config.is_dir():
         return frozenset()
+    try:
+        paths = discover([config])
+    except UsageError:  # an existing folder without documents (read errors are FileErrors)
+        return frozenset()
     found = set()
-    for path, name in display_names(discover([config])).items():
+    for path, name in display_names(paths).items():
         for doc in read_file(path, name).documents:
             kind, key = doc.data.get("kind"), doc.data.get("key")
             if isinstance(kind, str) and isinstance(key, str):

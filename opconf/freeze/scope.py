@@ -1,4 +1,4 @@
-"""OPC286: a freeze window's ``scope`` names objects as documents name their kinds.
+"""OPC289: a freeze window's ``scope`` names objects as documents name their kinds.
 
 Scopes are case-sensitive globs over ``Kind/key``: ``product/*`` matches nothing, so a
 window meant to stop an apply would govern nothing at all.
@@ -14,7 +14,7 @@ from opconf.freeze.window import WindowProblem
 
 
 def scope_problems(scope: object) -> list[WindowProblem]:
-    """OPC286: each ``scope`` entry is ``Kind/key-glob`` of a kind spelled as documents
+    """OPC289: each ``scope`` entry is ``Kind/key-glob`` of a kind spelled as documents
     spell it (``*`` or a glob matching one counts), else the window would govern nothing."""
     out = []
     for i, entry in enumerate(scope if isinstance(scope, list) else ()):
@@ -28,5 +28,5 @@ def scope_problems(scope: object) -> list[WindowProblem]:
         if not slash or not key:
             hint = f" (e.g. '{kind or 'Product'}/*')" if known else hint
         message = f"scope '{entry}' is not Kind/key-glob of a known kind{hint}"
-        out.append(WindowProblem("OPC286", "scope", message, index=i))
+        out.append(WindowProblem("OPC289", "scope", message, index=i))
     return out

@@ -24,9 +24,10 @@ def annotation(d: Diagnostic) -> str:
     props = []
     if d.file:
         props += [f"file={_property(d.file)}", f"line={d.line}", f"col={d.column}"]
-    props.append(f"title={d.code}")
+    props.append(f"title={_property(d.code + (' (waived)' if d.waived else ''))}")
     path = f" ({d.dotted})" if d.path else ""
-    return f"::{_LEVEL[d.severity]} {','.join(props)}::{_data(d.message + path)}"
+    level = "notice" if d.waived else _LEVEL[d.severity]  # shown, never failing a check
+    return f"::{level} {','.join(props)}::{_data(d.message + path + d.reason)}"
 
 
 def render(result: ValidationResult, strict: bool) -> str:

@@ -30,10 +30,10 @@ def issue(d: Diagnostic, occurrence: int = 0) -> dict[str, Any]:
     path = f" ({d.dotted})" if d.path else ""
     return {
         "type": "issue",
-        "description": f"{d.code} {d.message}{path}",
+        "description": f"{d.code} {d.message}{path}{d.reason}",
         "check_name": d.code,
         "fingerprint": fingerprint(d, occurrence),
-        "severity": _SEVERITY[d.severity],
+        "severity": "info" if d.waived else _SEVERITY[d.severity],
         "location": {"path": d.file, "lines": {"begin": d.line}},
     }
 

@@ -52,4 +52,4 @@ def _row(d: Diagnostic, links: SourceLinks | None) -> str:
         place = md.link(place, links.line(d.file, d.line))
     path = f" ({d.dotted})" if d.path else ""
     code = md.code(d.code, cell=True)
-    return f"| {place} | {d.severity} | {code} | {md.text(d.message + path)} |"
+    return f"| {place} | {d.label} | {code} | {md.text(d.message + path + d.reason)} |"

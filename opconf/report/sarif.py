@@ -24,6 +24,10 @@ def _result(d: Diagnostic, rule_index: dict[str, int]) -> dict[str, Any]:
         "level": _LEVEL[d.severity],
         "message": {"text": d.message + (f" ({d.dotted})" if d.path else "")},
     }
+    if d.waived:  # shown as suppressed: opconf.yaml holds the waiver and its reason
+        out["suppressions"] = [
+            {"kind": "external", "status": "accepted", "justification": d.waived}
+        ]
     if d.file:
         region = {"startLine": d.line, "startColumn": d.column}
         artifact = {"uri": quote(d.file.replace(os.sep, "/")), "uriBaseId": "%SRCROOT%"}

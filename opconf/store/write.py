@@ -8,7 +8,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Table, bindparam, delete, func, select, update
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Table,
+    bindparam,
+    case,
+    delete,
+    func,
+    select,
+    update,
+)
 
 from opconf.errors import StoreError
 from opconf.jsontext import dumps
@@ -136,6 +146,8 @@ class Writer:
         ]
         managed = func.coalesce(bindparam("b_managed", type_=Boolean), table.c.managed)
         stmt = update(table).where(table.c.id == bindparam("b_id")).values(managed=managed)
+        if kind == "Product":
+            stmt = stmt.values(list_price=_same_scale(table, rows))
         result = self._conn.execute(stmt, rows)
         counted = len(rows) == 1 or self._conn.dialect.supports_sane_multi_rowcount
         if counted and result.rowcount != len(rows):
@@ -297,3 +309,13 @@ def _table(kind: str) -> Table:
     if kind not in TABLES:
         raise ValueError(f"unknown kind {kind!r}")
     return TABLES[kind]
+
+
+def _same_scale(table: Table, rows: list[dict[str, Any]]) -> Any:
+    """A price equal to the stored one keeps the store's own scale: PostgreSQL's NUMERIC
+    holds ``0.80`` and ``0.8`` apart, and adopting (or an update of other fields) must not
+    rewrite what the plan does not show (README, "Exact values")."""
+    for row in rows:
+        row["b_price"] = row.pop("list_price")
+    price = bindparam("b_price", type_=t.ExactDecimal())
+    return case((table.c.list_price == price, table.c.list_price), else_=price)

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from opconf.diagnostics import Diagnostic
@@ -18,6 +19,8 @@ from opconf.references import References
 from opconf.validate import rules
 from opconf.validate.finding import Finding
 from opconf.validate.index import Index
+from opconf.validate.policy import Policy
+from opconf.validate.policy import apply as apply_policy
 from opconf.validate.schema_check import check_envelope, check_schema
 from opconf.validate.welltyped import well_typed, without_repeats
 
@@ -37,6 +40,7 @@ class ValidationResult:
     index: Index = field(default_factory=Index)
     sources: dict[str, Path] = field(default_factory=dict)  # display name → file
     file_digests: dict[str, str] = field(default_factory=dict)  # display name → sha256
+    policy: Policy = field(default_factory=Policy)  # rules and waivers applied (opconf.yaml)
 
     @property
     def config_digest(self) -> str:
@@ -50,7 +54,10 @@ class ValidationResult:
         return sum(len(docs) for docs in self.index.by_kind.values())
 
     def count(self, severity: str) -> int:
-        return sum(1 for d in self.diagnostics if d.severity == severity)
+        """Diagnostics of ``severity`` that count (not waived); ``waived``: the waived ones."""
+        if severity == "waived":
+            return sum(1 for d in self.diagnostics if d.waived)
+        return sum(1 for d in self.diagnostics if d.severity == severity and not d.waived)
 
     def include(self, diagnostics: Iterable[Diagnostic]) -> None:
         """Add problems found beside the documents (opconf.yaml, the refs snapshot)."""
@@ -60,6 +67,11 @@ class ValidationResult:
     def valid(self, strict: bool = False) -> bool:
         errors = self.count("error") + (self.count("warning") if strict else 0)
         return errors == 0
+
+
+def today() -> date:
+    """The UTC day waivers' ``until`` is compared with."""
+    return datetime.now(UTC).date()
 
 
 @contextmanager
@@ -83,36 +95,54 @@ def validate_paths(
     paths: Sequence[Path],
     refs: References | None,
     note_skipped_refs: bool = True,
+    policy: Policy | None = None,
     allow_empty: bool = False,
 ) -> ValidationResult:
     """Validate every YAML file under ``paths``; ``refs`` None skips the reference checks
     (with an OPC290 note, unless ``note_skipped_refs`` is off: plan checks them live);
-    ``allow_empty``: folders without a document are an empty configuration, not an error."""
+    ``policy``: the project's rule severities and waivers; ``allow_empty``: folders without
+    a document are an empty configuration, not an error."""
     files = discover(paths, allow_empty)
     names = display_names(files)
     with _gc_paused():
         results = [read_file(path, names[path]) for path in files]
     sources = {names[p]: p for p in files}
-    result = validate_results(results, len(files), refs, sources)
+    result = validate_results(results, len(files), refs, sources, policy or Policy())
     if refs is None and note_skipped_refs:
         result.diagnostics.append(REFS_SKIPPED)
     return result
 
 
 def validate_results(
-    results: list[FileResult], files: int, refs: References | None, sources: dict[str, Path]
+    results: list[FileResult],
+    files: int,
+    refs: References | None,
+    sources: dict[str, Path],
+    policy: Policy | None = None,
 ) -> ValidationResult:
-    result = ValidationResult(files=files, sources=sources)
-    findings: list[Finding] = []
+    result = ValidationResult(files=files, sources=sources, policy=policy or Policy())
     for name, file_result in zip(sources, results, strict=True):
         result.file_digests[name] = file_result.sha256
         result.diagnostics.extend(file_result.diagnostics)
-        for doc in file_result.documents:
-            findings.extend(_check_document(doc, result.index))
-    findings.extend(without_repeats(rules.check(result.index, refs), findings))
+    findings = check_documents(results, refs, result.index)
+    if result.policy:  # where diagnostics leave validation: once, for every reporter and plan
+        findings, notes = apply_policy(result.policy, findings, today(), refs is not None)
+        result.diagnostics.extend(notes)
     result.diagnostics.extend(locate(findings, sources))
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
+
+
+def check_documents(
+    results: Iterable[FileResult], refs: References | None, index: Index
+) -> list[Finding]:
+    """Envelope, schema and semantic findings of the documents read (``index`` gets them)."""
+    findings: list[Finding] = []
+    for file_result in results:
+        for doc in file_result.documents:
+            findings.extend(_check_document(doc, index))
+    findings.extend(without_repeats(rules.check(index, refs), findings))
+    return findings
 
 
 def _check_document(doc: Document, index: Index) -> list[Finding]:
@@ -140,5 +170,6 @@ def locate(findings: list[Finding], sources: dict[str, Path]) -> list[Diagnostic
     for f in findings:
         doc: Document = f.doc
         line, column = locator.position(doc.file, doc.index, f.path, at_key=f.at_key)
-        out.append(Diagnostic(f.code, f.severity, f.message, doc.file, line, column, f.path))
+        where = (doc.file, line, column, f.path)
+        out.append(Diagnostic(f.code, f.severity, f.message, *where, waived=f.waived))
     return out

@@ -34,6 +34,7 @@ RULES: dict[str, str] = {
     "OPC201": "duplicate key",
     "OPC202": "duplicate name (ignoring case)",
     "OPC203": "duplicate product code",
+    "OPC204": "keys equal ignoring case",
     "OPC210": "unknown product",
     "OPC211": "unknown coverage group",
     "OPC212": "active template sells an inactive product",
@@ -64,9 +65,26 @@ RULES: dict[str, str] = {
     "OPC283": "freeze window start or end is invalid",
     "OPC284": "freeze window is incomplete",
     "OPC285": "drift.ignore entry is invalid",
-    "OPC286": "freeze window scope names no known kind",
+    "OPC286": "rules or waivers entry is invalid",
+    "OPC287": "waiver expired",
+    "OPC288": "waiver waives nothing",
+    "OPC289": "freeze window scope names no known kind",
     "OPC290": "reference checks skipped (no snapshot)",
 }
+
+# Rules that judge the business sense of a configuration, not data the store needs: a project
+# may change their severity (``rules:``) or waive them for named objects (``waivers:``).
+ADJUSTABLE = frozenset(
+    {
+        "OPC202",
+        "OPC212",
+        *(f"OPC{n}" for n in range(222, 230)),
+        "OPC241",
+        "OPC251",
+    }
+)
+# Checked against reference data: offline only with opconf.refs.yaml, live by the plan.
+REFERENCE_RULES = frozenset({"OPC241", "OPC250", "OPC251", "OPC252", "OPC253"})
 
 DOCS_URL = "https://github.com/opconf/opconf/blob/main/docs/rules.md"
 

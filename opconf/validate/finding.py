@@ -17,3 +17,4 @@ class Finding:
     path: tuple[Any, ...]
     at_key: bool = False  # point at the key of the last path element, not its value
     severity: Severity = "error"
+    waived: str = ""  # the reason of the waiver (opconf.yaml) that waives it

@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from opconf.diagnostics import did_you_mean
+from opconf.keys import KEY_RULE
 from opconf.kinds import API_VERSION, KINDS, SCHEMA_NAMES
 from opconf.load.yamlread import Document
 from opconf.validate.finding import Finding
@@ -162,7 +163,6 @@ def _findings(doc: Document, error: Any) -> Iterator[Finding]:
 # YAML 1.2 (which opconf reads) has no merge keys: `<<` is just an unknown field name.
 MERGE_KEY = "merge keys ('<<') are not supported: write the fields out (an anchor and alias "
 MERGE_KEY += "of a whole value still work)"
-KEY_RULE = "lowercase letters, digits and _, starting with a letter, at most 64 characters"
 
 
 def _pattern_message(value: Any, path: tuple[Any, ...]) -> str:

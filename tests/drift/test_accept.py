@@ -45,8 +45,9 @@ def test_a_key_the_configuration_cannot_hold_is_refused_before_anything_is_writt
     run = drift(onboarding, "--accept")
     assert (run.code, run.out) == (exitcodes.USAGE, "")
     assert run.err == (
-        f"error: the CRM's Product key {shown} cannot be a key of the configuration (a"
-        " lowercase letter, then lowercase letters, digits, _); nothing was written\n"
+        f"error: the CRM's Product key {shown} cannot be a key of the configuration (letters,"
+        " digits, _, - and ., starting with a letter or digit, not ending in ., at most 128"
+        " characters); nothing was written\n"
         "hint: change the key in the CRM, or leave it out: --exclude 'Product/*'\n"
     )
     assert _bytes(onboarding) == before

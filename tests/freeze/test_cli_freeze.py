@@ -323,7 +323,7 @@ def test_a_scope_of_no_known_kind_is_a_located_error(env: h.Env) -> None:
         result = env.run(*command)
         assert (result.code, result.out) == (exitcodes.USAGE, "")
         assert result.err.splitlines()[0] == (
-            "opconf.yaml:8:13: error OPC286 scope 'product/*' is not Kind/key-glob of a known "
+            "opconf.yaml:8:13: error OPC289 scope 'product/*' is not Kind/key-glob of a known "
             "kind (did you mean 'Product'?) (freeze[0].scope[0])"
         )
     assert env.dump() == before

@@ -278,7 +278,7 @@ def test_a_scope_names_a_known_kind_as_documents_spell_it(scope: str, message: s
     data |= {"duration": "1h", "scope": ["Product/ok", scope]}
     [problem] = window_problems(data)
     assert (problem.code, problem.field, problem.index, str(problem)) == (
-        "OPC286",
+        "OPC289",
         "scope",
         1,
         message,

@@ -199,16 +199,18 @@ def test_a_forged_plan_is_refused_and_nothing_written(env: h.Env, name: str) -> 
 def test_a_forged_template_must_pass_the_document_rules(env: h.Env) -> None:
     path = _saved(env)
 
-    def first_stage_won(data: dict[str, Any]) -> None:
+    def stage_key_twice(data: dict[str, Any]) -> None:
         [template] = [c for c in data["changes"] if c["kind"] == "OpportunityTemplate"]
-        template["after"]["stages"][0]["outcome"] = "won"
+        template["after"]["stages"][1]["key"] = template["after"]["stages"][0]["key"]
 
-    _edit(path, first_stage_won, resign=True)
+    # A rule a project may waive (OPC225: the first stage is open) protects no data and is
+    # not a reason to distrust a plan; one that protects data (OPC220) is.
+    _edit(path, stage_key_twice, resign=True)
     _refused(
         env,
         exitcodes.PROBLEMS,
-        "error: plan.json:204:24: OpportunityTemplate account_opening: OPC225 the first "
-        "stage 'qualify' must be open, not won\n" + EDITED,
+        "error: plan.json:209:20: OpportunityTemplate account_opening: OPC220 stage key "
+        "'qualify' is already used by stages[0]\n" + EDITED,
     )
 
 

@@ -33,9 +33,26 @@ def check(index: Index) -> Iterator[Finding]:
     for kind in KINDS:
         docs = index.docs(kind)
         yield from _unique(docs, "key", "OPC201", f"{kind} key", lambda v: v)
+        yield from _case_twins(kind, docs)
         yield from _unique(docs, "name", "OPC202", f"{kind} name", str.casefold)
         yield from _previous_keys(kind, docs, index)
     yield from _unique(index.docs("Product"), "code", "OPC203", "product code", str)
+
+
+def _case_twins(kind: str, docs: list[Document]) -> Iterator[Finding]:
+    """OPC204: keys equal ignoring case name one file on macOS and Windows (export, accept)."""
+    first: dict[str, Document] = {}
+    for doc in docs:
+        key = doc.data.get("key")
+        if key is None:
+            continue
+        other = first.setdefault(key.casefold(), doc)
+        if other is not doc and other.data["key"] != key:
+            message = (
+                f"{kind} key '{key}' differs only in case from '{other.data['key']}' at "
+                f"{_where(other)}: file systems that ignore case cannot hold both"
+            )
+            yield Finding("OPC204", message, doc, ("key",))
 
 
 def _previous_keys(kind: str, docs: list[Document], index: Index) -> Iterator[Finding]:
