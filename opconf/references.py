@@ -1,25 +1,22 @@
-"""CRM reference data (users, coverage roles, product types) that documents point at.
-
-Validation reads it from the committed snapshot ``opconf.refs.yaml`` (offline, for CI),
-checked like a document against the schema generated from
-:class:`opconf.project_models.ReferenceSnapshot`; ``plan`` reads it live from the store.
+"""The committed snapshot of CRM reference data, ``opconf.refs.yaml``, read for offline
+validation (CI) and checked like a document against the schema generated from
+:class:`opconf.project_models.ReferenceSnapshot`; ``plan`` reads the same data live from the
+store. The value itself, :class:`References`, lives below validation
+(:mod:`opconf.reference_data`): this module reads a file, with the validation of files, and so
+sits above it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from opconf.diagnostics import Diagnostic
+from opconf.filecheck import check_file
 from opconf.fsio import exists
 from opconf.kinds import REFS_SCHEMA
+from opconf.reference_data import References
 
-
-@dataclass(frozen=True)
-class References:
-    users: dict[str, bool]  # login → active
-    roles: dict[str, bool]  # coverage role code → unique (held by at most one member)
-    product_types: frozenset[str]
+__all__ = ["References", "inspect_references"]
 
 
 def inspect_references(path: Path) -> tuple[References | None, tuple[Diagnostic, ...]]:
@@ -30,8 +27,6 @@ def inspect_references(path: Path) -> tuple[References | None, tuple[Diagnostic,
     """
     if not exists(path):  # anything else there is read, or refused, as a file
         return None, ()
-    from opconf.filecheck import check_file
-
     checked = check_file(path, REFS_SCHEMA)
     if checked.errors:
         return None, checked.diagnostics

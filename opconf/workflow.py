@@ -13,7 +13,7 @@ from opconf.plan.desired import from_index, from_snapshot, released
 from opconf.plan.diff import Desired
 from opconf.plan.model import Obj, Plan, PlanError
 from opconf.plan.snapshot import Snapshot, upgrade
-from opconf.references import References
+from opconf.reference_data import References
 from opconf.validate import ValidationResult, locate, today, validate_paths
 from opconf.validate.index import Index
 from opconf.validate.policy import Policy

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from opconf.load.yamlread import read_file, read_text
-from opconf.references import References
+from opconf.reference_data import References
 from opconf.store.model import StoreState
 from opconf.validate import check_documents
 from opconf.validate.catalogue import ADJUSTABLE

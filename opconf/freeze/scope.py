@@ -10,12 +10,12 @@ from fnmatch import fnmatchcase
 
 from opconf.canonical import KIND_ORDER
 from opconf.diagnostics import did_you_mean
-from opconf.freeze.window import WindowProblem
 
 
-def scope_problems(scope: object) -> list[WindowProblem]:
+def scope_problems(scope: object) -> list[tuple[int, str]]:
     """OPC289: each ``scope`` entry is ``Kind/key-glob`` of a kind spelled as documents
-    spell it (``*`` or a glob matching one counts), else the window would govern nothing."""
+    spell it (``*`` or a glob matching one counts), else the window would govern nothing.
+    The problems as (index of the entry, message)."""
     out = []
     for i, entry in enumerate(scope if isinstance(scope, list) else ()):
         if not isinstance(entry, str):
@@ -28,5 +28,5 @@ def scope_problems(scope: object) -> list[WindowProblem]:
         if not slash or not key:
             hint = f" (e.g. '{kind or 'Product'}/*')" if known else hint
         message = f"scope '{entry}' is not Kind/key-glob of a known kind{hint}"
-        out.append(WindowProblem("OPC289", "scope", message, index=i))
+        out.append((i, message))
     return out

@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cronsim import CronSim, CronSimError
 
+from opconf.freeze.scope import scope_problems
+
 WindowKind = Literal["deny", "allow"]
 _BUDGET = 2_000  # cron times followed to find when overlapping openings end
 _DST_SLACK = timedelta(hours=3)  # reverse and forward cron walks may differ by a DST shift
@@ -291,6 +293,5 @@ def window_problems(data: Mapping[str, Any]) -> list[WindowProblem]:
         window_of(data)
     except WindowProblem as problem:
         problems.append(problem)
-    from opconf.freeze.scope import scope_problems
-
-    return problems + scope_problems(data.get("scope"))
+    scope = scope_problems(data.get("scope"))
+    return problems + [WindowProblem("OPC289", "scope", why, index=i) for i, why in scope]

@@ -15,7 +15,7 @@ from opconf.kinds import API_VERSION, KINDS
 from opconf.load.discover import discover, display_names
 from opconf.load.locate import Locator
 from opconf.load.yamlread import Document, FileResult, read_file
-from opconf.references import References
+from opconf.reference_data import References
 from opconf.validate import rules
 from opconf.validate.finding import Finding
 from opconf.validate.index import Index

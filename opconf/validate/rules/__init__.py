@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from opconf.references import References
+from opconf.reference_data import References
 from opconf.validate.finding import Finding
 from opconf.validate.index import Index
 from opconf.validate.rules import identity, members, refdata, references, stages

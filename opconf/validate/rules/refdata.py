@@ -11,7 +11,7 @@ from typing import Any
 
 from opconf.diagnostics import did_you_mean
 from opconf.load.yamlread import Document
-from opconf.references import References
+from opconf.reference_data import References
 from opconf.validate.finding import Finding
 from opconf.validate.index import Index, enumerate_items, steps
 
