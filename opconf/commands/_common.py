@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from opconf.project import Project, load_project, resolve_store
 
 if TYPE_CHECKING:
-    from opconf.freeze import FreezeGuard, Window
     from opconf.plan.model import Plan
     from opconf.store import Store
     from opconf.validate import ValidationResult
@@ -102,41 +101,11 @@ def check_freeze_options(args: argparse.Namespace) -> str | None:
     return reason if args.override_freeze else None
 
 
-def freeze_guard(args: argparse.Namespace, store: Store) -> FreezeGuard:
-    """The windows in force — the project's and those the store's last revision recorded —
-    checked against the clock, with the override asked for (docs/freeze.md)."""
-    from opconf.freeze import FreezeGuard
-    from opconf.freeze.record import in_force
-
-    reason = check_freeze_options(args)
-    project = load_project(args.project)
-    stored = store_windows(store)
-    record = project.freeze if project.freeze_declared or stored is None else stored
-    windows = in_force(project.freeze, stored or ())
-    return FreezeGuard(windows, override_reason=reason, record=record)
-
-
-def store_windows(store: Store) -> tuple[Window, ...] | None:
-    """The freeze windows the store's last revision recorded (None: none recorded)."""
-    from opconf.errors import StoreError
-    from opconf.freeze import WindowProblem
-    from opconf.freeze.record import recorded
-
-    last = store.last_entry()
-    try:
-        return recorded(last.summary if last else None)
-    except WindowProblem as problem:
-        raise StoreError(
-            f"the freeze windows revision {last.revision if last else 0} recorded cannot be "
-            f"read: {problem}",
-            hint="apply from the project whose opconf.yaml declares the windows (freeze:)",
-        ) from None
-
-
 def freeze_note(project: Project, plan: Plan, store: Store) -> str | None:
     """``apply blocked by freeze 'Q4 close' until …`` when a window in force blocks ``plan``."""
     from datetime import UTC, datetime
 
+    from opconf.applying import store_windows
     from opconf.freeze import blocked_line, decide, touched_by
     from opconf.freeze.record import in_force
 

@@ -1,117 +1,108 @@
-"""Applying a plan from the command line (apply, rollback): confirm, apply unattended under
-the lock, dry run, progress and the closing line."""
+"""Applying a plan from the command line (apply, rollback): the options, the confirmation,
+the dry run's report, progress and the closing line. The sequence itself is the core's
+(:mod:`opconf.applying`)."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from opconf import exitcodes
-from opconf.commands._common import PAST, freeze_guard
+from opconf.commands._common import PAST, check_freeze_options
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable
 
     from opconf.apply import ApplyResult, Progress
-    from opconf.freeze import FreezeGuard
+    from opconf.applying import ApplyOptions, Outcome
     from opconf.plan.model import Change, Plan
+    from opconf.project import Project
     from opconf.store import Store
     from opconf.store.model import StoreState
-    from opconf.store.write import Writer
+
+
+def options(
+    args: argparse.Namespace,
+    project: Project,
+    progress: Progress | None = None,
+    action: str = "apply",
+) -> ApplyOptions:
+    """The core's apply options from the command line's."""
+    from opconf.applying import ApplyOptions
+    from opconf.store.model import Holder
+
+    return ApplyOptions(
+        holder=Holder.local(args.actor, action=action),
+        project=project,
+        allow_destructive=args.allow_destructive,
+        lock_timeout=args.lock_timeout,
+        statement_timeout=args.statement_timeout,
+        override_reason=check_freeze_options(args),
+        progress=progress,
+    )
 
 
 def apply_unattended(
     store: Store,
     args: argparse.Namespace,
+    project: Project,
     *,
     make_plan: Callable[[StoreState], Plan],
     show: Callable[[Plan], object],
-    config: Path,
     progress: Progress | None,
 ) -> int:
-    """``--auto-approve``, as Terraform does: lock, plan against the store read under the
-    lock, show the plan, apply it in the same transaction. The store is read once, and what
-    a writer this one waited for committed is in the plan, which cannot go stale."""
-    from opconf.store.model import Holder
+    """``--auto-approve``, as Terraform does: the core locks, plans against the store read
+    under the lock, shows the plan, applies it in the same transaction."""
+    from opconf import applying
 
-    holder, timeout = Holder.local(args.actor), args.statement_timeout
-    with store.writer(holder, args.lock_timeout, statement_timeout=timeout) as writer:
-        plan = make_plan(writer.state)
-        show(plan)
-        return execute(
-            store, plan, args, ask=False, config=config, progress=progress, writer=writer
-        )
+    chosen = options(args, project, progress)
+    return _ended(applying.apply_unattended(store, chosen, make_plan, show), args)
 
 
 def execute(
     store: Store,
     plan: Plan,
     args: argparse.Namespace,
+    project: Project,
     *,
     ask: bool,
-    config: Path,
     progress: Progress | None = None,
-    writer: Writer | None = None,
     word: str | None = None,
 ) -> int:
-    """Confirm when asked to, apply, print the summary line.
-
-    ``config`` is the project's config folder: the revision records its git commit.
-    ``writer``: the locked transaction ``plan`` was made in, to apply it in (unattended).
-    ``word``: what the person types to confirm (None: y/N).
-    """
-    from opconf.apply import apply_plan, refuse_unsafe, write_plan
+    """Apply a plan already shown: confirm when asked to (``word``: what the person types;
+    None: y/N), or run it dry; then the closing line."""
+    from opconf import applying
     from opconf.errors import PlanRefused
-    from opconf.store.model import Holder
 
-    guard = freeze_guard(args, store)
-    if not plan.changes:
-        return exitcodes.PROBLEMS if plan.errors else exitcodes.OK
-    refuse_unsafe(plan, args.allow_destructive)
     if getattr(args, "dry_run", False):
-        return dry_run(store, plan, args, guard)
-    override = guard.check(plan)  # before asking; apply checks again, and before it commits
-    if writer is not None:
-        holder = Holder.local(args.actor)
-        result = write_plan(
-            writer,
-            plan,
-            holder=holder,
-            progress=progress,
-            config=config,
-            freeze=guard,
-            override=override,
-        )
-        return _applied(result, args)
-    if ask:
+        if not plan.changes:
+            return exitcodes.PROBLEMS if plan.errors else exitcodes.OK
+        return dry_run(store, plan, options(args, project, action="dry-run"))
+
+    def confirmed() -> bool:
         if not interactive():
             raise PlanRefused(
                 "no terminal to confirm on", hint="pass --auto-approve, or apply a saved plan"
             )
-        if not confirm(word, store.display_url):
-            print("Apply cancelled; nothing was changed.")
-            return exitcodes.PROBLEMS
-    result = apply_plan(
-        store,
-        plan,
-        holder=Holder.local(args.actor),
-        allow_destructive=args.allow_destructive,
-        lock_timeout=args.lock_timeout,
-        progress=progress,
-        config=config,
-        statement_timeout=args.statement_timeout,
-        freeze=guard,
-    )
-    return _applied(result, args)
+        return confirm(word, store.display_url)
+
+    chosen = options(args, project, progress)
+    return _ended(applying.apply_reviewed(store, plan, chosen, confirmed if ask else None), args)
 
 
-def _applied(result: ApplyResult, args: argparse.Namespace) -> int:
-    """The freeze override, if any, and the ``Apply complete`` line."""
+def _ended(outcome: Outcome, args: argparse.Namespace) -> int:
+    """The exit code, and what the person reads last: cancelled, or the freeze override and
+    the ``Apply complete`` line."""
     from opconf.store.model import Holder
 
+    if outcome.cancelled:
+        print("Apply cancelled; nothing was changed.")
+        return exitcodes.PROBLEMS
+    result = outcome.result
+    if result is None:
+        return exitcodes.PROBLEMS if outcome.plan.errors else exitcodes.OK
     if result.override:
         names = ", ".join(f"'{name}'" for name in result.override.windows)
         print(
@@ -122,51 +113,32 @@ def _applied(result: ApplyResult, args: argparse.Namespace) -> int:
     return exitcodes.OK
 
 
-def dry_run(store: Store, plan: Plan, args: argparse.Namespace, guard: FreezeGuard) -> int:
-    """``apply --dry-run``: the real writes, rolled back; exit 0 when apply would succeed."""
-    from opconf.dryrun import dry_run as run_dry
-    from opconf.errors import FrozenError, PlanRefused
-    from opconf.store.model import Holder
+def dry_run(store: Store, plan: Plan, chosen: ApplyOptions) -> int:
+    """``apply --dry-run``: exit 0 when the apply would succeed, else what would stop it."""
+    from opconf import applying
+    from opconf.errors import PlanRefused
 
-    problems, frozen = [], False
-    try:
-        override = guard.check(plan)
-    except FrozenError as exc:
-        problems.append(exc.message)
-        frozen = True
-    else:
-        if override:
-            names = ", ".join(f"'{name}'" for name in override.windows)
-            print(f"\nFreeze {names} would be overridden: {override.reason}.")
-    refusals = run_dry(
-        store,
-        plan,
-        holder=Holder.local(args.actor, action="dry-run"),
-        allow_destructive=args.allow_destructive,
-        lock_timeout=args.lock_timeout,
-        statement_timeout=args.statement_timeout,
-    )
-    problems += [f"{r.kind} {r.key}: {r.message}" if r.kind else r.message for r in refusals]
-    if problems:
-        print(
-            f"\nDry run: the apply would fail ({len(problems)} problem"
-            f"{'s' if len(problems) > 1 else ''}):"
-        )
-        for problem in problems:
+    found = applying.dry_run(store, plan, chosen)
+    if found.override:
+        names = ", ".join(f"'{name}'" for name in found.override.windows)
+        print(f"\nFreeze {names} would be overridden: {found.override.reason}.")
+    if found.problems:
+        n = len(found.problems)
+        print(f"\nDry run: the apply would fail ({n} problem{'s' if n > 1 else ''}):")
+        for problem in found.problems:
             print(f"  {problem}")
-        raise PlanRefused(
-            "the apply would fail; nothing was written", hint=_dry_hint(frozen, refusals)
-        )
+        hint = _dry_hint(found.frozen, found.refused)
+        raise PlanRefused("the apply would fail; nothing was written", hint=hint)
     counts = ", ".join(f"{n} to {a}" for a, n in plan.summary().items() if n)
     print(f"\nDry run: the apply would succeed ({counts}); nothing was written.")
     return exitcodes.OK
 
 
-def _dry_hint(frozen: bool, refusals: Sequence[object]) -> str:
+def _dry_hint(frozen: bool, refused: bool) -> str:
     """What to do about what blocks the apply: the freeze, the data, or both."""
     freeze = "wait for the freeze to end, or pass --override-freeze --reason TEXT"
     data = "fix the configuration or the CRM's data, then plan again"
-    if frozen and not refusals:
+    if frozen and not refused:
         return freeze
     return f"{freeze}; {data}" if frozen else data
 

@@ -21,7 +21,6 @@ from opconf.visible import visible
 
 if TYPE_CHECKING:
     from opconf.plan.model import Plan
-    from opconf.project import Project
     from opconf.store import Store
 
 
@@ -46,10 +45,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from opconf.applying import dirty_tree
     from opconf.errors import UsageError
     from opconf.plan import saved
     from opconf.plan.render import render
-    from opconf.project import confirm_word, embedded_default
+    from opconf.project import confirm_word, embedded_default, is_default_store
     from opconf.workflow import plan_config, validate_config
 
     check_freeze_options(args)
@@ -60,7 +60,9 @@ def run(args: argparse.Namespace) -> int:
         )
     project, store = open_store(args)
     if not args.dry_run:
-        _check_tree(project, args)
+        warning = dirty_tree(project, is_default_store(project, args.store, args.target))
+        if warning:
+            print(f"warning: {warning}", file=sys.stderr)
     progress = progress_line(sys.stderr)
     if args.planfile:
         plan = saved.load(args.planfile)
@@ -70,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         store.ensure_ready(auto_init=False)
         plan = _as_it_writes(plan, store)
         sys.stdout.write(render(plan, "text", destructive_allowed=args.allow_destructive))
-        return execute(store, plan, args, ask=False, config=project.config, progress=progress)
+        return execute(store, plan, args, project, ask=False, progress=progress)
     result = validate_config(project.config, project.policy)
     if not result.valid():
         print_invalid(result)
@@ -82,18 +84,18 @@ def run(args: argparse.Namespace) -> int:
         return apply_unattended(
             store,
             args,
+            project,
             make_plan=lambda state: plan_config(result, store, prune, state=state),
             show=lambda plan: sys.stdout.write(
                 render(plan, "text", destructive_allowed=args.allow_destructive)
             ),
-            config=project.config,
             progress=progress,
         )
     plan = plan_config(result, store, prune)
     sys.stdout.write(render(plan, "text", destructive_allowed=args.allow_destructive))
     ask = not args.auto_approve and not args.dry_run
     word = confirm_word(project, args.store, args.target)
-    return execute(store, plan, args, ask=ask, config=project.config, progress=progress, word=word)
+    return execute(store, plan, args, project, ask=ask, progress=progress, word=word)
 
 
 def _as_it_writes(plan: Plan, store: Store) -> Plan:
@@ -105,28 +107,6 @@ def _as_it_writes(plan: Plan, store: Store) -> Plan:
     check_fresh(plan, state)
     last = (lambda: store.snapshot(state.revision)) if state.revision else None
     return saved.with_store(plan, state, last)
-
-
-def _check_tree(project: Project, args: argparse.Namespace) -> None:
-    """Uncommitted changes, applied to any target but the default: a warning, or refused
-    with ``requireCleanTree``. The revision records them (``dirty``) either way."""
-    from opconf.errors import PlanRefused
-    from opconf.project import is_default_store
-    from opconf.tree import tree_state
-
-    if is_default_store(project, args.store, args.target):
-        return
-    tree = tree_state(project.config)
-    if not tree.dirty:
-        return
-    where = f"the configuration's work tree has {tree.describe()}"
-    if project.require_clean_tree:
-        raise PlanRefused(
-            f"{project.file}: requireCleanTree: {where}",
-            hint="commit them (or stash them), then apply; nothing was applied",
-        )
-    commit = (tree.commit or "")[:12]
-    print(f"warning: {where}; the revision records {commit} as dirty", file=sys.stderr)
 
 
 def _digest(value: str) -> str:

@@ -49,9 +49,9 @@ def run(args: argparse.Namespace) -> int:
         return apply_unattended(
             store,
             args,
+            project,
             make_plan=lambda state: plan_rollback(store, args.revision, state=state),
             show=lambda plan: show_plan(plan, args.format, None),
-            config=project.config,
             progress=progress,
         )
     plan = plan_rollback(store, args.revision)
@@ -60,4 +60,4 @@ def run(args: argparse.Namespace) -> int:
         return exitcodes.PROBLEMS if plan.errors else exitcodes.OK
     ask = not args.auto_approve
     word = confirm_word(project, args.store, args.target)
-    return execute(store, plan, args, ask=ask, config=project.config, progress=progress, word=word)
+    return execute(store, plan, args, project, ask=ask, progress=progress, word=word)
