@@ -39,33 +39,45 @@ def compare(
     ids = {
         (kind, key): i for kind, keys in snapshot.get("ids", {}).items() for key, i in keys.items()
     }
-    seen = {(kind, i) for (kind, _), i in row_ids(snapshot).items()}
-    out: list[Difference] = []
-    rows = {(kind, i) for (kind, _), i in ids.items()}
     found = list(_sides(config, applied, ids, state, previous or {}))
-    to_then = _to_then(found)
     pending = {k: o for k, o in config.items() if k not in applied}
-    for kind, key, mine, then, live in found:
-        if then is not None:  # references compared as the rows' keys at the last apply
-            mine = follow(mine, to_then[0]) if mine is not None else None
-            live = replace(live, data=follow(live.data, to_then[1])) if live else None
-        if live is not None:
-            seen.add((kind, live.id))
-        if then is None and live is not None and (kind, live.id) in rows:
-            # pending here, and another object renamed onto the key in the CRM
-            out.append(Difference("conflict", kind, key, "add", "", mine, ABSENT, live.data))
-            continue
-        moved = stage_renames(snapshot, then, mine, live, stage_previous or {})
-        diffs = _object(kind, key, mine, then, live, moved)
-        out += [_onto_pending(d, pending) for d in diffs]
+    context = (snapshot, {(kind, i) for (kind, _), i in ids.items()}, stage_previous or {})
+    out = list(_each(found, pending, context))
+    seen = {(kind, i) for (kind, _), i in row_ids(snapshot).items()}
+    seen |= {(kind, live.id) for kind, _, _, _, live in found if live is not None}
     for obj in _ordered_objects(state) if snapshot else ():  # never applied: no "since"
         if (obj.kind, obj.id) not in seen:
             out.append(Difference("new", obj.kind, obj.key, "add", "", ABSENT, ABSENT, obj.data))
     return out
 
 
+Side = tuple[str, str, Obj | None, Obj | None, StoredObject | None]
+
+
+def _each(
+    found: list[Side],
+    pending: Mapping[Key, Obj],
+    context: tuple[Snapshot, set[tuple[str, int]], Mapping[Key, Mapping[str, tuple[str, ...]]]],
+) -> Iterator[Difference]:
+    """The differences of each object; ``context``: the snapshot, its rows, the stages'
+    previous keys in the configuration."""
+    snapshot, rows, stage_previous = context
+    to_then = _to_then(found)
+    for kind, key, mine, then, live in found:
+        if then is not None:  # references compared as the rows' keys at the last apply
+            mine = follow(mine, to_then[0]) if mine is not None else None
+            live = replace(live, data=follow(live.data, to_then[1])) if live else None
+        if then is None and live is not None and (kind, live.id) in rows:
+            # pending here, and another object renamed onto the key in the CRM
+            yield Difference("conflict", kind, key, "add", "", mine, ABSENT, live.data)
+            continue
+        moved = stage_renames(snapshot, then, mine, live, stage_previous)
+        for d in _object(kind, key, mine, then, live, moved):
+            yield _onto_pending(d, pending)
+
+
 def _to_then(
-    found: list[tuple[str, str, Obj | None, Obj | None, StoredObject | None]],
+    found: list[Side],
 ) -> tuple[dict[Key, str], dict[Key, str]]:
     """The keys of the configuration and of the store whose object had another key at the
     last apply (a key changed in the CRM, accepted or not yet): → that key. A template's
