@@ -21,8 +21,8 @@ def keep_lines(original: list[str], formatted: list[str], changed: list[str]) ->
     out: list[str] = []
     k = 0
     while k < len(changed):
-        j = same.get(k)
-        stretch = source.get(j) if j is not None else None
+        j = same.get(k, -1)
+        stretch = source.get(j)
         if stretch is None or not _whole(stretch, k, j, same):
             out.append(changed[k])
             k += 1
