@@ -91,6 +91,15 @@ def test_take_names_the_side(onboarding: h.Env) -> None:
     )
 
 
+def test_take_and_exclude_go_with_accept(onboarding: h.Env) -> None:
+    run = drift(onboarding, "--exclude", "Product/*")
+    assert (run.code, run.out, run.err) == (
+        exitcodes.USAGE,
+        "",
+        "error: --take and --exclude go with --accept\nhint: opconf drift --accept --take crm\n",
+    )
+
+
 def test_one_file_that_cannot_be_written_writes_none(
     onboarding: h.Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:
