@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from opconf import exitcodes
 from opconf.commands._common import (
@@ -19,6 +21,10 @@ from opconf.commands._common import (
 )
 from opconf.errors import UsageError
 
+if TYPE_CHECKING:
+    from opconf.plan.diff import Desired
+    from opconf.store.model import Settled
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("drift", help="show what changed in the store outside opconf")
@@ -28,25 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="exit 0 when there is no drift, 1 on errors, 2 when there is drift",
     )
-    p.add_argument(
-        "--accept",
-        nargs="*",
-        metavar="KIND/KEY",
-        help="merge the CRM's changes into the configuration (all, or the objects named)",
-    )
-    p.add_argument(
-        "--take",
-        nargs="+",
-        metavar="crm [KIND/KEY",
-        help="with --accept: resolve conflicts with the CRM's values (all, or the objects named)",
-    )
-    p.add_argument(
-        "--exclude",
-        action="append",
-        default=[],
-        metavar="GLOB",
-        help="with --accept: leave out the objects matching KIND/KEY-GLOB (repeatable)",
-    )
+    _accept_options(p)
     p.add_argument(
         "--lock-timeout",
         type=seconds,
@@ -56,6 +44,28 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add_store_options(p)
     p.set_defaults(run=run)
+
+
+def _accept_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--accept",
+        nargs="*",
+        metavar="KIND/KEY",
+        help="merge the CRM's changes into the configuration (all, or the objects named)",
+    )
+    p.add_argument(
+        "--take",
+        nargs="+",
+        metavar=("crm", "KIND/KEY"),
+        help="with --accept: resolve conflicts with the CRM's values (all, or the objects named)",
+    )
+    p.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="with --accept: leave out the objects matching KIND/KEY-GLOB (repeatable)",
+    )
 
 
 def _take(values: list[str] | None) -> list[str] | None:
@@ -86,13 +96,7 @@ def run(args: argparse.Namespace) -> int:
     settled = store.read_settled(args.lock_timeout)
     drift = drift_of(desired, settled, store=store.display_url, ignore=project.drift_ignore)
     if args.accept is not None:
-        from opconf.drift.accept import Selection, accept
-
-        take = _take(args.take)
-        selection = Selection(args.accept, args.exclude, take)
-        accepted = accept(desired, settled, project.config, selection)
-        sys.stdout.write(accepted.report())
-        return exitcodes.CHANGES if args.detailed_exitcode and accepted.conflicts else exitcodes.OK
+        return _accept(args, desired, settled, project.config)
     if args.take or args.exclude:
         raise UsageError(
             "--take and --exclude go with --accept", hint="opconf drift --accept --take crm"
@@ -101,3 +105,14 @@ def run(args: argparse.Namespace) -> int:
     if args.detailed_exitcode and drift.drifted:
         return exitcodes.CHANGES
     return exitcodes.OK
+
+
+def _accept(
+    args: argparse.Namespace, desired: list[Desired], settled: Settled, config: Path
+) -> int:
+    from opconf.drift.accept import Selection, accept
+
+    selection = Selection(args.accept, args.exclude, _take(args.take))
+    accepted = accept(desired, settled, config, selection)
+    sys.stdout.write(accepted.report())
+    return exitcodes.CHANGES if args.detailed_exitcode and accepted.conflicts else exitcodes.OK

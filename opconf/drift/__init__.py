@@ -1,11 +1,14 @@
-"""``opconf drift`` (SPEC §7): the configuration, the last apply and the live store compared.
+"""``opconf drift``: the configuration, the last apply and the live store compared.
 
-A peer of :mod:`opconf.plan`: the comparison (:mod:`~opconf.drift.compare`) uses the plan's
-detail model and diff; :mod:`~opconf.drift.ignore` applies ``drift.ignore``;
-:mod:`~opconf.drift.render` renders; :mod:`~opconf.drift.accept` writes the store's values
-into the YAML files (:mod:`~opconf.drift.splice`: values into a document;
-:mod:`~opconf.drift.keys`: keys changed and objects deleted in the CRM).
-Core only: never prints, never exits.
+A peer of :mod:`opconf.plan`: the comparison (:mod:`~opconf.drift.compare`, fields in
+:mod:`~opconf.drift.fields`) uses the plan's detail model and diff; :mod:`~opconf.drift.ignore`
+applies ``drift.ignore``; :mod:`~opconf.drift.render` renders. ``--accept``
+(:mod:`~opconf.drift.accept`) is a three-way merge by identity: the sides of each object
+(:mod:`~opconf.drift.pairs`), the keys changed in the CRM solved as one permutation
+(:mod:`~opconf.drift.resolve`), each object merged (:mod:`~opconf.drift.threeway`,
+:mod:`~opconf.drift.merge`, :mod:`~opconf.drift.stages`), put into its document by identity
+(:mod:`~opconf.drift.splice`, :mod:`~opconf.drift.keys`), every file computed then written at
+once (:mod:`~opconf.drift.files`). Core only: never prints, never exits.
 """
 
 from __future__ import annotations

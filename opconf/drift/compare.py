@@ -11,7 +11,7 @@ computed only for objects that differ — one diff engine for plan and drift.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import astuple
+from dataclasses import astuple, replace
 
 from opconf.canonical import KIND_ORDER
 from opconf.drift.fields import NO_RENAMES, StageRenames, object_fields, stage_renames
@@ -39,42 +39,56 @@ def compare(
     ids = {
         (kind, key): i for kind, keys in snapshot.get("ids", {}).items() for key, i in keys.items()
     }
+    found = list(_sides(config, applied, ids, state, previous or {}))
+    pending = {k: o for k, o in config.items() if k not in applied}
+    context = (snapshot, {(kind, i) for (kind, _), i in ids.items()}, stage_previous or {})
+    out = list(_each(found, pending, context))
     seen = {(kind, i) for (kind, _), i in row_ids(snapshot).items()}
-    out: list[Difference] = []
-    rows = {(kind, i) for (kind, _), i in ids.items()}
-    renames = _renames(applied, ids, state)
-    for kind, key, mine, then, live in _sides(config, applied, ids, state, previous or {}):
-        # a template's references to keys the CRM changed: as renamed on both sides
-        then = follow(then, renames) if then is not None else None
-        mine = follow(mine, renames) if mine is not None and then is not None else mine
-        if live is not None:
-            seen.add((kind, live.id))
-        if then is None and live is not None and (kind, live.id) in rows:
-            # pending here, and another object renamed onto the key in the CRM
-            out.append(Difference("conflict", kind, key, "add", "", mine, ABSENT, live.data))
-            continue
-        pending = {k: o for k, o in config.items() if k not in applied}
-        moved = stage_renames(snapshot, then, mine, live, stage_previous or {})
-        found = _object(kind, key, mine, then, live, moved)
-        out += [_onto_pending(d, pending) for d in found]
+    seen |= {(kind, live.id) for kind, _, _, _, live in found if live is not None}
     for obj in _ordered_objects(state) if snapshot else ():  # never applied: no "since"
         if (obj.kind, obj.id) not in seen:
             out.append(Difference("new", obj.kind, obj.key, "add", "", ABSENT, ABSENT, obj.data))
     return out
 
 
-def _renames(
-    applied: Mapping[Key, Obj], ids: Mapping[Key, int], state: StoreState
-) -> dict[Key, str]:
-    """The keys the CRM changed (the row kept): a template's references to them are
-    compared as renamed, so a key change is one difference, not three."""
-    by_row = {(o.kind, o.id): o.key for o in state.objects.values()}
-    out = {}
-    for kind, key in applied:
-        now = by_row.get((kind, ids.get((kind, key), -1)))
-        if now is not None and now != key:
-            out[(kind, key)] = now
-    return out
+Side = tuple[str, str, Obj | None, Obj | None, StoredObject | None]
+
+
+def _each(
+    found: list[Side],
+    pending: Mapping[Key, Obj],
+    context: tuple[Snapshot, set[tuple[str, int]], Mapping[Key, Mapping[str, tuple[str, ...]]]],
+) -> Iterator[Difference]:
+    """The differences of each object; ``context``: the snapshot, its rows, the stages'
+    previous keys in the configuration."""
+    snapshot, rows, stage_previous = context
+    to_then = _to_then(found)
+    for kind, key, mine, then, live in found:
+        if then is not None:  # references compared as the rows' keys at the last apply
+            mine = follow(mine, to_then[0]) if mine is not None else None
+            live = replace(live, data=follow(live.data, to_then[1])) if live else None
+        if then is None and live is not None and (kind, live.id) in rows:
+            # pending here, and another object renamed onto the key in the CRM
+            yield Difference("conflict", kind, key, "add", "", mine, ABSENT, live.data)
+            continue
+        moved = stage_renames(snapshot, then, mine, live, stage_previous)
+        for d in _object(kind, key, mine, then, live, moved):
+            yield _onto_pending(d, pending)
+
+
+def _to_then(
+    found: list[Side],
+) -> tuple[dict[Key, str], dict[Key, str]]:
+    """The keys of the configuration and of the store whose object had another key at the
+    last apply (a key changed in the CRM, accepted or not yet): → that key. A template's
+    references are compared through them, so a key change is one difference, not three."""
+    here, there = {}, {}
+    for kind, key, mine, then, live in found:
+        if then is not None and mine is not None and mine["key"] != key:
+            here[(kind, mine["key"])] = key
+        if then is not None and live is not None and live.key != key:
+            there[(kind, live.key)] = key
+    return here, there
 
 
 def _sides(

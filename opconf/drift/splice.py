@@ -79,13 +79,10 @@ def _elements(
     configuration's item has (``origin``: merged identity → configuration's), edited in place
     (``edit``, with its ``before`` value); a new one is ``rendered``'s."""
     name, ident = list_id
-    items = doc.get(name) or []
-    if not merged:
-        doc.pop(name, None)
+    if not merged or name not in doc:
+        _put(doc, {name: [rendered[e[ident]] for e in merged]} if merged else {}, name)
         return
-    if name not in doc:
-        doc[name] = [rendered[e[ident]] for e in merged]
-        return
+    items = doc[name]
     by = {item[ident]: item for item in items}
     if origin is None and name == "members":  # no order of their own: the file's kept
         place = {user: i for i, user in enumerate(by)}

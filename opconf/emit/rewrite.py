@@ -30,6 +30,7 @@ from ruamel.yaml.nodes import Node
 
 from opconf.emit.comments import by_identity, collect, join, place
 from opconf.emit.engine import dump, make_yaml
+from opconf.emit.keep import keep_lines
 from opconf.emit.layout import FREE, Layout, is_empty, lines_of
 
 _MARKER = re.compile(r"---(\s|$)")  # a document start line
@@ -151,14 +152,18 @@ def drop_documents(text: str, doomed: Callable[[Any], bool]) -> str | None:
 def edit_documents(text: str, change: Callable[[Any], bool]) -> str:
     """``text`` with ``change`` applied to each document: a document ``change`` returns
     False for stays byte for byte; one it changed is dumped as :func:`rewrite` dumps it, in
-    the line endings it had. Raises :class:`CannotFormat` when ``text`` is not YAML."""
+    the line endings it had, but for the lines the change left as they were, which keep
+    their bytes (:func:`opconf.emit.keep.keep_lines`). Raises :class:`CannotFormat` when
+    ``text`` is not YAML."""
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     out = []
     for chunk, doc in _chunks(text.removeprefix("\ufeff")):
         if not change(doc):
             out.append(chunk)
             continue
-        done = rewrite(chunk, change)
+        formatted = lines_of(rewrite(chunk, lambda _: None))
+        done = "\n".join(keep_lines(lines_of(chunk), formatted, lines_of(rewrite(chunk, change))))
+        done += "\n"
         out.append(done.replace("\n", "\r\n") if "\r\n" in chunk else done)
     return bom + "".join(out)
 

@@ -27,10 +27,10 @@ def _bytes(env: h.Env) -> dict[str, bytes]:
 def test_a_tab_before_a_comment_is_no_crash(onboarding: h.Env) -> None:
     delta = onboarding.root / "config" / "products" / "delta.yaml"
     delta.write_text(delta.read_text("utf-8").replace("name: Delta", "name: Delta\t# tab"))
-    h.sql(onboarding.url, "UPDATE product SET type = 'loan' WHERE key = 'delta'")
+    h.sql(onboarding.url, "UPDATE product SET type = 'annuity' WHERE key = 'delta'")
     run = drift(onboarding, "--accept")
     assert (run.code, run.err) == (exitcodes.OK, ""), run
-    assert delta.read_text("utf-8").endswith("name: Delta # tab\ntype: loan\n")  # as fmt writes
+    assert delta.read_text("utf-8").endswith("name: Delta\t# tab\ntype: annuity\n")  # kept
 
 
 @pytest.mark.parametrize(
@@ -92,6 +92,15 @@ def test_take_names_the_side(onboarding: h.Env) -> None:
     )
 
 
+def test_take_and_exclude_go_with_accept(onboarding: h.Env) -> None:
+    run = drift(onboarding, "--exclude", "Product/*")
+    assert (run.code, run.out, run.err) == (
+        exitcodes.USAGE,
+        "",
+        "error: --take and --exclude go with --accept\nhint: opconf drift --accept --take crm\n",
+    )
+
+
 def test_one_file_that_cannot_be_written_writes_none(
     onboarding: h.Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -127,7 +136,7 @@ def test_documents_and_lines_accept_leaves_alone_keep_their_bytes(onboarding: h.
     raw = ("\ufeff" + text).replace("\n", "\r\n").encode("utf-8")
     (config / "alpha_beta.yaml").write_bytes(raw)
     h.sql(onboarding.url, f"UPDATE product SET description = '{long.strip()}' WHERE key = 'alpha'")
-    h.sql(onboarding.url, "UPDATE product SET type = 'loan' WHERE key = 'beta'")
+    h.sql(onboarding.url, "UPDATE product SET type = 'annuity' WHERE key = 'beta'")
     run = drift(onboarding, "--accept")
     assert run.code == exitcodes.OK, run
     after = (config / "alpha_beta.yaml").read_bytes()
@@ -135,5 +144,19 @@ def test_documents_and_lines_accept_leaves_alone_keep_their_bytes(onboarding: h.
     assert first == raw.partition(b"---\r\n")[0]  # untouched: BOM, CRLF, escape, long line
     assert second == (
         b"# the second one\r\napiVersion: opconf/v1\r\nkind: Product\r\nkey: beta\r\n"
-        b"name: Beta # kept short\r\ntype: loan\r\n"
+        b"name: Beta # kept short\r\ntype: annuity\r\n"
     )
+
+
+def test_lines_an_edit_leaves_alone_keep_their_bytes_in_the_document_it_edits(
+    onboarding: h.Env,
+) -> None:
+    path = onboarding.root / "config" / "products" / "alpha_beta.yaml"
+    long = ("A long description " * 8).strip()
+    text = path.read_text("utf-8").replace("The first account.", long)
+    text = text.replace("name: Alpha", 'name: "Alph\\x61"')
+    path.write_text(text, "utf-8")
+    h.sql(onboarding.url, f"UPDATE product SET description = '{long}' WHERE key = 'alpha'")
+    h.sql(onboarding.url, "UPDATE product SET type = 'annuity' WHERE key = 'alpha'")
+    assert drift(onboarding, "--accept").code == exitcodes.OK
+    assert path.read_text("utf-8") == text.replace("type: deposit\n---", "type: annuity\n---")

@@ -38,7 +38,10 @@ CASES = h.ROOT / "tests" / "cases" / "drift"
 PLANNED_AFTER = {
     "conflict": {("update", "Product", "checking")},  # the configuration's side, left
     "issue18-01-member-by-user": {("update", "CoverageGroup", "wealth_east")},
-    "issue18-02-pending-survives": {("update", "OpportunityTemplate", "onboarding")},
+    "issue18-02-pending-survives": {
+        ("create", "Product", "zeta"),
+        ("update", "OpportunityTemplate", "onboarding"),
+    },
     "issue18-06-pending-conflict": {("update", "OpportunityTemplate", "onboarding")},
     "issue18-07-rename-onto-pending": {  # the conflict left: the configuration's side
         ("create", "Product", "alpha"),

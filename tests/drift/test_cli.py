@@ -262,7 +262,7 @@ def test_a_key_change_accepted_then_deleted_in_the_crm(applied: h.Env) -> None:
     found = json.loads(drift(applied, "--format", "json").out)["differences"]
     assert [(d["category"], d["key"], d["path"]) for d in found] == [
         ("drift", "savings", ""),
-        ("pending", "account_opening", "products[savings_plus]"),  # from the last apply
+        ("drift", "account_opening", "products[savings]"),  # the row, by its applied key
     ]
     run = drift(applied, "--accept")
     assert "  config/products/savings_plus.yaml (removed)" in run.out.splitlines()

@@ -5,6 +5,7 @@ fewer; ``--accept`` takes them into the files; then drift and plan are both empt
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -18,8 +19,10 @@ from opconf import exitcodes
 try:
     from plan import helpers as h
 
+    from drift.accept_property import check_accept, fresh_stores
     from drift.test_cases import CASES, apply_base, drift
 except ImportError:  # tests/ is a package
+    from tests.drift.accept_property import check_accept, fresh_stores  # type: ignore[no-redef]
     from tests.drift.test_cases import CASES, apply_base, drift  # type: ignore[no-redef]
     from tests.plan import helpers as h  # type: ignore[no-redef]
 
@@ -74,17 +77,11 @@ EDITS: dict[tuple[str, str, str], tuple[str, Callable[[int], object]]] = {
 }
 
 
-# What else an edit shows as drift: the template's view of a product deleted or a group or
-# stage whose key changed.
+# What else an edit shows as drift: the template's view of a product deleted. (A key changed
+# in the CRM is one difference: references compare by the row, stages by their row.)
 ALSO: dict[tuple[str, str, str], Callable[[int], set[tuple[str, str, str]]]] = {
     ("Product", "savings", ""): lambda n: {
         ("OpportunityTemplate", "account_opening", "products[savings]")
-    },
-    ("CoverageGroup", "branch_team", "key"): lambda n: {
-        ("OpportunityTemplate", "account_opening", "defaultCoverageGroup")
-    },
-    ("OpportunityTemplate", "account_opening", "stages[lost]"): lambda n: {
-        ("OpportunityTemplate", "account_opening", f"stages[lost_{n}]")
     },
 }
 # Undone before the next example: keys back, so that the apply of ``_applied`` matches rows.
@@ -146,5 +143,106 @@ def test_drift_reports_exactly_the_edits_and_accept_clears_them(
         assert _differences(env) == set()
         assert env.run("plan", "--detailed-exitcode").code == exitcodes.OK
         _reset(env)
+
+    check()
+
+
+# --- accept: a three-way merge by identity (issue 18) ----------------------------------------
+# Pending edits in the YAML of tests/cases/drift/_onboarding: (file, text, replacement).
+PENDING = {
+    "delta name": ("products/delta.yaml", "name: Delta\n", "name: Delta (git)\n"),
+    "kyc dueDays": ("templates/onboarding.yaml", "dueDays: 5\n", "dueDays: 7\n"),
+    "member egarcia": (
+        "groups/wealth_east.yaml",
+        "  # compliance sits",
+        "  - user: egarcia\n    role: advisor\n  # compliance sits",
+    ),
+    "stage review": (
+        "templates/onboarding.yaml",
+        "  - key: funding\n",
+        "  - key: review\n    name: Review\n    probability: 30\n  - key: funding\n",
+    ),
+    "beta name": ("products/alpha_beta.yaml", "name: Beta #", "name: Beta (git) #"),
+}
+# Out-of-band edits (``:v`` a number); each a few statements.
+CRM = {
+    "delta name": ["UPDATE product SET name = 'Delta ' || :v WHERE key = 'delta'"],
+    "kyc dueDays": ["UPDATE stage_step SET due_days = 8 + :v WHERE key = 'kyc'"],
+    "bpatel deleted": ["DELETE FROM coverage_member WHERE user_login = 'bpatel' AND :v = :v"],
+    "cnguyen role": [
+        "UPDATE coverage_member SET role_code = 'advisor' WHERE user_login = 'cnguyen' AND :v = :v"
+    ],
+    "fwalsh added": [
+        "INSERT INTO coverage_member (group_id, user_login, role_code) SELECT id, 'fwalsh',"
+        " 'advisor' FROM coverage_group WHERE key = 'wealth_east' AND :v = :v"
+    ],
+    "stage renamed": ["UPDATE template_stage SET key = 'funded' WHERE key = 'funding' AND :v = :v"],
+    "stages reordered": [
+        "UPDATE template_stage SET position = 99 WHERE key = 'won' AND :v = :v",
+        "UPDATE template_stage SET position = 2 WHERE key = 'lost' AND :v = :v",
+        "UPDATE template_stage SET position = 3 WHERE key = 'won' AND :v = :v",
+    ],
+    "step deleted": ["DELETE FROM stage_step WHERE key = 'id_check' AND :v = :v"],
+    "product created": [
+        "INSERT INTO product (key, name, type, active, managed)"
+        " VALUES ('omega', 'Omega ' || :v, 'deposit', true, false)"
+    ],
+    "description emptied": ["UPDATE product SET description = '' WHERE key = 'alpha' AND :v = :v"],
+    "probability": ["UPDATE template_stage SET probability = 11 + :v WHERE key = 'intake'"],
+}
+KEYS = {  # one of: the products' keys changed in the CRM
+    "none": [],
+    "renamed": ["UPDATE product SET key = 'epsilon' WHERE key = 'delta'"],
+    "chain": [
+        "UPDATE product SET key = 'gamma' WHERE key = 'beta'",
+        "UPDATE product SET key = 'beta' WHERE key = 'alpha'",
+    ],
+    "swap": [
+        "UPDATE product SET key = 'tmp' WHERE key = 'alpha'",
+        "UPDATE product SET key = 'alpha' WHERE key = 'beta'",
+        "UPDATE product SET key = 'beta' WHERE key = 'tmp'",
+    ],
+    "deleted": [
+        "DELETE FROM template_product"
+        " WHERE product_id = (SELECT id FROM product WHERE key = 'delta')",
+        "DELETE FROM product WHERE key = 'delta'",
+    ],
+}
+ACCEPT_EXAMPLES = int(os.environ.get("OPCONF_ACCEPT_EXAMPLES", "10"))
+
+
+def test_accept_writes_what_the_crm_changed_and_keeps_what_is_pending(
+    store_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
+) -> None:
+    """The three-way merge by identity, judged by an oracle on deepdiff (tests/drift/oracle.py)
+    over random pending edits and random edits in the CRM (``OPCONF_ACCEPT_EXAMPLES``)."""
+    env = h.make_env(store_url, tmp_path / "repo", monkeypatch, capsys)
+    apply_base(env, tmp_path, CASES / "_onboarding")
+    fresh = fresh_stores(env, tmp_path, request)
+
+    @settings(max_examples=ACCEPT_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        pending=st.sets(st.sampled_from(sorted(PENDING))),
+        crm=st.dictionaries(st.sampled_from(sorted(CRM)), st.integers(0, 50)),
+        keys=st.sampled_from(sorted(KEYS)),
+    )
+    def check(pending: set[str], crm: dict[str, int], keys: str) -> None:
+        run = h.Env(fresh(), env.root, capsys)
+        shutil.rmtree(env.root / "config", ignore_errors=True)
+        shutil.copytree(CASES / "_onboarding", env.root / "config")
+        for name in sorted(pending):
+            file, old, new = PENDING[name]
+            path = env.root / "config" / file
+            path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
+        for name, n in sorted(crm.items()):
+            for statement in CRM[name]:
+                h.sql(run.url, statement, v=n)
+        for statement in KEYS[keys]:
+            h.sql(run.url, statement)
+        check_accept(run)
 
     check()
