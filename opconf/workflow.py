@@ -81,7 +81,8 @@ def plan_rollback(store: Store, revision: int, state: StoreState | None = None) 
             store, snapshot, state, rollback.move_back(desired, snapshot, state, moved)
         )
     lost = rollback.lost_references(snapshot, state, revision)
-    return rollback.explain(replace(plan, errors=(*plan.errors, *lost)), revision)
+    plan = replace(plan, errors=(*plan.errors, *lost), rollback_to=revision)
+    return rollback.explain(plan, revision)
 
 
 def _rollback_plan(

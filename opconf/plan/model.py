@@ -17,7 +17,7 @@ from opconf.jsontext import digest
 Action = Literal["create", "update", "rename", "delete", "adopt", "release"]
 ACTIONS: tuple[Action, ...] = ("create", "update", "rename", "delete", "adopt", "release")
 Op = Literal["set", "add", "remove", "move", "rename"]
-FORMAT_VERSION = "1.1"  # 1.1: a change says which fields it reverts (``reverts``)
+FORMAT_VERSION = "1.1"  # 1.1: a change's ``reverts``; a rollback's ``rollback_to``
 Obj = dict[str, Any]
 
 
@@ -103,6 +103,7 @@ class Plan:
     unmanaged: tuple[tuple[str, str], ...] = ()  # (kind, key) left alone
     prune: bool = False
     unchanged: int = 0  # desired objects that already match the store
+    rollback_to: int | None = None  # a rollback's plan: the revision it returns to
 
     def summary(self) -> dict[str, int]:
         counts: dict[str, int] = dict.fromkeys(ACTIONS, 0)
@@ -141,6 +142,7 @@ class Plan:
             "unmanaged": [{"kind": k, "key": key} for k, key in self.unmanaged],
             "prune": self.prune,
             "unchanged": self.unchanged,
+            "rollback_to": self.rollback_to,
             "base": asdict(self.base),
         }
 
@@ -156,6 +158,7 @@ class Plan:
             unmanaged=tuple((u["kind"], u["key"]) for u in data["unmanaged"]),
             prune=data["prune"],
             unchanged=data["unchanged"],
+            rollback_to=data["rollback_to"],
         )
 
 

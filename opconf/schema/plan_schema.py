@@ -92,6 +92,9 @@ class SavedPlan(_Closed):
     unmanaged: list[Unmanaged]
     prune: bool = Field(description="unmanaged objects are deleted")
     unchanged: int = Field(description="configured objects that already match the store")
+    rollback_to: int | None = Field(
+        description="the revision a rollback's plan returns to; null for the configuration's"
+    )
     base: Base
 
 

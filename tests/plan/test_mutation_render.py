@@ -194,6 +194,7 @@ def test_json_plan_is_indented_by_two_and_keeps_text_as_written() -> None:
         '  "unmanaged": [],\n'
         '  "prune": false,\n'
         '  "unchanged": 0,\n'
+        '  "rollback_to": null,\n'
         '  "base": {\n'
         '    "revision": 7,\n'
         '    "store": "sqlite:///crm.db",\n'

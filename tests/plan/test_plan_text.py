@@ -225,3 +225,15 @@ def test_an_added_stage_and_step_show_their_fields(env: h.Env) -> None:
     for line in (stage, kyc, chat):
         assert f"\n      {line}\n" in text
         assert f"\n{line[0]}     {line[2:]}\n" in markdown  # "+     stages[…"
+
+
+def test_a_rollback_to_the_current_revision_says_so(env: h.Env) -> None:
+    """Not "the store matches the configuration": it compared a snapshot."""
+    env.write([h.product("kept")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("kept", name="Other")])  # the configuration differs: not compared
+    out = env.ok("rollback", "1", "--auto-approve")
+    assert out.endswith("\n\nNo changes. The store matches revision 1 already.\n")
+    plan = json.loads(env.ok("rollback", "1", "--format", "json"))
+    assert (plan["rollback_to"], plan["changes"]) == (1, [])
+    assert json.loads(env.ok("plan", "--format", "json"))["rollback_to"] is None
