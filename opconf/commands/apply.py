@@ -22,6 +22,7 @@ from opconf.visible import visible
 if TYPE_CHECKING:
     from opconf.plan.model import Plan
     from opconf.store import Store
+    from opconf.store.model import StoreState
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,14 +59,27 @@ def run(args: argparse.Namespace) -> int:
         )
     project, store = open_store(args)
     progress = progress_line(sys.stderr)
+
+    def show(plan: Plan) -> None:
+        sys.stdout.write(render(plan, "text", destructive_allowed=args.allow_destructive))
+
     if args.planfile:
         plan = saved.load(args.planfile)
         if args.expect_digest:
             saved.expect_digest(plan, args.planfile, args.expect_digest)
         saved.check_origin(plan, store.display_url)
         store.ensure_ready(auto_init=False)
-        plan = _as_it_writes(plan, store)
-        sys.stdout.write(render(plan, "text", destructive_allowed=args.allow_destructive))
+        if not args.dry_run:  # judged, shown and written under the lock: one read, no race
+            return apply_unattended(
+                store,
+                args,
+                make_plan=lambda state: _as_it_writes(plan, store, state),
+                show=show,
+                config=project.config,
+                progress=progress,
+            )
+        plan = _as_it_writes(plan, store, store.read_state())
+        show(plan)
         return execute(store, plan, args, ask=False, config=project.config, progress=progress)
     result = validate_config(project.config)
     if not result.valid():
@@ -79,24 +93,21 @@ def run(args: argparse.Namespace) -> int:
             store,
             args,
             make_plan=lambda state: plan_config(result, store, prune, state=state),
-            show=lambda plan: sys.stdout.write(
-                render(plan, "text", destructive_allowed=args.allow_destructive)
-            ),
+            show=show,
             config=project.config,
             progress=progress,
         )
     plan = plan_config(result, store, prune)
-    sys.stdout.write(render(plan, "text", destructive_allowed=args.allow_destructive))
+    show(plan)
     ask = not args.auto_approve and not args.dry_run
     return execute(store, plan, args, ask=ask, config=project.config, progress=progress)
 
 
-def _as_it_writes(plan: Plan, store: Store) -> Plan:
-    """A saved plan shown and judged as it writes against the store now (stale: refused)."""
+def _as_it_writes(plan: Plan, store: Store, state: StoreState) -> Plan:
+    """A saved plan shown and judged as it writes against ``state`` (stale: refused)."""
     from opconf.apply import check_fresh
     from opconf.plan import saved
 
-    state = store.read_state()
     check_fresh(plan, state)
     last = (lambda: store.snapshot(state.revision)) if state.revision else None
     return saved.with_store(plan, state, last)
