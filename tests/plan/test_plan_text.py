@@ -237,3 +237,16 @@ def test_a_rollback_to_the_current_revision_says_so(env: h.Env) -> None:
     plan = json.loads(env.ok("rollback", "1", "--format", "json"))
     assert (plan["rollback_to"], plan["changes"]) == (1, [])
     assert json.loads(env.ok("plan", "--format", "json"))["rollback_to"] is None
+
+
+def test_rollback_with_allow_destructive_does_not_ask_for_it(env: h.Env) -> None:
+    env.write([h.product("kept")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("kept"), h.product("added")])
+    env.ok("apply", "--auto-approve")
+    out = env.ok("rollback", "1", "--auto-approve", "--allow-destructive")
+    assert out.split("\n\n")[-3:] == [
+        "1 change is destructive: allowed by --allow-destructive.",
+        "Plan: 0 to create, 0 to update, 0 to rename, 1 to delete.",
+        "Apply complete: 1 deleted (revision 3).\n",
+    ]
