@@ -471,7 +471,7 @@ def test_rollback_refusals(env: h.Env) -> None:
     assert unattended.err.startswith("error: no terminal to confirm on\n")
     assert env.dump() == before
     current = env.ok("rollback", "2", "--auto-approve")
-    assert last_line(current) == NO_CHANGES
+    assert last_line(current) == "No changes. The store matches revision 2 already."
     assert env.dump() == before
 
 
@@ -545,8 +545,9 @@ def test_a_failed_apply_writes_nothing(env: h.Env, monkeypatch: pytest.MonkeyPat
     env.write([*h.small_config(" v2"), h.product("savings")])
     env.ok("plan", "--out", "plan.json")
     # An opportunity opened on the template the plan deletes (last): its foreign key fails.
-    # Apply judges a saved plan against the live store first: the opportunity is opened just
-    # after that judgement, before the write.
+    # Apply judges a saved plan against the store it reads under the lock, which refuses this;
+    # the judgement is skipped to reach the database's own refusal (a CRM write that the
+    # lock does not hold back, as PostgreSQL's advisory lock does not).
     h.add_opportunities(env.url, [{"name": "Pilot deal", "template": "pilot", "stage": "won"}])
     monkeypatch.setattr("opconf.plan.saved.with_store", lambda plan, state, last: plan)
     before = env.dump()
@@ -612,7 +613,7 @@ def test_sqlite_constraint_errors_keep_their_meaning(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Not cut at "failed: " (libpq's wording) down to a bare "product.code"."""
-    # The code is taken between apply's judgement of the saved plan and its write.
+    # The judgement of the saved plan under the lock is skipped: the database's refusal.
     monkeypatch.setattr("opconf.plan.saved.with_store", lambda plan, state, last: plan)
     url = f"sqlite:///{tmp_path}/store.db"
     h.seed(url, h.reference_seed(tmp_path))

@@ -122,15 +122,23 @@ def add_output_options(p: argparse.ArgumentParser, out_help: str) -> None:
     p.add_argument("--out", metavar="FILE", type=Path, help=out_help)
 
 
-def show_plan(plan: Plan, fmt: str, out: Path | None, freeze: str | None = None) -> None:
+def show_plan(
+    plan: Plan,
+    fmt: str,
+    out: Path | None,
+    freeze: str | None = None,
+    *,
+    destructive_allowed: bool = False,
+) -> None:
     """Print ``plan`` in ``fmt``; save it to ``out`` (saying so after a text plan).
 
     ``freeze``: the line saying that a freeze window blocks the apply now, if one does.
+    ``destructive_allowed``: the apply about to run has ``--allow-destructive``.
     """
     from opconf.plan.render import render
     from opconf.plan.saved import save
 
-    sys.stdout.write(render(plan, fmt, freeze=freeze))
+    sys.stdout.write(render(plan, fmt, freeze=freeze, destructive_allowed=destructive_allowed))
     if out:
         save(plan, out)
         if fmt == "text":

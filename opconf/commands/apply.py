@@ -22,6 +22,7 @@ from opconf.visible import visible
 if TYPE_CHECKING:
     from opconf.plan.model import Plan
     from opconf.store import Store
+    from opconf.store.model import StoreState
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -64,14 +65,27 @@ def run(args: argparse.Namespace) -> int:
         if warning:
             print(f"warning: {warning}", file=sys.stderr)
     progress = progress_line(sys.stderr)
+
+    def show(plan: Plan) -> None:
+        sys.stdout.write(render(plan, "text", destructive_allowed=args.allow_destructive))
+
     if args.planfile:
         plan = saved.load(args.planfile)
         if args.expect_digest:
             saved.expect_digest(plan, args.planfile, args.expect_digest)
         saved.check_origin(plan, store.display_url)
         store.ensure_ready(auto_init=False)
-        plan = _as_it_writes(plan, store)
-        sys.stdout.write(render(plan, "text", destructive_allowed=args.allow_destructive))
+        if not args.dry_run:  # judged, shown and written under the lock: one read, no race
+            return apply_unattended(
+                store,
+                args,
+                project,
+                make_plan=lambda state: _as_it_writes(plan, store, state),
+                show=show,
+                progress=progress,
+            )
+        plan = _as_it_writes(plan, store, store.read_state())
+        show(plan)
         return execute(store, plan, args, project, ask=False, progress=progress)
     result = validate_config(project.config, project.policy)
     if not result.valid():
@@ -86,24 +100,21 @@ def run(args: argparse.Namespace) -> int:
             args,
             project,
             make_plan=lambda state: plan_config(result, store, prune, state=state),
-            show=lambda plan: sys.stdout.write(
-                render(plan, "text", destructive_allowed=args.allow_destructive)
-            ),
+            show=show,
             progress=progress,
         )
     plan = plan_config(result, store, prune)
-    sys.stdout.write(render(plan, "text", destructive_allowed=args.allow_destructive))
+    show(plan)
     ask = not args.auto_approve and not args.dry_run
     word = confirm_word(project, args.store, args.target)
     return execute(store, plan, args, project, ask=ask, progress=progress, word=word)
 
 
-def _as_it_writes(plan: Plan, store: Store) -> Plan:
-    """A saved plan shown and judged as it writes against the store now (stale: refused)."""
+def _as_it_writes(plan: Plan, store: Store, state: StoreState) -> Plan:
+    """A saved plan shown and judged as it writes against ``state`` (stale: refused)."""
     from opconf.apply import check_fresh
     from opconf.plan import saved
 
-    state = store.read_state()
     check_fresh(plan, state)
     last = (lambda: store.snapshot(state.revision)) if state.revision else None
     return saved.with_store(plan, state, last)

@@ -51,11 +51,14 @@ def run(args: argparse.Namespace) -> int:
             args,
             project,
             make_plan=lambda state: plan_rollback(store, args.revision, state=state),
-            show=lambda plan: show_plan(plan, args.format, None),
+            show=lambda plan: show_plan(
+                plan, args.format, None, destructive_allowed=args.allow_destructive
+            ),
             progress=progress,
         )
     plan = plan_rollback(store, args.revision)
-    show_plan(plan, args.format, args.out)
+    allowed = args.allow_destructive and not args.out
+    show_plan(plan, args.format, args.out, destructive_allowed=allowed)
     if args.out:
         return exitcodes.PROBLEMS if plan.errors else exitcodes.OK
     ask = not args.auto_approve

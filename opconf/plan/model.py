@@ -17,7 +17,7 @@ from opconf.jsontext import digest
 Action = Literal["create", "update", "rename", "delete", "adopt", "release"]
 ACTIONS: tuple[Action, ...] = ("create", "update", "rename", "delete", "adopt", "release")
 Op = Literal["set", "add", "remove", "move", "rename"]
-FORMAT_VERSION = "1.1"  # 1.1: a change says which fields it reverts (``reverts``)
+FORMAT_VERSION = "1.1"  # 1.1: a change's ``reverts``; a rollback's ``base.rollback``
 Obj = dict[str, Any]
 
 

@@ -50,12 +50,29 @@ def render(
             f"> **Destructive:** {keys}{more}. Applying needs `--allow-destructive`.",
             "",
         ]
+    head += _reverted(plan)
     head.append(f"Store {md.code(plan.base.store)} at revision {plan.base.revision}.")
     if plan.unmanaged:
         head.append(f"{plural(len(plan.unmanaged), 'unmanaged object')} left alone.")
     head.append(f"Plan digest: `{plan.digest}`")
     text = "\n".join(head) + "\n"
     return text + _details(plan, budget - len(text), links) if plan.changes else text
+
+
+def _reverted(plan: Plan) -> list[str]:
+    """A banner naming the fields edited in the CRM since the last apply that the plan puts
+    back (each is marked in its change's block too)."""
+    edits = [(c, path, n) for c in plan.changes for path, n in c.reverts.items()]
+    if not edits:
+        return []
+    names = ", ".join(md.code(f"{c.kind} {c.key} {path}") for c, path, _ in edits[:10])
+    more = f" and {len(edits) - 10} more" if len(edits) > 10 else ""
+    since = ", ".join(sorted({str(n) for _, _, n in edits}))
+    return [
+        "> [!IMPORTANT]",
+        f"> **Reverts edits made in the CRM since revision {since}:** {names}{more}.",
+        "",
+    ]
 
 
 def problems(errors: tuple[PlanError, ...], noun: str, links: SourceLinks | None) -> list[str]:

@@ -154,6 +154,8 @@ def change_lines(change: Change) -> list[str]:
 
 
 def summary_line(plan: Plan) -> str:
+    if not plan.changes and plan.base.rollback is not None:
+        return f"No changes. The store matches revision {plan.base.rollback} already."
     if not plan.changes:
         return "No changes. The store matches the configuration."
     s = plan.summary()

@@ -41,6 +41,10 @@ def test_a_field_edited_in_the_crm_is_marked_in_every_format(env: h.Env) -> None
     markdown = env.ok("plan", "--format", "markdown")
     assert "```diff\n" + "\n".join(diff_lines(lines)) + "\n```" in markdown
     assert f"!     listPrice: 2700 → 2600  [{MARK}]\n" in markdown
+    assert (
+        "> [!IMPORTANT]\n"
+        "> **Reverts edits made in the CRM since revision 2:** `Product jumbo listPrice`.\n"
+    ) in markdown
     [change] = json.loads(env.ok("plan", "--format", "json"))["changes"]
     assert change["reverts"] == {"listPrice": 2}
     shown = env.ok("show", "plan.json")

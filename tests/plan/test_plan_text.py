@@ -225,3 +225,28 @@ def test_an_added_stage_and_step_show_their_fields(env: h.Env) -> None:
     for line in (stage, kyc, chat):
         assert f"\n      {line}\n" in text
         assert f"\n{line[0]}     {line[2:]}\n" in markdown  # "+     stages[…"
+
+
+def test_a_rollback_to_the_current_revision_says_so(env: h.Env) -> None:
+    """Not "the store matches the configuration": it compared a snapshot."""
+    env.write([h.product("kept")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("kept", name="Other")])  # the configuration differs: not compared
+    out = env.ok("rollback", "1", "--auto-approve")
+    assert out.endswith("\n\nNo changes. The store matches revision 1 already.\n")
+    plan = json.loads(env.ok("rollback", "1", "--format", "json"))
+    assert (plan["base"]["rollback"], plan["changes"]) == (1, [])
+    assert "rollback" not in json.loads(env.ok("plan", "--format", "json"))["base"]
+
+
+def test_rollback_with_allow_destructive_does_not_ask_for_it(env: h.Env) -> None:
+    env.write([h.product("kept")])
+    env.ok("apply", "--auto-approve")
+    env.write([h.product("kept"), h.product("added")])
+    env.ok("apply", "--auto-approve")
+    out = env.ok("rollback", "1", "--auto-approve", "--allow-destructive")
+    assert out.split("\n\n")[-3:] == [
+        "1 change is destructive: allowed by --allow-destructive.",
+        "Plan: 0 to create, 0 to update, 0 to rename, 1 to delete.",
+        "Apply complete: 1 deleted (revision 3).\n",
+    ]
