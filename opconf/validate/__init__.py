@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -96,8 +96,14 @@ def validate_paths(
 
 
 def validate_results(
-    results: list[FileResult], files: int, refs: References | None, sources: dict[str, Path]
+    results: list[FileResult],
+    files: int,
+    refs: References | None,
+    sources: dict[str, Path],
+    text_of: Callable[[str], str] | None = None,
 ) -> ValidationResult:
+    """Envelope, schema and rules over files already read; ``text_of`` gives a file's text
+    by display name when it is not the one on disk (an editor's unsaved buffer)."""
     result = ValidationResult(files=files, sources=sources)
     findings: list[Finding] = []
     for name, file_result in zip(sources, results, strict=True):
@@ -106,7 +112,7 @@ def validate_results(
         for doc in file_result.documents:
             findings.extend(_check_document(doc, result.index))
     findings.extend(without_repeats(rules.check(result.index, refs), findings))
-    result.diagnostics.extend(locate(findings, sources))
+    result.diagnostics.extend(locate(findings, sources, text_of))
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
 
@@ -129,9 +135,13 @@ def _check_document(doc: Document, index: Index) -> list[Finding]:
     return problems
 
 
-def locate(findings: list[Finding], sources: dict[str, Path]) -> list[Diagnostic]:
+def locate(
+    findings: list[Finding],
+    sources: dict[str, Path],
+    text_of: Callable[[str], str] | None = None,
+) -> list[Diagnostic]:
     """Give each finding its line and column (re-parsing only the files concerned)."""
-    locator = Locator(lambda name: sources[name].read_bytes().decode("utf-8-sig"))
+    locator = Locator(text_of or (lambda name: sources[name].read_bytes().decode("utf-8-sig")))
     out = []
     for f in findings:
         doc: Document = f.doc
