@@ -37,6 +37,7 @@ COMMANDS = (
     "catalogue",
     "freeze",
     "drift",
+    "lsp",
 )
 
 
@@ -57,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--project",
         metavar="FILE",
-        help="project file (default: ./opconf.yaml when present)",
+        help="project file (default: opconf.yaml in this folder or the nearest folder above)",
     )
     parser.add_argument("--traceback", action="store_true", help="show tracebacks of errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
