@@ -37,6 +37,7 @@ COMMANDS = (
     "catalogue",
     "freeze",
     "drift",
+    "init",
     "lsp",
 )
 
