@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from opconf.kinds import KINDS
+from opconf.schema.reference import resolve, type_text
 
 
 @functools.cache
@@ -53,7 +54,7 @@ def objects(root: dict[str, Any], node: dict[str, Any] | None) -> Iterator[dict[
     if node is None:
         return
     if "$ref" in node:
-        yield from objects(root, root["$defs"][node["$ref"].rsplit("/", 1)[1]])
+        yield from objects(root, resolve(root, node))
     elif node.get("type") == "array":
         yield from objects(root, node.get("items"))
     elif "anyOf" in node or "oneOf" in node:
@@ -73,7 +74,7 @@ def choices(kind: str | None, chain: Sequence[str]) -> list[str]:
 
 def _choices(root: dict[str, Any], schema: dict[str, Any]) -> list[str]:
     if "$ref" in schema:
-        return _choices(root, root["$defs"][schema["$ref"].rsplit("/", 1)[1]])
+        return _choices(root, resolve(root, schema))
     if "enum" in schema:
         return [str(v) for v in schema["enum"]]
     if "const" in schema:
@@ -91,27 +92,13 @@ def describe(kind: str | None, chain: Sequence[str]) -> str | None:
     schema = field_schema(kind, chain)
     if schema is None:
         return None
-    lines = [f"**{chain[-1]}** ({_type(_schema(str(kind)), schema)})"]
+    lines = [f"**{chain[-1]}** ({type_text(_schema(str(kind)), schema)})"]
     if schema.get("description"):
         lines += ["", str(schema["description"])]
-    values = choices(kind, chain)
-    if values and values != ["true", "false"]:
-        lines += ["", "One of: " + ", ".join(f"`{v}`" for v in values)]
+    if "enum" in resolve(_schema(str(kind)), schema):
+        lines += ["", "One of: " + ", ".join(f"`{v}`" for v in choices(kind, chain))]
     if "default" in schema:
         lines += ["", f"Default: `{json.dumps(schema['default'])}`"]
     if schema.get("examples"):
         lines += ["", "Examples: " + ", ".join(f"`{json.dumps(e)}`" for e in schema["examples"])]
     return "\n".join(lines)
-
-
-def _type(root: dict[str, Any], schema: dict[str, Any]) -> str:
-    if "$ref" in schema:
-        target = root["$defs"][schema["$ref"].rsplit("/", 1)[1]]
-        return str(target.get("title") or _type(root, target))
-    if schema.get("type") == "array":
-        return f"list of {_type(root, schema.get('items', {}))}"
-    if "anyOf" in schema:
-        return " or ".join(_type(root, option) for option in schema["anyOf"])
-    if "const" in schema:
-        return json.dumps(schema["const"])
-    return str(schema.get("type", "value"))
