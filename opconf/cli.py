@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         importlib.import_module(f"opconf.commands.{name}").register(sub)
+    from opconf.commands._help import complete
+
+    complete(sub)
     return parser
 
 

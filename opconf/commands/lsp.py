@@ -11,7 +11,10 @@ Run the opconf language server on stdin and stdout (the Language Server Protocol
 editor to start: diagnostics identical to `opconf validate` as you type (every file of the
 project, the reference snapshot included), completion of keys, hover, go to definition, find
 references, rename of a key (adding previousKeys), quick fixes for "did you mean".
-Set-up for VS Code, Neovim and Helix: docs/editors.md."""
+Set-up for VS Code, Neovim and Helix: docs/editors.md.
+
+example (the command an editor runs, in the project's folder or below it):
+  opconf lsp"""
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
