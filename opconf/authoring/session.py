@@ -59,6 +59,12 @@ class Session:
         new = [p for p in self.overlays if p not in known and _document_under(config, p)]
         return sorted([*files, *map(Path, new)], key=str)
 
+    def is_document(self, path: str) -> bool:
+        """Whether ``path`` is one of the project's documents (or its reference snapshot):
+        the files completion, hover and navigation serve (not a CI workflow beside them)."""
+        project = self.project()[0]
+        return path == absolute(project.refs_file) or _document_under(project.config, path)
+
     def validate(self) -> ValidationResult:
         """What ``opconf validate`` says of the project, with the editor's text."""
         project, problems = self.project()

@@ -27,6 +27,7 @@ from opconf.lsp.convert import (
     uri_of,
 )
 from opconf.lsp.projects import Projects, inside
+from opconf.project import PROJECT_FILE
 
 server = LanguageServer("opconf", __version__)
 projects = Projects()
@@ -37,6 +38,8 @@ def _publish(ls: LanguageServer, uri: str) -> None:
     if path is None:
         return
     session = projects.session(path)
+    if not (session.is_document(path) or os.path.basename(path) == PROJECT_FILE):
+        return  # another YAML file (a CI workflow): not opconf's
     session.open(path, ls.workspace.get_text_document(uri).source)
     for file, found in projects.diagnostics(session, always=path).items():
         diagnostics = [to_diagnostic(d, span) for d, span in found]
@@ -100,6 +103,8 @@ def _opened(ls: LanguageServer, uri: str) -> tuple[Session, str, str] | None:
     if path is None:
         return None
     session = projects.session(path)
+    if not session.is_document(path):
+        return None
     text = ls.workspace.get_text_document(uri).source
     session.open(path, text)
     return session, path, text

@@ -210,3 +210,15 @@ async def test_quick_fix_for_did_you_mean(client: LanguageClient, project: Path)
     (edit,) = action.edit.changes[uri(path)]
     assert (edit.new_text, edit.range) == ("savings", diagnostic.range)
     assert (edit.range.start.character, edit.range.end.character) == (11, 17)
+
+
+async def test_other_yaml_files_are_left_alone(client: LanguageClient, project: Path) -> None:
+    """A CI workflow beside the documents gets no opconf completion (nor diagnostics)."""
+    workflow = project / ".github" / "ci.yml"
+    workflow.parent.mkdir()
+    workflow.write_text("name: ci\non: push\n", encoding="utf-8")
+    open_file(client, workflow)
+    params = lsp.CompletionParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri(workflow)), position=_at(1, 0)
+    )
+    assert await client.text_document_completion_async(params) is None
