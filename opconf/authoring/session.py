@@ -14,11 +14,12 @@ from opconf.authoring.symbols import Occurrence, document_symbols
 from opconf.diagnostics import Diagnostic
 from opconf.errors import OpconfError
 from opconf.fsio import exists
+from opconf.incremental import Incremental
 from opconf.load.discover import discover, is_document_name
 from opconf.project import PROJECT_FILE, Project, inspect_project
 from opconf.references import inspect_references
 from opconf.validate import ValidationResult
-from opconf.workspace import absolute, validate_files
+from opconf.workspace import absolute
 
 
 @dataclass
@@ -35,6 +36,8 @@ class Session:
         self.root = root
         self.overlays: dict[str, str] = {}
         self._symbols: dict[str, _Symbols] = {}
+        self._incremental = Incremental()
+        self._discovered: list[Path] | None = None
 
     def open(self, path: str, text: str) -> None:
         self.overlays[path] = text
@@ -48,16 +51,23 @@ class Session:
             return Project(root=self.root, config=self.root / "config"), ()
         return inspect_project(str(file))
 
+    def refresh(self) -> None:
+        """Look for the project's files again at the next question (a file was opened, saved
+        or closed: one may have appeared or gone); edits in between reuse the list."""
+        self._discovered = None
+
     def documents(self) -> list[Path]:
         """The project's document files, and open ones under ``config/`` not yet saved."""
         config = self.project()[0].config
-        try:
-            files = discover([config]) if config.is_dir() else []
-        except OpconfError:
-            files = []
+        if self._discovered is None:
+            try:
+                self._discovered = discover([config]) if config.is_dir() else []
+            except OpconfError:
+                self._discovered = []
+        files = self._discovered
         known = {absolute(p) for p in files}
         new = [p for p in self.overlays if p not in known and _document_under(config, p)]
-        return sorted([*files, *map(Path, new)], key=str)
+        return sorted([*files, *map(Path, new)], key=str) if new else files
 
     def is_document(self, path: str) -> bool:
         """Whether ``path`` is one of the project's documents (or its reference snapshot):
@@ -70,8 +80,8 @@ class Session:
         project, problems = self.project()
         refs, refs_problems = inspect_references(project.refs_file)
         files = self.documents()
-        overlays = self.overlays
-        result = validate_files(files, refs, overlays, note_skipped_refs=not refs_problems)
+        note = not refs_problems
+        result = self._incremental.validate(files, refs, self.overlays, note_skipped_refs=note)
         result.include(problems + refs_problems)
         return result
 

@@ -17,8 +17,9 @@ from opconf.authoring.session import Session
 from opconf.authoring.symbols import Span
 from opconf.diagnostics import Diagnostic
 from opconf.project import find_project
+from opconf.workspace import absolute
 
-Published = dict[str, list[tuple[Diagnostic, Span]]]  # absolute path → its diagnostics
+Published = dict[str, list[tuple[Diagnostic, Span]]]  # absolute path → its diagnostics, placed
 
 
 @contextlib.contextmanager
@@ -35,7 +36,7 @@ def inside(root: Path) -> Iterator[None]:
 class Projects:
     def __init__(self) -> None:
         self.sessions: dict[Path, Session] = {}
-        self._published: dict[Path, Published] = {}
+        self._published: dict[Path, dict[str, list[Diagnostic]]] = {}
 
     def session(self, path: str) -> Session:
         root = find_project(Path(path).parent)[0].resolve()
@@ -48,19 +49,18 @@ class Projects:
         file the first time), and ``always``'s."""
         with inside(session.root):
             result = session.validate()
-            grouped: dict[str, list[Diagnostic]] = {}
+            current: dict[str, list[Diagnostic]] = {
+                absolute(p): [] for p in result.sources.values()
+            }
             for d in result.diagnostics:
                 if d.file:
-                    grouped.setdefault(os.path.abspath(d.file), []).append(d)
-            files = [str(p) for p in session.documents()]
-        current: Published = {
-            path: list(zip(found, spans(session.text(path), found), strict=True))
-            for path, found in grouped.items()
-        }
-        for path in map(os.path.abspath, files):
-            current.setdefault(path, [])
+                    current.setdefault(os.path.abspath(d.file), []).append(d)
         before = self._published.get(session.root, {})
         for path in before:
             current.setdefault(path, [])
         self._published[session.root] = current
-        return {p: v for p, v in current.items() if p == always or before.get(p) != v}
+        return {
+            path: list(zip(found, spans(session.text(path), found), strict=True))
+            for path, found in current.items()
+            if path == always or before.get(path) != found
+        }

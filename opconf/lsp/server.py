@@ -33,11 +33,13 @@ server = LanguageServer("opconf", __version__)
 projects = Projects()
 
 
-def _publish(ls: LanguageServer, uri: str) -> None:
+def _publish(ls: LanguageServer, uri: str, refresh: bool = True) -> None:
     path = path_of(uri)
     if path is None:
         return
     session = projects.session(path)
+    if refresh:
+        session.refresh()
     if not (session.is_document(path) or os.path.basename(path) == PROJECT_FILE):
         return  # another YAML file (a CI workflow): not opconf's
     session.open(path, ls.workspace.get_text_document(uri).source)
@@ -54,7 +56,7 @@ def did_open(ls: LanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: LanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
-    _publish(ls, params.text_document.uri)
+    _publish(ls, params.text_document.uri, refresh=False)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
@@ -66,7 +68,9 @@ def did_save(ls: LanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
 def did_close(ls: LanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
     path = path_of(params.text_document.uri)
     if path is not None:
-        projects.session(path).close(path)
+        session = projects.session(path)
+        session.close(path)
+        session.refresh()
 
 
 @server.feature(

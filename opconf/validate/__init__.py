@@ -110,14 +110,14 @@ def validate_results(
         result.file_digests[name] = file_result.sha256
         result.diagnostics.extend(file_result.diagnostics)
         for doc in file_result.documents:
-            findings.extend(_check_document(doc, result.index))
+            findings.extend(check_document(doc, result.index))
     findings.extend(without_repeats(rules.check(result.index, refs), findings))
     result.diagnostics.extend(locate(findings, sources, text_of))
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
 
 
-def _check_document(doc: Document, index: Index) -> list[Finding]:
+def check_document(doc: Document, index: Index) -> list[Finding]:
     """Envelope and schema problems of one document, which joins ``index`` for the rules.
 
     The rules see every well-typed part of every document (one round, SPEC §3). A document
