@@ -81,7 +81,7 @@ class Incremental:
         return result
 
     def _checked(self, path: Path, name: str, text: str | None) -> _Checked:
-        signature = _signature(path, text)
+        signature = signature_of(path, text)
         known = self._files.get(absolute(path))
         if known is not None and signature is not None and known.signature == signature:
             return known
@@ -102,7 +102,7 @@ def _read_text(text: str, name: str) -> FileResult:
     return result
 
 
-def _signature(path: Path, text: str | None) -> Signature | None:
+def signature_of(path: Path, text: str | None) -> Signature | None:
     """What tells that a file changed; None when it cannot be known (never reused)."""
     if text is not None:
         return ("text", hashlib.sha256(text.encode("utf-8")).hexdigest())

@@ -14,7 +14,7 @@ from opconf.authoring.symbols import Occurrence, document_symbols
 from opconf.diagnostics import Diagnostic
 from opconf.errors import OpconfError
 from opconf.fsio import exists
-from opconf.incremental import Incremental
+from opconf.incremental import Incremental, Signature, signature_of
 from opconf.load.discover import discover, is_document_name
 from opconf.project import PROJECT_FILE, Project, inspect_project
 from opconf.references import inspect_references
@@ -24,7 +24,7 @@ from opconf.workspace import absolute
 
 @dataclass
 class _Symbols:
-    text: str
+    signature: Signature  # of the text they were found in
     occurrences: list[Occurrence]
     last_good: list[Occurrence]  # of the last text that parsed whole
 
@@ -103,10 +103,12 @@ class Session:
         return out
 
     def _file_symbols(self, path: str, refs_file: bool) -> _Symbols:
-        text = self.text(path)
+        overlay = self.overlays.get(path)
+        signature = signature_of(Path(path), overlay)
         cached = self._symbols.get(path)
-        if cached is not None and cached.text == text:
+        if cached is not None and signature is not None and cached.signature == signature:
             return cached
+        text = overlay if overlay is not None else _read(path)
         found, whole = document_symbols(path, text, refs_file)
         if whole:
             last_good = found
@@ -114,7 +116,7 @@ class Session:
             last_good = cached.last_good
         else:  # first seen half typed: as saved
             last_good = document_symbols(path, _read(path), refs_file)[0]
-        self._symbols[path] = _Symbols(text, found, last_good)
+        self._symbols[path] = _Symbols(signature or (), found, last_good)
         return self._symbols[path]
 
 
