@@ -96,6 +96,20 @@ def find_project(start: Path) -> tuple[Path, Path | None]:
     return start, None
 
 
+def missing_config(config: Path) -> UsageError:
+    """The error for a project whose documents folder does not exist, saying whether an
+    ``opconf.yaml`` was found (and what to do)."""
+    file = find_project(Path.cwd())[1]
+    if file is None:
+        return UsageError(
+            f"path {config} does not exist (no opconf.yaml here or in any folder above)",
+            hint="start a project with `opconf init`, or run opconf in the project's folder",
+        )
+    return UsageError(
+        f"path {config} does not exist", hint=f"create it, or set `config:` in {file}"
+    )
+
+
 def _project(file: Path, checked: CheckedFile) -> Project:
     data = {name: value for name, value in checked.data.items() if checked.sound(name)}
     root = file.resolve().parent

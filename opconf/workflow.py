@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 def validate_config(config: Path) -> ValidationResult:
     """Validate the configuration; reference data is checked live by the plan instead."""
+    if not config.exists():
+        from opconf.project import missing_config
+
+        raise missing_config(config)
     return validate_paths([config], refs=None, note_skipped_refs=False)
 
 

@@ -105,3 +105,34 @@ def test_validate_a_file_with_the_project_as_context(
     monkeypatch.chdir(tmp_path / "config" / "templates")
     code, out, _ = run(capsys, "validate", "example_onboarding.yaml")
     assert (code, out.splitlines()[-1]) == (0, "No problems in 1 file (1 object checked).")
+
+
+@pytest.mark.parametrize("command", ["validate", "plan"])
+def test_without_a_project_it_says_so(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, command) == (
+        exitcodes.USAGE,
+        "",
+        f"error: path {tmp_path}/config does not exist (no opconf.yaml here or in any folder "
+        "above)\nhint: start a project with `opconf init`, or run opconf in the project's "
+        "folder\n",
+    )
+
+
+def test_with_a_project_file_but_no_documents_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "opconf.yaml").write_text("config: docs/\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    assert run(capsys, "plan") == (
+        exitcodes.USAGE,
+        "",
+        f"error: path {tmp_path}/docs does not exist\n"
+        "hint: create it, or set `config:` in ../opconf.yaml\n",
+    )

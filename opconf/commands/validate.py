@@ -56,14 +56,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _check_config(project: Project, paths: list[Path]) -> None:
     """Without paths, the documents are the project's: say where none was found."""
-    if paths or exists(project.config):
-        return
-    from opconf.errors import UsageError
+    if not paths and not exists(project.config):
+        from opconf.project import missing_config
 
-    hint = (
-        "start a project with `opconf init`, or run opconf in the project's folder"
-        if project.file is None
-        else f"create it, or set `config:` in {project.file}"
-    )
-    where = "" if project.file else " (no opconf.yaml here or in any folder above)"
-    raise UsageError(f"path {project.config} does not exist{where}", hint=hint)
+        raise missing_config(project.config)
