@@ -25,7 +25,7 @@ from opconf.validate import REFS_SKIPPED, ValidationResult, check_document, loca
 from opconf.validate.finding import Finding
 from opconf.validate.index import Index
 from opconf.validate.welltyped import without_repeats
-from opconf.workspace import Overlays, absolute
+from opconf.workspace import Overlays, absolute, text_reader
 
 Signature = tuple[object, ...]
 
@@ -68,13 +68,8 @@ class Incremental:
             findings.extend(check.problems)
             for kind, doc in check.documents:
                 result.index.add(kind, doc)
-
-        def text_of(name: str) -> str:
-            text = texts.get(name)
-            return text if text is not None else sources[name].read_bytes().decode("utf-8-sig")
-
         repeated = without_repeats(rules.check(result.index, refs), findings)
-        result.diagnostics.extend(locate(repeated, sources, text_of))
+        result.diagnostics.extend(locate(repeated, sources, text_reader(texts, sources)))
         result.diagnostics.sort(key=Diagnostic.sort_key)
         if refs is None and note_skipped_refs:
             result.diagnostics.append(REFS_SKIPPED)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from opconf.load.discover import discover, display_names
@@ -39,15 +39,21 @@ def validate_files(
     texts = {names[p]: overlays[absolute(p)] for p in files if absolute(p) in overlays}
     results = [_read(p, names[p], texts.get(names[p])) for p in files]
     sources = {names[p]: p for p in files}
+    result = validate_results(results, len(files), refs, sources, text_reader(texts, sources))
+    if refs is None and note_skipped_refs:
+        result.diagnostics.append(REFS_SKIPPED)
+    return result
+
+
+def text_reader(texts: Mapping[str, str], sources: Mapping[str, Path]) -> Callable[[str], str]:
+    """A file's text by display name: the editor's (``texts``) when it has one, else the
+    disk's (for locating findings)."""
 
     def text_of(name: str) -> str:
         text = texts.get(name)
         return text if text is not None else sources[name].read_bytes().decode("utf-8-sig")
 
-    result = validate_results(results, len(files), refs, sources, text_of)
-    if refs is None and note_skipped_refs:
-        result.diagnostics.append(REFS_SKIPPED)
-    return result
+    return text_of
 
 
 def _read(path: Path, name: str, text: str | None) -> FileResult:

@@ -222,3 +222,14 @@ async def test_other_yaml_files_are_left_alone(client: LanguageClient, project: 
         text_document=lsp.TextDocumentIdentifier(uri=uri(workflow)), position=_at(1, 0)
     )
     assert await client.text_document_completion_async(params) is None
+
+
+async def test_field_names_of_the_mapping_at_the_cursor(
+    client: LanguageClient, project: Path
+) -> None:
+    path = project / "config" / "t.yaml"
+    text = TEMPLATE.replace("        assignee: owner\n", "        assignee: owner\n        du\n")
+    found = await _complete(client, path, text, 16, 10)
+    assert found == ["key", "name", "type", "required", "dueDays", "assignee"]
+    text = TEMPLATE.replace("    probability: 10\n", "    probability: 10\n    gu\n", 1)
+    assert "guidance" in await _complete(client, path, text, 12, 6)
