@@ -46,6 +46,8 @@ class Incremental:
 
     def __init__(self) -> None:
         self._files: dict[str, _Checked] = {}  # absolute path → its checks
+        self._cwd = ""
+        self._named: dict[Path, str] = {}
 
     def validate(
         self,
@@ -54,11 +56,15 @@ class Incremental:
         overlays: Overlays,
         note_skipped_refs: bool = True,
     ) -> ValidationResult:
-        names = display_names(files)
+        names = self._names(files)
         sources = {names[p]: p for p in files}
-        texts = {names[p]: overlays[absolute(p)] for p in files if absolute(p) in overlays}
-        checked = [self._checked(p, names[p], texts.get(names[p])) for p in files]
-        self._files = {absolute(p): c for p, c in zip(files, checked, strict=True)}
+        paths = [absolute(p) for p in files]
+        texts = {names[p]: overlays[a] for p, a in zip(files, paths, strict=True) if a in overlays}
+        checked = [
+            self._checked(p, a, names[p], texts.get(names[p]))
+            for p, a in zip(files, paths, strict=True)
+        ]
+        self._files = dict(zip(paths, checked, strict=True))
         result = ValidationResult(files=len(files), sources=sources)
         findings: list[Finding] = []
         for name, check in zip(sources, checked, strict=True):
@@ -75,9 +81,19 @@ class Incremental:
             result.diagnostics.append(REFS_SKIPPED)
         return result
 
-    def _checked(self, path: Path, name: str, text: str | None) -> _Checked:
+    def _names(self, files: Sequence[Path]) -> dict[Path, str]:
+        """:func:`~opconf.load.discover.display_names`, kept while the folder is the same
+        (the same files are named again after every edit)."""
+        cwd = os.getcwd()
+        if self._cwd != cwd:
+            self._cwd, self._named = cwd, {}
+        missing = [p for p in files if p not in self._named]
+        self._named.update(display_names(missing))
+        return self._named
+
+    def _checked(self, path: Path, key: str, name: str, text: str | None) -> _Checked:
         signature = signature_of(path, text)
-        known = self._files.get(absolute(path))
+        known = self._files.get(key)
         if known is not None and signature is not None and known.signature == signature:
             return known
         result = read_file(path, name) if text is None else _read_text(text, name)
