@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import sys
@@ -54,9 +55,18 @@ def did_open(ls: LanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
     _publish(ls, params.text_document.uri)
 
 
+_latest: dict[str, int] = {}  # uri → the version of its last edit
+
+
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
-def did_change(ls: LanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
-    _publish(ls, params.text_document.uri, refresh=False)
+async def did_change(ls: LanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    """Validate after an edit, unless a newer edit of the document has arrived meanwhile
+    (typing fast in a large project must not queue one validation per keystroke)."""
+    uri, version = params.text_document.uri, params.text_document.version
+    _latest[uri] = version
+    await asyncio.sleep(0)  # let the edits already sent be read first
+    if _latest[uri] == version:
+        _publish(ls, uri, refresh=False)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)

@@ -3,6 +3,7 @@ codes, severities, messages and positions, on every golden validate case."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import json
@@ -134,3 +135,24 @@ stages:
   - {key: won, name: Won, probability: 100, outcome: won}
   - {key: lost, name: Lost, probability: 0, outcome: lost}
 """
+
+
+async def test_fast_edits_end_on_the_last_text(client: LanguageClient, tmp_path: Path) -> None:
+    """Edits sent faster than they are validated: the last publication is the last text's."""
+    (tmp_path / "config").mkdir()
+    product = tmp_path / "config" / "p.yaml"
+    product.write_text(PRODUCT.format(key="p"), encoding="utf-8")
+    open_file(client, product)
+    await published(client, [product])
+    for version in range(2, 7):
+        price = -version if version < 6 else version
+        text = PRODUCT.format(key="p").replace("listPrice: 1", f"listPrice: {price}")
+        change_file(client, product, text, version=version)
+    key = product.absolute().as_uri()
+
+    async def settled() -> None:
+        while key not in client.diagnostics or len(client.diagnostics[key]) > 0:
+            await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+    client.diagnostics.pop(key, None)
+    await asyncio.wait_for(settled(), timeout=60)  # a guard against a hang, not a race
