@@ -38,6 +38,8 @@ COMMANDS = (
     "catalogue",
     "freeze",
     "drift",
+    "init",
+    "lsp",
 )
 
 
@@ -58,12 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--project",
         metavar="FILE",
-        help="project file (default: ./opconf.yaml when present)",
+        help="project file (default: opconf.yaml in this folder or the nearest folder above)",
     )
     parser.add_argument("--traceback", action="store_true", help="show tracebacks of errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         importlib.import_module(f"opconf.commands.{name}").register(sub)
+    from opconf.commands._help import complete
+
+    complete(sub)
     return parser
 
 

@@ -74,16 +74,45 @@ def load_project(path: str | None = None) -> Project:
 def inspect_project(path: str | None = None) -> tuple[Project, tuple[Diagnostic, ...]]:
     """The project and every problem of its file. A field with a problem keeps its default,
     so ``validate`` can report the problems and still check the documents."""
-    file = Path(path) if path else Path(PROJECT_FILE)
-    if not exists(file):  # anything else there is read, or refused, as a file
-        if path:
-            raise UsageError(f"project file {path} not found")
-        root = Path.cwd()
+    if path and not exists(Path(path)):  # anything else there is read, or refused, as a file
+        raise UsageError(f"project file {path} not found")
+    root, file = (Path.cwd(), Path(path)) if path else find_project(Path.cwd())
+    if file is None:
         return Project(root=root, config=root / "config"), ()
     from opconf.filecheck import check_file
 
     checked = check_file(file, PROJECT_SCHEMA, _project_rules)
     return _project(file, checked), checked.diagnostics
+
+
+def find_project(start: Path) -> tuple[Path, Path | None]:
+    """The project's folder for ``start`` and its project file, if any.
+
+    The nearest folder at or above ``start`` holding ``opconf.yaml`` (as git finds ``.git``)
+    or, without one, a ``config/`` folder; ``start`` itself when there is neither. So opconf
+    run in ``config/templates`` works as at the root, and never puts a store in ``config/``.
+    The file is named relative to ``start`` (``opconf.yaml``, ``../../opconf.yaml``).
+    """
+    for up, folder in enumerate((start, *start.parents)):
+        if exists(folder / PROJECT_FILE):
+            return folder, Path(*[".."] * up, PROJECT_FILE)
+        if (folder / "config").is_dir():
+            return folder, None
+    return start, None
+
+
+def missing_config(config: Path) -> UsageError:
+    """The error for a project whose documents folder does not exist, saying whether an
+    ``opconf.yaml`` was found (and what to do)."""
+    file = find_project(Path.cwd())[1]
+    if file is None:
+        return UsageError(
+            f"path {config} does not exist (no opconf.yaml here or in any folder above)",
+            hint="start a project with `opconf init`, or run opconf in the project's folder",
+        )
+    return UsageError(
+        f"path {config} does not exist", hint=f"create it, or set `config:` in {file}"
+    )
 
 
 def _project(file: Path, checked: CheckedFile) -> Project:

@@ -156,20 +156,20 @@ class ProjectFile(_Strict):
 
 
 class User(_Strict):
-    login: NonEmpty
+    login: NonEmpty = Field(description="The CRM login that documents name.")
     displayName: Label = None
     email: Label = None
-    active: bool = True
+    active: bool = Field(default=True, description="An inactive user cannot be assigned.")
 
 
 class CoverageRole(_Strict):
-    code: NonEmpty
+    code: NonEmpty = Field(description="The coverage role code that documents name.")
     name: Label = None
     unique: bool = Field(default=False, description="Held by at most one member of a group.")
 
 
 class ProductType(_Strict):
-    code: NonEmpty
+    code: NonEmpty = Field(description="The product type code that products name.")
     name: Label = None
 
 
@@ -178,9 +178,13 @@ class ReferenceSnapshot(_Strict):
 
     model_config = ConfigDict(title="opconf reference data snapshot (opconf.refs.yaml)")
 
-    users: list[User] = Field(default_factory=list)
-    coverageRoles: list[CoverageRole] = Field(default_factory=list)
-    productTypes: list[ProductType] = Field(default_factory=list)
+    users: list[User] = Field(default_factory=list, description="CRM users.")
+    coverageRoles: list[CoverageRole] = Field(
+        default_factory=list, description="Roles members hold in coverage groups."
+    )
+    productTypes: list[ProductType] = Field(
+        default_factory=list, description="Product types products belong to."
+    )
 
 
 FILE_MODELS: dict[str, type[BaseModel]] = {

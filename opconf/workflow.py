@@ -29,7 +29,11 @@ def validate_config(config: Path, policy: Policy | None = None) -> ValidationRes
     """Validate the configuration under the project's rules and waivers (``policy``);
     reference data is checked live by the plan instead. A ``config/`` folder without
     documents yet is an empty configuration: the plan then lists what the store holds (the
-    start of adopting a CRM)."""
+    start of adopting a CRM); no folder at all is an error saying where it was looked for."""
+    if not config.exists():
+        from opconf.project import missing_config
+
+        raise missing_config(config)
     return validate_paths(
         [config], refs=None, note_skipped_refs=False, policy=policy, allow_empty=True
     )

@@ -147,7 +147,11 @@ def test_missing_default_config_folder(
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys)
     assert (code, out) == (exitcodes.USAGE, "")
-    assert err.startswith("error: path ") and err.endswith("config does not exist\n")
+    assert err == (
+        f"error: path {tmp_path}/config does not exist (no opconf.yaml here or in any folder"
+        " above)\nhint: start a project with `opconf init`, or run opconf in the project's"
+        " folder\n"
+    )
 
 
 def test_missing_refs_file_is_a_usage_error(
@@ -184,7 +188,19 @@ def test_explicit_files_and_folders(broken: Path, capsys: pytest.CaptureFixture[
         capsys, "config/products/bad.yaml", "config/products/savings.yaml", "config/templates"
     )
     assert code == exitcodes.PROBLEMS
-    assert out.splitlines()[-1] == "1 error, 1 warning in 3 files (3 objects checked)"
+    # The files named are checked with the whole project as context: savings.yaml's key is
+    # also dup.yaml's, which is not reported on itself (not named).
+    assert out.splitlines()[-1] == "2 errors, 1 warning in 3 files (3 objects checked)"
+    lines = out.splitlines()
+    assert [line.split(":")[0] for line in lines[:-1]] == [
+        "config/products/bad.yaml",
+        "config/products/savings.yaml",
+        "config/templates/new_account.yaml",
+    ]
+    assert lines[1] == (
+        "config/products/savings.yaml:3:6: error OPC201 Product key 'savings' is already used"
+        " at config/products/dup.yaml:1:1 (key)"
+    )
 
 
 def test_files_outside_the_working_directory_keep_their_absolute_path(

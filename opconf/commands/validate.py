@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from opconf import exitcodes
 from opconf.fsio import exists
+
+if TYPE_CHECKING:
+    from opconf.project import Project
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
     from opconf.project import inspect_project
     from opconf.references import inspect_references
     from opconf.report import REPORTERS
-    from opconf.validate import ValidationResult, validate_paths
+    from opconf.validate import ValidationResult
+    from opconf.workspace import validate_in_project
 
     # The project file and the snapshot are reported like documents (CI annotates them too).
     project, problems = inspect_project(args.project)
@@ -40,7 +45,18 @@ def run(args: argparse.Namespace) -> int:
     if problems and not all(path.exists() for path in paths):
         result = ValidationResult()  # a broken opconf.yaml hides where the documents are
     else:
-        result = validate_paths(paths, refs, not refs_problems, project.policy)
+        _check_config(project, args.paths)
+        # Given files are reported on with every document of the project as context.
+        note = not refs_problems
+        result = validate_in_project(paths, project.config, refs, note, project.policy)
     result.include(problems + refs_problems)
     sys.stdout.write(REPORTERS[args.format](result, args.strict))
     return exitcodes.OK if result.valid(args.strict) else exitcodes.PROBLEMS
+
+
+def _check_config(project: Project, paths: list[Path]) -> None:
+    """Without paths, the documents are the project's: say where none was found."""
+    if not paths and not exists(project.config):
+        from opconf.project import missing_config
+
+        raise missing_config(project.config)

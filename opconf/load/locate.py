@@ -14,6 +14,25 @@ import yaml
 from opconf.load.scalars import Composer
 
 
+def compose_all(text: str) -> list[Any]:
+    """The root node of each document of ``text`` (those before a syntax error, if any)."""
+    return compose_documents(text)[0]
+
+
+def compose_documents(text: str) -> tuple[list[Any], bool]:
+    """:func:`compose_all`, and whether all of ``text`` composed (no syntax error)."""
+    composer = Composer(text)
+    nodes = []
+    try:
+        while composer.check_node():
+            nodes.append(composer.get_node())
+    except yaml.YAMLError:
+        return nodes, False
+    finally:
+        composer.dispose()
+    return nodes, True
+
+
 class Locator:
     """Finds the line and column of a path inside a document, re-composing files on demand."""
 
@@ -23,16 +42,7 @@ class Locator:
 
     def _nodes(self, file: str) -> list[Any]:
         if file not in self._cache:
-            composer = Composer(self._source(file))
-            nodes = []
-            try:
-                while composer.check_node():
-                    nodes.append(composer.get_node())
-            except yaml.YAMLError:
-                pass
-            finally:
-                composer.dispose()
-            self._cache[file] = nodes
+            self._cache[file] = compose_all(self._source(file))
         return self._cache[file]
 
     def position(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -119,16 +119,31 @@ def validate_results(
     refs: References | None,
     sources: dict[str, Path],
     policy: Policy | None = None,
+    text_of: Callable[[str], str] | None = None,
 ) -> ValidationResult:
+    """Envelope, schema and rules over files already read, under ``policy`` (the project's
+    rule severities and waivers); ``text_of`` gives a file's text by display name when it is
+    not the one on disk (an editor's unsaved buffer)."""
     result = ValidationResult(files=files, sources=sources, policy=policy or Policy())
     for name, file_result in zip(sources, results, strict=True):
         result.file_digests[name] = file_result.sha256
         result.diagnostics.extend(file_result.diagnostics)
     findings = check_documents(results, refs, result.index)
-    if result.policy:  # where diagnostics leave validation: once, for every reporter and plan
+    return finish(result, findings, refs, text_of)
+
+
+def finish(
+    result: ValidationResult,
+    findings: list[Finding],
+    refs: References | None,
+    text_of: Callable[[str], str] | None = None,
+) -> ValidationResult:
+    """Where diagnostics leave validation: the policy applied once (for every reporter and
+    the plan), every finding located, all sorted."""
+    if result.policy:
         findings, notes = apply_policy(result.policy, findings, today(), refs is not None)
         result.diagnostics.extend(notes)
-    result.diagnostics.extend(locate(findings, sources))
+    result.diagnostics.extend(locate(findings, result.sources, text_of))
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
 
@@ -140,12 +155,12 @@ def check_documents(
     findings: list[Finding] = []
     for file_result in results:
         for doc in file_result.documents:
-            findings.extend(_check_document(doc, index))
+            findings.extend(check_document(doc, index))
     findings.extend(without_repeats(rules.check(index, refs), findings))
     return findings
 
 
-def _check_document(doc: Document, index: Index) -> list[Finding]:
+def check_document(doc: Document, index: Index) -> list[Finding]:
     """Envelope and schema problems of one document, which joins ``index`` for the rules.
 
     The rules see every well-typed part of every document (one round, SPEC §3). A document
@@ -163,9 +178,13 @@ def _check_document(doc: Document, index: Index) -> list[Finding]:
     return problems
 
 
-def locate(findings: list[Finding], sources: dict[str, Path]) -> list[Diagnostic]:
+def locate(
+    findings: list[Finding],
+    sources: dict[str, Path],
+    text_of: Callable[[str], str] | None = None,
+) -> list[Diagnostic]:
     """Give each finding its line and column (re-parsing only the files concerned)."""
-    locator = Locator(lambda name: sources[name].read_bytes().decode("utf-8-sig"))
+    locator = Locator(text_of or (lambda name: sources[name].read_bytes().decode("utf-8-sig")))
     out = []
     for f in findings:
         doc: Document = f.doc

@@ -1,0 +1,1 @@
+"""``opconf lsp``: a language server (pygls, stdio) over :mod:`opconf.authoring`."""
