@@ -60,9 +60,11 @@ def plan_rollback(store: Store, revision: int, state: StoreState | None = None) 
     """The plan that brings the store back to the snapshot of ``revision`` (against
     ``state`` when given, as :func:`plan_config`).
 
-    Objects and stages are matched by row; opportunities moved by a ``replaces`` since go
-    back to the stage they left; users, roles and product types are checked live, as a plan
-    of the configuration checks them.
+    Objects and stages are matched by row; rows adopted since are released, never deleted;
+    opportunities moved by a ``replaces`` since go back to the stage they left (the whole
+    stage when the rollback removes the replacing one, else exactly those recorded); users,
+    roles and product types are checked live, as a plan of the configuration checks them.
+    The snapshots after ``revision`` are read only when their records are needed, once.
     """
     from opconf.errors import UsageError
 
