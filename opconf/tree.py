@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from opconf.diagnostics import plural
+from opconf.visible import visible
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class TreeState:
 
     def describe(self) -> str:
         """``3 uncommitted changes (config/a.yaml, opconf.yaml and 1 more)``."""
-        shown = ", ".join(self.paths[:2]) + (
+        shown = ", ".join(visible(p) for p in self.paths[:2]) + (
             f" and {len(self.paths) - 2} more" if len(self.paths) > 2 else ""
         )
         return f"{plural(len(self.paths), 'uncommitted change')} ({shown})"
@@ -68,14 +69,15 @@ def tree_state(config: Path) -> TreeState:
 
 
 def _status(porcelain: str) -> dict[str, str]:
-    """Path → its two-letter status, from ``git status --porcelain=v1 -z``."""
+    """Path → its two-letter status (and source, for a rename), from ``git status
+    --porcelain=v1 -z``."""
     out = {}
     entries = iter(porcelain.split("\0"))
     for entry in entries:
         if len(entry) > 3:
             out[entry[3:]] = entry[:2]
             if entry[0] in "RC":  # a rename or copy: its source path follows
-                next(entries, None)
+                out[entry[3:]] += f" from {next(entries, '')}"
     return out
 
 

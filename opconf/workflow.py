@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -81,9 +82,11 @@ def plan_rollback(store: Store, revision: int, state: StoreState | None = None) 
     """The plan that brings the store back to the snapshot of ``revision`` (against
     ``state`` when given, as :func:`plan_config`).
 
-    Objects and stages are matched by row; opportunities moved by a ``replaces`` since go
-    back to the stage they left; users, roles and product types are checked live, as a plan
-    of the configuration checks them.
+    Objects and stages are matched by row; rows adopted since are released, never deleted;
+    opportunities moved by a ``replaces`` since go back to the stage they left (the whole
+    stage when the rollback removes the replacing one, else exactly those recorded); users,
+    roles and product types are checked live, as a plan of the configuration checks them.
+    The snapshots after ``revision`` are read only when their records are needed, once.
     """
     from opconf.errors import UsageError
 
@@ -94,13 +97,17 @@ def plan_rollback(store: Store, revision: int, state: StoreState | None = None) 
         snapshot = upgrade(snapshot, store.snapshot(revision - 1))
     state = store.read_state() if state is None else state
     desired = from_snapshot(snapshot, state)
-    since = rollback.since(store.snapshot(r) for r in range(revision + 1, state.revision + 1))
-    release = {**released(snapshot, state), **rollback.adopted_since(since, snapshot, state)}
+    later = range(revision + 1, state.revision + 1)
+    since = functools.cache(lambda: rollback.since(store.snapshot(r) for r in later))
+    release = released(snapshot, state)
+    if rollback.unknown_then(snapshot, state):  # created or adopted since: which?
+        release |= rollback.adopted_since(since(), snapshot, state)
     plan = _rollback_plan(store, snapshot, state, desired, release)
     if any(e.code == "OPC302" for e in plan.errors):
-        desired = rollback.move_back(desired, snapshot, state, since.moves)
+        desired = rollback.move_back(desired, snapshot, state, since().moves)
         plan = _rollback_plan(store, snapshot, state, desired, release)
-    plan = returns.with_returns(plan, snapshot, state, since.moved, store.open_stages)
+    if returns.recreates_stages(plan, snapshot, state):
+        plan = returns.with_returns(plan, snapshot, state, since().moved, store.open_stages)
     lost = rollback.lost_references(snapshot, state, revision)
     base = replace(plan.base, rollback=revision)
     return rollback.explain(replace(plan, base=base, errors=(*plan.errors, *lost)), revision)

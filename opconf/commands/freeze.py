@@ -1,13 +1,19 @@
-"""``opconf freeze status [--at TIME]``: the change-freeze windows of opconf.yaml."""
+"""``opconf freeze status [--at TIME] [--store URL]``: the change-freeze windows of opconf.yaml
+and, with a store, those its last revision recorded."""
 
 from __future__ import annotations
 
 import argparse
 import json
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from opconf import exitcodes
+from opconf.commands._common import add_store_options, open_store, store_windows
 from opconf.project import load_project
+
+if TYPE_CHECKING:
+    from opconf.freeze import Window
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -16,6 +22,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s = verbs.add_parser("status", help="open windows and the next transitions")
     s.add_argument("--at", metavar="TIME", help="ISO 8601 instant (default: now; no offset: UTC)")
     s.add_argument("--format", choices=("text", "json"), default="text")
+    add_store_options(s)
     s.set_defaults(run=run)
 
 
@@ -24,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from opconf.freeze.status import status
 
     at = _instant(args.at)
-    windows = load_project(args.project).freeze
+    windows = _windows(args)
     rows = status(windows, at)
     if args.format == "json":
         data = {"at": at.isoformat(), "windows": [r.as_dict() for r in rows]}
@@ -32,10 +39,28 @@ def run(args: argparse.Namespace) -> int:
         return exitcodes.OK
     print(f"At {when(at, UTC)}:")
     if not rows:
-        print("No freeze windows (freeze: in opconf.yaml): apply is never blocked.")
+        print(f"No freeze windows ({_where(args)}): apply is never blocked.")
     for row in sorted(rows, key=lambda r: not r.open):
         print(f"  {row.line()}")
     return exitcodes.OK
+
+
+def _windows(args: argparse.Namespace) -> tuple[Window, ...]:
+    """opconf.yaml's windows; with ``--store`` or ``--target``, and those the store's last
+    revision recorded (every apply against it honours them)."""
+    from opconf.freeze.record import in_force
+
+    if args.store is None and args.target is None:
+        return load_project(args.project).freeze
+    project, store = open_store(args)
+    store.check_ready()
+    return in_force(project.freeze, store_windows(store) or ())
+
+
+def _where(args: argparse.Namespace) -> str:
+    if args.store is None and args.target is None:
+        return "freeze: in opconf.yaml; a store's own: --store or --target"
+    return "none in opconf.yaml, none recorded in the store"
 
 
 def _instant(text: str | None) -> datetime:

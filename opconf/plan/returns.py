@@ -23,6 +23,11 @@ _TEMPLATE = "OpportunityTemplate"
 Where = Callable[[Sequence[int]], dict[int, int]]  # opportunity ids → stage row, open ones
 
 
+def recreates_stages(plan: Plan, snapshot: Snapshot, state: StoreState) -> bool:
+    """Whether ``plan`` writes a template with a stage whose row is gone since ``snapshot``."""
+    return any(_candidates(c, snapshot, state, None) for c in plan.changes)
+
+
 def with_returns(
     plan: Plan, snapshot: Snapshot, state: StoreState, moved: dict[int, list[int]], where: Where
 ) -> Plan:
@@ -46,18 +51,19 @@ def with_returns(
 
 
 def _candidates(
-    change: Change, snapshot: Snapshot, state: StoreState, moved: dict[int, list[int]]
+    change: Change, snapshot: Snapshot, state: StoreState, moved: dict[int, list[int]] | None
 ) -> dict[str, list[int]]:
-    """Stage key → the opportunities once moved off its row, for stages created again."""
+    """Stage key → the opportunities once moved off its row, for stages created again
+    (``moved`` None: every stage created again, with no opportunities)."""
     if change.kind != _TEMPLATE or change.after is None or change.action == "release":
         return {}
     then = snapshot.get("stage_ids", {}).get(change.key, {})
     now = _rows_now(change, state)
     after = {s["key"] for s in change.after["stages"]}
     return {
-        key: moved[row]
+        key: [] if moved is None else moved[row]
         for key, row in then.items()
-        if row in moved and row not in now and key in after
+        if (moved is None or row in moved) and row not in now and key in after
     }
 
 

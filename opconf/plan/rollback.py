@@ -41,17 +41,22 @@ def since(later: Iterable[Snapshot | None]) -> Since:
     return out
 
 
+def unknown_then(snapshot: Snapshot, state: StoreState) -> list[StoredObject]:
+    """Managed rows of which ``snapshot`` knows nothing: created, or adopted, since."""
+    known = {(kind, i) for (kind, _), i in row_ids(snapshot).items()}
+    return [o for o in state.objects.values() if o.managed and (o.kind, o.id) not in known]
+
+
 def adopted_since(
     since: Since, snapshot: Snapshot, state: StoreState
 ) -> dict[tuple[str, int], Obj]:
     """Managed rows of which ``snapshot`` knows nothing and that were adopted since:
     (kind, row id) → their data now, to release (never delete) them with."""
-    known = {(kind, i) for (kind, _), i in row_ids(snapshot).items()}
     keys = keys_after_rollback(snapshot, state)
     return {
         (o.kind, o.id): resolve_refs(o.data, _refs_now(o, state), keys)
-        for o in state.objects.values()
-        if o.managed and (o.kind, o.id) not in known and (o.kind, o.id) in since.adopted
+        for o in unknown_then(snapshot, state)
+        if (o.kind, o.id) in since.adopted
     }
 
 

@@ -438,3 +438,24 @@ def test_a_project_that_ends_its_windows_is_checked_against_them_first(env: h.En
     env.ok("apply", "--auto-approve", "--override-freeze", "--reason", "the close is over")
     env.write([h.product("savings"), h.template("deal", name="Renamed")])
     env.ok("apply", "--auto-approve")  # nothing in force any more
+
+
+def test_freeze_status_of_a_store_shows_the_windows_it_recorded(
+    env: h.Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _frozen_store(env)
+    elsewhere = env.root.parent / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert env.ok("freeze", "status", "--at", "2099-12-31T12:00") == (
+        "At 2099-12-31 12:00 UTC:\n"
+        "No freeze windows (freeze: in opconf.yaml; a store's own: --store or --target): "
+        "apply is never blocked.\n"
+    )
+    out = env.ok("freeze", "status", "--at", "2099-12-31T12:00", "--store", env.url)
+    assert out == (
+        "At 2099-12-31 12:00 UTC:\n"
+        "  deny 'Q4 close' (OpportunityTemplate/*): OPEN since 2000-01-01 00:00 EST"
+        " (2000-01-01 05:00 UTC); closes 2100-01-01 00:00 EST (2100-01-01 05:00 UTC)"
+        " — quarter-end close\n"
+    )

@@ -517,3 +517,29 @@ def test_rollback_keeping_the_replacing_stage_moves_back_what_it_took(env: h.Env
     assert env.state() == expected_state(
         [h.template("lending", stages=("apply", "review", "decide"))]
     )
+
+
+def test_rollback_releases_a_template_adopted_since_selling_what_it_sold(
+    env: h.Env, tmp_path: Path
+) -> None:
+    """The CRM creates template ui_t (selling savings) after revision 1; revision 2 adopts it
+    and renames savings. Rolled back, ui_t is the CRM's again, its row kept, and sells the
+    same product row, under the key the rollback gives it back."""
+    env.write([h.product("savings")])
+    env.ok("apply", "--auto-approve")
+    template = h.template("ui_t", stages=("quote",), name="UI template", products=["savings"])
+    seed = tmp_path / "crm.yaml"
+    seed.write_text(
+        yaml.safe_dump({"templates": [canonical("OpportunityTemplate", template)]}),
+        encoding="utf-8",
+    )
+    h.seed(env.url, seed)
+    row = ids(env.url, "opportunity_template")["ui_t"]
+    renamed = h.product("deposit", previousKeys=["savings"], name="Savings")
+    env.write([renamed, {**template, "products": ["deposit"]}])
+    env.ok("apply", "--auto-approve")
+    rolled = env.run("rollback", "1", "--auto-approve")
+    assert rolled.code == exitcodes.OK, rolled.err
+    assert last_line(rolled.out) == "Apply complete: 1 renamed, 1 released (revision 3)."
+    assert ids(env.url, "opportunity_template") == {"ui_t": row}
+    assert _crm_template_sells(env.url) == [("UI template", False, "savings", True)]
