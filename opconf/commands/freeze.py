@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from opconf import exitcodes
-from opconf.commands._common import add_store_options, open_store, store_windows
+from opconf.commands._common import add_store_options, open_store
 from opconf.project import load_project
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
 def _windows(args: argparse.Namespace) -> tuple[Window, ...]:
     """opconf.yaml's windows; with ``--store`` or ``--target``, and those the store's last
     revision recorded (every apply against it honours them)."""
+    from opconf.applying import store_windows
     from opconf.freeze.record import in_force
 
     if args.store is None and args.target is None:
