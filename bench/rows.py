@@ -358,6 +358,29 @@ def plan_changes(ctx: Ctx) -> list[Command]:
     return [_in_changed(ctx, "plan", "--detailed-exitcode", "--store", url)]
 
 
+FREEZE_WINDOWS = 10  # half deny every minute for 2 minutes, half allow every working minute
+
+
+def plan_freeze(ctx: Ctx) -> list[Command]:
+    """``plan_changes`` under a project whose freeze windows fire every minute: deciding a
+    freeze must cost O(windows), whatever the cron (it once cost minutes)."""
+    changed = _changed(ctx)
+    project = ctx.scratch / "freeze-project.yaml"
+    windows = [
+        f"  - {{name: w{i}, kind: deny, schedule: '* * * * *', duration: 2m,"
+        f" timezone: America/Toronto, scope: ['Product/*']}}"
+        if i % 2 == 0
+        else f"  - {{name: w{i}, kind: allow, schedule: '* 9-17 * * 1-5', duration: 1m,"
+        f" timezone: Asia/Tokyo}}"
+        for i in range(FREEZE_WINDOWS)
+    ]
+    text = f"config: {changed / 'config'}\nfreeze:\n" + "\n".join(windows) + "\n"
+    project.write_text(text, encoding="utf-8")
+    url = f"sqlite:///{_base_store(ctx)}"
+    argv = ("--project", str(project), "plan", "--detailed-exitcode", "--store", url)
+    return [_in_changed(ctx, *argv)]
+
+
 def apply_changes_sqlite(ctx: Ctx) -> list[Command]:
     return [_in_changed(ctx, *APPLY_CHANGES, ctx.sqlite("changes-apply"))]
 
@@ -413,6 +436,14 @@ ROWS += (
         plan_changes,
         budgets=(Ratio("validate", max=2), *CHANGE_BUDGET),
         ok=frozenset({2}),  # --detailed-exitcode: changes present
+        setup=lambda ctx: _base_store(ctx) and None,
+    ),
+    Row(
+        "plan-freeze",
+        f"opconf plan of those changes under {FREEZE_WINDOWS} freeze windows firing every minute",
+        plan_freeze,
+        budgets=(Ratio("plan-changes", max=1.25),),
+        ok=frozenset({2}),
         setup=lambda ctx: _base_store(ctx) and None,
     ),
     Row(
