@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from opconf.store import tables
+from opconf.store import bookkeeping
 from opconf.store.model import HistoryEntry
 from opconf.store.packing import unpack
 
@@ -17,7 +17,7 @@ MAX_REVISION = 2**31 - 1  # opconf_history.revision is an INTEGER (32 bits on Po
 
 def entries(conn: Connection, revision: int | None = None) -> list[HistoryEntry]:
     """Applied revisions, oldest first; only ``revision`` when given."""
-    h = tables.opconf_history.c
+    h = bookkeeping.opconf_history.c
     cols = [h.revision, h.applied_at, h.actor, h.host, h.git_commit, h.plan_digest, h.summary]
     cols += [h.override_windows, h.override_reason]
     query = select(*cols).order_by(h.revision)
@@ -43,7 +43,7 @@ def snapshot(conn: Connection, revision: int) -> dict[str, Any] | None:
     """The snapshot recorded by ``revision`` (docs/store.md), or None."""
     if not 0 < revision <= MAX_REVISION:  # beyond the column: a driver error
         return None
-    h = tables.opconf_history.c
+    h = bookkeeping.opconf_history.c
     text = conn.execute(select(h.snapshot).where(h.revision == revision)).scalar()
     return None if text is None else unpack(text, revision)
 

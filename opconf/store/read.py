@@ -13,13 +13,14 @@ from typing import Any
 from sqlalchemy import Connection, Row, Select, func, select
 
 from opconf.errors import StoreError
+from opconf.store import bookkeeping
 from opconf.store import tables as t
 from opconf.store.model import Obj, ObjectId, RefData, StoredObject, StoreState, Usage
 
 
 def read_state(conn: Connection, revision: int) -> StoreState:
     """The store's configuration, reference data and usage at ``revision``."""
-    objects: dict[ObjectId, StoredObject] = {}
+    objects = _Objects(bookkeeping.owned(conn))
     product_keys = _read_products(conn, objects)
     group_keys = _read_groups(conn, objects)
     template_keys, stage_keys = _read_templates(conn, objects, product_keys, group_keys)
@@ -30,7 +31,7 @@ def read_state(conn: Connection, revision: int) -> StoreState:
     roles = {r.code: r.is_unique for r in conn.execute(role_cols)}
     types = frozenset(conn.execute(select(t.crm_product_type.c.code)).scalars())
     usage = _read_usage(conn, template_keys, stage_keys, product_keys)
-    return StoreState(revision, objects, users, roles, types, usage)
+    return StoreState(revision, objects.objects, users, roles, types, usage)
 
 
 def reference_data(conn: Connection) -> RefData:
@@ -65,18 +66,22 @@ def _stream(conn: Connection, query: Select[Any]) -> Iterator[Row[Any]]:
     return iter(conn.execute(query))
 
 
-def _add(
-    objects: dict[ObjectId, StoredObject],
-    kind: str,
-    row: Row[Any],
-    data: Obj,
-    stage_ids: dict[str, int] | None = None,
-) -> None:
-    stored = StoredObject(kind, row.key, row.id, row.managed, data, stage_ids or {})
-    objects[(kind, row.key)] = stored
+class _Objects:
+    """The objects read so far; managed: owned by opconf (opconf/store/bookkeeping.py)."""
+
+    def __init__(self, owned: dict[str, set[int]]) -> None:
+        self.objects: dict[ObjectId, StoredObject] = {}
+        self._owned = owned
+
+    def add(
+        self, kind: str, row: Row[Any], data: Obj, stage_ids: dict[str, int] | None = None
+    ) -> None:
+        managed = row.id in self._owned[kind]
+        stored = StoredObject(kind, row.key, row.id, managed, data, stage_ids or {})
+        self.objects[(kind, row.key)] = stored
 
 
-def _read_products(conn: Connection, objects: dict[ObjectId, StoredObject]) -> dict[int, str]:
+def _read_products(conn: Connection, objects: _Objects) -> dict[int, str]:
     keys: dict[int, str] = {}
     for row in _stream(conn, select(t.product)):
         keys[row.id] = row.key
@@ -90,11 +95,11 @@ def _read_products(conn: Connection, objects: dict[ObjectId, StoredObject]) -> d
             "code": row.code,
             "unitOfMeasure": row.unit_of_measure,
         }
-        _add(objects, "Product", row, data)
+        objects.add("Product", row, data)
     return keys
 
 
-def _read_groups(conn: Connection, objects: dict[ObjectId, StoredObject]) -> dict[int, str]:
+def _read_groups(conn: Connection, objects: _Objects) -> dict[int, str]:
     members: dict[int, list[Obj]] = defaultdict(list)
     m = t.coverage_member.c
     for group_id, user, role in _stream(conn, select(m.group_id, m.user_login, m.role_code)):
@@ -109,14 +114,14 @@ def _read_groups(conn: Connection, objects: dict[ObjectId, StoredObject]) -> dic
             "visibility": row.visibility,
             "members": sorted(members[row.id], key=lambda x: x["user"]),
         }
-        _add(objects, "CoverageGroup", row, data)
+        objects.add("CoverageGroup", row, data)
     _require(members, keys, "coverage_member", "a member row names coverage group id {}")
     return keys
 
 
 def _read_templates(
     conn: Connection,
-    objects: dict[ObjectId, StoredObject],
+    objects: _Objects,
     product_keys: dict[int, str],
     group_keys: dict[int, str],
 ) -> tuple[dict[int, str], dict[int, tuple[str, str]]]:
@@ -139,7 +144,7 @@ def _read_templates(
             "products": products.get(row.id, []),
             "stages": stages.get(row.id, []),
         }
-        _add(objects, "OpportunityTemplate", row, data, stage_ids.get(row.id))
+        objects.add("OpportunityTemplate", row, data, stage_ids.get(row.id))
     _require(stages, template_keys, "template_stage", "a stage row names template id {}")
     stage_keys = {sid: (template_keys[tid], key) for sid, (tid, key) in stage_of.items()}
     return template_keys, stage_keys

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, inspect, select, text
 
 from opconf.errors import StoreError
+from opconf.store import bookkeeping as b
 from opconf.store import rebuild
 from opconf.store import tables as t
 from opconf.store.tables import SCHEMA_VERSION
@@ -53,13 +54,32 @@ def _v3_to_v4(conn: Connection) -> str | None:
     )
 
 
+def _v4_to_v5(conn: Connection) -> str | None:
+    """v5: which rows opconf manages is its own bookkeeping (``opconf_owned``), no longer a
+    ``managed`` column of the CRM's configuration tables: the flags move there and the
+    columns are dropped (opconf writes them no more; a NOT NULL one would refuse inserts)."""
+    b.opconf_owned.create(conn, checkfirst=True)
+    present = table_names(conn)
+    for kind, table in zip(b.KINDS, OWNED_TABLES, strict=True):
+        if table not in present:
+            continue  # made, without the column, by the next init
+        if "managed" not in {c["name"] for c in inspect(conn).get_columns(table)}:
+            continue
+        select_owned = f"SELECT '{kind}', id FROM {table} WHERE managed"
+        conn.execute(text(f"INSERT INTO opconf_owned (kind, row_id) {select_owned}"))
+        conn.execute(text(f"ALTER TABLE {table} DROP COLUMN managed"))
+    return None
+
+
 # MIGRATIONS[n] upgrades a store from schema version n to n + 1; it may return a note for the
 # summary line.
 MIGRATIONS: dict[int, Callable[[Connection], str | None]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
+    4: _v4_to_v5,
 }
+OWNED_TABLES = ("product", "coverage_group", "opportunity_template")  # as b.KINDS
 FIRST_VERSION = 1  # the layout the first opconf wrote
 
 INIT_HINT = "run `opconf store init`"
@@ -76,9 +96,9 @@ def read_meta(conn: Connection, where: str, tables: set[str] | None = None) -> M
 
     ``tables``: the database's table names, when the caller has them already.
     """
-    if t.opconf_meta.name not in (table_names(conn) if tables is None else tables):
+    if b.opconf_meta.name not in (table_names(conn) if tables is None else tables):
         return None
-    meta = t.opconf_meta.c
+    meta = b.opconf_meta.c
     rows = conn.execute(select(meta.schema_version, meta.revision)).all()
     if len(rows) != 1:
         count = f"{len(rows)} rows" if rows else "no row"
@@ -100,7 +120,7 @@ def init_schema(conn: Connection, where: str) -> str:
     if meta is None:
         t.metadata.create_all(conn)  # checkfirst: existing CRM tables are kept as they are
         values = {"id": 1, "schema_version": SCHEMA_VERSION, "revision": 0}
-        conn.execute(t.opconf_meta.insert().values(values))
+        conn.execute(b.opconf_meta.insert().values(values))
         return f"Initialised store schema v{SCHEMA_VERSION}"
     _refuse_newer(meta.schema_version)
     if meta.schema_version == SCHEMA_VERSION:
@@ -109,7 +129,7 @@ def init_schema(conn: Connection, where: str) -> str:
         done = f"; created the missing tables {', '.join(missing)}" if missing else ""
         return f"Store schema v{SCHEMA_VERSION} is up to date{done}"
     notes = [MIGRATIONS[v](conn) for v in range(meta.schema_version, SCHEMA_VERSION)]
-    conn.execute(t.opconf_meta.update().values(schema_version=SCHEMA_VERSION))
+    conn.execute(b.opconf_meta.update().values(schema_version=SCHEMA_VERSION))
     upgraded = f"Upgraded store schema v{meta.schema_version} to v{SCHEMA_VERSION}"
     return "; ".join([upgraded, *(note for note in notes if note)])
 

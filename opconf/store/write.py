@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Table, bindparam, delete, func, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, select, update
 
 from opconf.errors import StoreError
 from opconf.jsontext import dumps
-from opconf.store import refusals
+from opconf.store import bookkeeping, refusals
 from opconf.store import tables as t
 from opconf.store.children import insert_ids, insert_template_children
 from opconf.store.model import Obj, StoreState, Usage
@@ -81,8 +81,10 @@ class Writer:
         An apply creating thousands of objects runs a handful of statements, not one per row.
         """
         groups = self._ids(t.coverage_group, [o.get("defaultCoverageGroup") for o in objects])
-        rows = [{**self._row(kind, o, groups), "managed": managed} for o in objects]
+        rows = [self._row(kind, o, groups) for o in objects]
         ids = insert_ids(self._conn, _table(kind), rows)
+        if managed:
+            bookkeeping.own(self._conn, kind, ids)
         if kind == "CoverageGroup":
             members = [
                 {"group_id": gid, "user_login": m["user"], "role_code": m["role"]}
@@ -128,16 +130,14 @@ class Writer:
         """:meth:`update` for many objects of one kind: one statement per table and action."""
         table = _table(kind)
         groups = self._ids(t.coverage_group, [u.after.get("defaultCoverageGroup") for u in updates])
-        rows = [
-            {"b_id": u.row_id, "b_managed": u.managed, **self._row(kind, u.after, groups)}
-            for u in updates
-        ]
-        managed = func.coalesce(bindparam("b_managed", type_=Boolean), table.c.managed)
-        stmt = update(table).where(table.c.id == bindparam("b_id")).values(managed=managed)
+        rows = [{"b_id": u.row_id, **self._row(kind, u.after, groups)} for u in updates]
+        stmt = update(table).where(table.c.id == bindparam("b_id"))
         result = self._conn.execute(stmt, rows)
         counted = len(rows) == 1 or self._conn.dialect.supports_sane_multi_rowcount
         if counted and result.rowcount != len(rows):
             self._missing(kind, updates)
+        bookkeeping.own(self._conn, kind, [u.row_id for u in updates if u.managed is True])
+        bookkeeping.disown(self._conn, kind, [u.row_id for u in updates if u.managed is False])
         if kind == "CoverageGroup":
             sync_members(self._conn, [(u.row_id, u.after["members"]) for u in updates])
         elif kind == "OpportunityTemplate":
@@ -205,6 +205,7 @@ class Writer:
         deleted = 0
         for part in chunks(row_ids):
             deleted += self._conn.execute(delete(table).where(table.c.id.in_(part))).rowcount
+        bookkeeping.disown(self._conn, kind, row_ids)
         if deleted != len(row_ids):
             found = {o.id for (k, _), o in self.state.objects.items() if k == kind}
             missing = next((i for i in row_ids if i not in found), row_ids[0])
@@ -227,11 +228,11 @@ class Writer:
         writes it.
         ``override``: the freeze windows the apply went through, and the reason given.
         """
-        meta = t.opconf_meta
+        meta = bookkeeping.opconf_meta
         self._conn.execute(update(meta).values(revision=meta.c.revision + 1))
         revision = int(self._conn.execute(select(meta.c.revision)).scalar_one())
         self._conn.execute(
-            t.opconf_history.insert().values(
+            bookkeeping.opconf_history.insert().values(
                 revision=revision,
                 applied_at=datetime.now(UTC),
                 actor=actor,
