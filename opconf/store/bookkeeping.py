@@ -67,9 +67,13 @@ opconf_owned = Table(
 TABLES = (opconf_meta, opconf_history, opconf_owned)
 
 
+def none_owned() -> dict[str, set[int]]:
+    return {kind: set() for kind in KINDS}
+
+
 def owned(conn: Connection) -> dict[str, set[int]]:
     """Kind → the row ids opconf owns: one query, whatever the number of rows."""
-    out: dict[str, set[int]] = {kind: set() for kind in KINDS}
+    out = none_owned()
     o = opconf_owned.c
     for kind, row_id in conn.execute(select(o.kind, o.row_id)):
         out.setdefault(kind, set()).add(row_id)

@@ -18,9 +18,10 @@ from opconf.store import tables as t
 from opconf.store.model import Obj, ObjectId, RefData, StoredObject, StoreState, Usage
 
 
-def read_state(conn: Connection, revision: int) -> StoreState:
-    """The store's configuration, reference data and usage at ``revision``."""
-    objects = _Objects(bookkeeping.owned(conn))
+def read_state(conn: Connection, revision: int, *, bookkept: bool = True) -> StoreState:
+    """The store's configuration, reference data and usage at ``revision``; without
+    ``bookkept`` (opconf's tables not made yet) nothing is managed."""
+    objects = _Objects(bookkeeping.owned(conn) if bookkept else bookkeeping.none_owned())
     product_keys = _read_products(conn, objects)
     group_keys = _read_groups(conn, objects)
     template_keys, stage_keys = _read_templates(conn, objects, product_keys, group_keys)

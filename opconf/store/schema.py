@@ -89,6 +89,7 @@ DAMAGED_HINT = "opconf_meta was changed outside opconf: restore it from a backup
 class Meta(NamedTuple):
     schema_version: int
     revision: int
+    bookkept: bool = True  # False: the CRM's tables without opconf's (before `store init`)
 
 
 def read_meta(conn: Connection, where: str, tables: set[str] | None = None) -> Meta | None:
@@ -153,6 +154,27 @@ def check_schema(conn: Connection, where: str) -> Meta:
             hint="run `opconf store init` to create them",
         )
     return meta
+
+
+def readable_meta(conn: Connection, where: str) -> Meta:
+    """For reading only: :func:`check_schema`'s meta row; but a database holding the CRM's
+    tables and none of opconf's (no `store init` yet) reads as revision 0, nothing managed:
+    the read-only commands need no more than SELECT on the CRM's tables."""
+    tables = table_names(conn)
+    if any(table.name in tables for table in b.TABLES):
+        return check_schema(conn, where)
+    crm = [name for name in missing_tables(tables) if name not in _BOOKKEEPING]
+    if len(crm) == len(t.metadata.tables) - len(_BOOKKEEPING):
+        raise StoreError(f"store at {where} is not initialised", hint=INIT_HINT)
+    if crm:
+        raise StoreError(
+            f"store at {where} lacks the tables {', '.join(crm)}",
+            hint="point opconf at the CRM's database, or run `opconf store init` to create them",
+        )
+    return Meta(SCHEMA_VERSION, 0, bookkept=False)
+
+
+_BOOKKEEPING = {table.name for table in b.TABLES}
 
 
 def table_names(conn: Connection) -> set[str]:

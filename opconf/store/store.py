@@ -31,7 +31,14 @@ from opconf.store.lock import (
     remove_sidecar,
 )
 from opconf.store.model import HistoryEntry, Holder, RefData, Settled, StoreState
-from opconf.store.schema import INIT_HINT, Meta, check_schema, init_schema, read_meta
+from opconf.store.schema import (
+    INIT_HINT,
+    Meta,
+    check_schema,
+    init_schema,
+    read_meta,
+    readable_meta,
+)
 from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT, set_timeouts, timeout_error
 from opconf.store.url import Backend, backend_of, redact
 from opconf.store.write import Writer
@@ -98,7 +105,7 @@ class Store:
 
     def check_ready(self) -> None:
         """A StoreError unless the store is reachable, initialised and of this schema."""
-        with self._reading():
+        with self._reading(bookkept=True):
             pass
 
     def ensure_ready(self, auto_init: bool) -> str | None:
@@ -116,7 +123,7 @@ class Store:
     def read_state(self) -> StoreState:
         """Configuration, reference data and usage, one query per table, one snapshot."""
         with self._reading() as (conn, meta):
-            return read.read_state(conn, meta.revision)
+            return read.read_state(conn, meta.revision, bookkept=meta.bookkept)
 
     def reference_data(self) -> RefData:
         """Users, coverage roles and product types, for ``opconf refs pull``."""
@@ -125,8 +132,8 @@ class Store:
 
     def history(self) -> list[HistoryEntry]:
         """Applied revisions, oldest first."""
-        with self._reading() as (conn, _):
-            return history.entries(conn)
+        with self._reading() as (conn, meta):
+            return history.entries(conn) if meta.bookkept else []
 
     def snapshot(self, revision: int) -> dict[str, Any] | None:
         """The managed configuration after ``revision``, or None.
@@ -135,8 +142,8 @@ class Store:
         "unmanaged": {…}, "refs": {…}, "moves": {…}}`` as written (see docs/store.md and
         opconf/plan/snapshot.py, which also upgrades snapshots written without ``refs``).
         """
-        with self._reading() as (conn, _):
-            return history.snapshot(conn, revision)
+        with self._reading() as (conn, meta):
+            return history.snapshot(conn, revision) if meta.bookkept else None
 
     def read_settled(self, lock_timeout: float = 0.0) -> Settled:
         """The state, the last revision and its snapshot, read together once no apply holds
@@ -152,7 +159,7 @@ class Store:
                 if holder is None:
                     last = history.entries(conn, meta.revision) if meta.revision else []
                     snap = history.snapshot(conn, meta.revision) if last else None
-                    state = read.read_state(conn, meta.revision)
+                    state = read.read_state(conn, meta.revision, bookkept=meta.bookkept)
                     return Settled(state, last[0] if last else None, snap)
             if time.monotonic() >= deadline:
                 raise in_progress_error(holder, self.display_url)
@@ -194,7 +201,9 @@ class Store:
             raise StoreError(f"store at {self.display_url} is not initialised", hint=INIT_HINT)
 
     @contextlib.contextmanager
-    def _reading(self) -> Iterator[tuple[Connection, Meta]]:
+    def _reading(self, bookkept: bool = False) -> Iterator[tuple[Connection, Meta]]:
+        """A reading transaction and the store's meta row; unless ``bookkept`` is required,
+        a CRM database without opconf's tables reads as revision 0 (schema.readable_meta)."""
         self._require_file()
         with (
             db_errors(self._url, "reading the store", hint=_READ_HINT),
@@ -205,7 +214,8 @@ class Store:
             with conn.begin():
                 if self.backend == "postgresql":  # a table locked by DDL: never wait for ever
                     set_timeouts(conn, DEFAULT_STATEMENT_TIMEOUT)
-                yield conn, check_schema(conn, self.display_url)
+                check = check_schema if bookkept else readable_meta
+                yield conn, check(conn, self.display_url)
 
     @contextlib.contextmanager
     def _locked(
