@@ -71,26 +71,26 @@ def none_owned() -> dict[str, set[int]]:
     return {kind: set() for kind in KINDS}
 
 
-def owned(conn: Connection) -> dict[str, set[int]]:
+def owned(conn: Connection, table: Table = opconf_owned) -> dict[str, set[int]]:
     """Kind → the row ids opconf owns: one query, whatever the number of rows."""
     out = none_owned()
-    o = opconf_owned.c
+    o = table.c
     for kind, row_id in conn.execute(select(o.kind, o.row_id)):
         out.setdefault(kind, set()).add(row_id)
     return out
 
 
-def own(conn: Connection, kind: str, row_ids: Sequence[int]) -> None:
-    """Mark rows owned (those owned already stay so)."""
-    disown(conn, kind, row_ids)
+def own(conn: Connection, table: Table, kind: str, row_ids: Sequence[int]) -> None:
+    """Mark rows owned (those owned already stay so); ``table``: the layout's opconf_owned."""
+    disown(conn, table, kind, row_ids)
     if row_ids:
-        conn.execute(opconf_owned.insert(), [{"kind": kind, "row_id": i} for i in row_ids])
+        conn.execute(table.insert(), [{"kind": kind, "row_id": i} for i in row_ids])
 
 
-def disown(conn: Connection, kind: str, row_ids: Iterable[int]) -> None:
+def disown(conn: Connection, table: Table, kind: str, row_ids: Iterable[int]) -> None:
     """The rows are the CRM's own again (or gone)."""
     ids = list(row_ids)
-    o = opconf_owned.c
+    o = table.c
     for start in range(0, len(ids), _CHUNK):
         part = ids[start : start + _CHUNK]
-        conn.execute(delete(opconf_owned).where(o.kind == kind, o.row_id.in_(part)))
+        conn.execute(delete(table).where(o.kind == kind, o.row_id.in_(part)))

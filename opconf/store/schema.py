@@ -16,11 +16,13 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, inspect, select, text
+from sqlalchemy.schema import CreateSchema
 
 from opconf.errors import StoreError
 from opconf.store import bookkeeping as b
 from opconf.store import rebuild
 from opconf.store import tables as t
+from opconf.store.layout import DEFAULT, Layout
 from opconf.store.tables import SCHEMA_VERSION
 
 
@@ -92,14 +94,17 @@ class Meta(NamedTuple):
     bookkept: bool = True  # False: the CRM's tables without opconf's (before `store init`)
 
 
-def read_meta(conn: Connection, where: str, tables: set[str] | None = None) -> Meta | None:
+def read_meta(
+    conn: Connection, where: str, layout: Layout = DEFAULT, tables: set[str] | None = None
+) -> Meta | None:
     """The store's schema version and revision; None when opconf never initialised it.
 
-    ``tables``: the database's table names, when the caller has them already.
+    ``tables``: the logical names of the tables present (:func:`present`), when the caller
+    has them already.
     """
-    if b.opconf_meta.name not in (table_names(conn) if tables is None else tables):
+    if "opconf_meta" not in (present(conn, layout) if tables is None else tables):
         return None
-    meta = b.opconf_meta.c
+    meta = layout.opconf_meta.c
     rows = conn.execute(select(meta.schema_version, meta.revision)).all()
     if len(rows) != 1:
         count = f"{len(rows)} rows" if rows else "no row"
@@ -115,30 +120,46 @@ def read_meta(conn: Connection, where: str, tables: set[str] | None = None) -> M
     return Meta(version, revision)
 
 
-def init_schema(conn: Connection, where: str) -> str:
+def init_schema(conn: Connection, where: str, layout: Layout = DEFAULT) -> str:
     """Create or upgrade the tables; returns a one-line summary."""
-    meta = read_meta(conn, where)
+    meta = read_meta(conn, where, layout)
     if meta is None:
-        t.metadata.create_all(conn)  # checkfirst: existing CRM tables are kept as they are
+        _create(conn, layout)
         values = {"id": 1, "schema_version": SCHEMA_VERSION, "revision": 0}
-        conn.execute(b.opconf_meta.insert().values(values))
+        conn.execute(layout.opconf_meta.insert().values(values))
         return f"Initialised store schema v{SCHEMA_VERSION}"
     _refuse_newer(meta.schema_version)
     if meta.schema_version == SCHEMA_VERSION:
-        missing = missing_tables(table_names(conn))
-        t.metadata.create_all(conn)  # checkfirst: only what is missing
+        missing = missing_tables(present(conn, layout), layout)
+        _create(conn, layout)
         done = f"; created the missing tables {', '.join(missing)}" if missing else ""
         return f"Store schema v{SCHEMA_VERSION} is up to date{done}"
     notes = [MIGRATIONS[v](conn) for v in range(meta.schema_version, SCHEMA_VERSION)]
-    conn.execute(b.opconf_meta.update().values(schema_version=SCHEMA_VERSION))
+    conn.execute(layout.opconf_meta.update().values(schema_version=SCHEMA_VERSION))
     upgraded = f"Upgraded store schema v{meta.schema_version} to v{SCHEMA_VERSION}"
     return "; ".join([upgraded, *(note for note in notes if note)])
 
 
-def check_schema(conn: Connection, where: str) -> Meta:
-    """The store's meta row, or a StoreError when this opconf cannot use the store as it is."""
-    tables = table_names(conn)
-    meta = read_meta(conn, where, tables)
+def _create(conn: Connection, layout: Layout) -> None:
+    """What is missing (checkfirst): existing tables are kept as they are. A mapped store
+    gets opconf's bookkeeping only, in its own schema: the CRM's tables are the CRM's."""
+    if not layout.mapped:
+        layout.metadata.create_all(conn)
+        return
+    for table in layout.bookkeeping():
+        if table.schema is not None:
+            conn.execute(CreateSchema(table.schema, if_not_exists=True))
+        table.create(conn, checkfirst=True)
+
+
+def check_schema(
+    conn: Connection, where: str, layout: Layout = DEFAULT, tables: set[str] | None = None
+) -> Meta:
+    """The store's meta row, or a StoreError when this opconf cannot use the store as it is.
+
+    ``tables``: :func:`present`'s answer, when the caller has it already."""
+    tables = present(conn, layout) if tables is None else tables
+    meta = read_meta(conn, where, layout, tables)
     if meta is None:
         raise StoreError(f"store at {where} is not initialised", hint=INIT_HINT)
     _refuse_newer(meta.schema_version)
@@ -147,7 +168,7 @@ def check_schema(conn: Connection, where: str) -> Meta:
             f"store schema v{meta.schema_version} is older than this opconf (v{SCHEMA_VERSION})",
             hint="run `opconf store init` to upgrade it",
         )
-    missing = missing_tables(tables)
+    missing = missing_tables(tables, layout)
     if missing:
         raise StoreError(
             f"store at {where} lacks the tables {', '.join(missing)}",
@@ -156,19 +177,19 @@ def check_schema(conn: Connection, where: str) -> Meta:
     return meta
 
 
-def readable_meta(conn: Connection, where: str) -> Meta:
+def readable_meta(conn: Connection, where: str, layout: Layout = DEFAULT) -> Meta:
     """For reading only: :func:`check_schema`'s meta row; but a database holding the CRM's
     tables and none of opconf's (no `store init` yet) reads as revision 0, nothing managed:
     the read-only commands need no more than SELECT on the CRM's tables."""
-    tables = table_names(conn)
-    if any(table.name in tables for table in b.TABLES):
-        return check_schema(conn, where)
-    crm = [name for name in missing_tables(tables) if name not in _BOOKKEEPING]
-    if len(crm) == len(t.metadata.tables) - len(_BOOKKEEPING):
+    tables = present(conn, layout)
+    if tables & _BOOKKEEPING:
+        return check_schema(conn, where, layout, tables)
+    crm = [name for name in layout.tables() if name not in tables | _BOOKKEEPING]
+    if len(crm) == len(layout.tables()) - len(_BOOKKEEPING):
         raise StoreError(f"store at {where} is not initialised", hint=INIT_HINT)
     if crm:
         raise StoreError(
-            f"store at {where} lacks the tables {', '.join(crm)}",
+            f"store at {where} lacks the tables {', '.join(_shown(layout, crm))}",
             hint="point opconf at the CRM's database, or run `opconf store init` to create them",
         )
     return Meta(SCHEMA_VERSION, 0, bookkept=False)
@@ -177,13 +198,29 @@ def readable_meta(conn: Connection, where: str) -> Meta:
 _BOOKKEEPING = {table.name for table in b.TABLES}
 
 
-def table_names(conn: Connection) -> set[str]:
-    return set(inspect(conn).get_table_names())
+def table_names(conn: Connection, schema: str | None = None) -> set[str]:
+    return set(inspect(conn).get_table_names(schema=schema))
 
 
-def missing_tables(present: set[str]) -> list[str]:
-    """The store's tables (opconf's and the CRM's) that are not among ``present``."""
-    return sorted(name for name in t.metadata.tables if name not in present)
+def present(conn: Connection, layout: Layout = DEFAULT) -> set[str]:
+    """The logical names of the layout's tables that exist: one look per database schema."""
+    names: dict[str | None, set[str]] = {}
+    for table in layout.tables().values():
+        if table.schema not in names:
+            names[table.schema] = table_names(conn, table.schema)
+    return {name for name, table in layout.tables().items() if table.name in names[table.schema]}
+
+
+def missing_tables(tables: set[str], layout: Layout = DEFAULT) -> list[str]:
+    """The layout's tables (opconf's and the CRM's) not among ``tables`` (logical names),
+    by the name the database knows them."""
+    return _shown(layout, [name for name in layout.tables() if name not in tables])
+
+
+def _shown(layout: Layout, logical: list[str]) -> list[str]:
+    """Tables by the name the database knows them, sorted."""
+    tables = [layout.tables()[name] for name in logical]
+    return sorted(t.name if t.schema is None else f"{t.schema}.{t.name}" for t in tables)
 
 
 def _is_int(value: Any) -> bool:

@@ -23,6 +23,7 @@ from opconf.store.connect import (
     sqlite_file_exists,
     sqlite_foreign_keys_off,
 )
+from opconf.store.layout import DEFAULT, Layout
 from opconf.store.lock import (
     current_holder,
     in_progress_error,
@@ -55,8 +56,10 @@ class Store:
     ``StoreError`` (or ``LockError``) naming the store by its redacted URL.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, layout: Layout = DEFAULT) -> None:
         self.backend: Backend = backend_of(url)
+        self.layout = layout
+        """The tables it reads and writes: opconf's own, or the CRM's mapped (mapping.py)."""
         self._url = url
         self._file = sqlite_file(url)
         self._engine: Engine | None = None
@@ -81,6 +84,11 @@ class Store:
 
         Returns a one-line summary. Refuses a store whose schema is newer than this opconf.
         """
+        if demo and self.layout.mapped:
+            raise StoreError(
+                "--demo seeds opconf's own layout, not a CRM's mapped tables",
+                hint="run `opconf store init` without --demo",
+            )
         data = demo_data.load(demo_file or demo_data.DEMO_FILE) if demo else None
         ensure_parent(self._url)
         holder = Holder.local(action="init")
@@ -97,9 +105,10 @@ class Store:
             ) as conn,
             rebuild.no_new_violations(conn) if sqlite else contextlib.nullcontext(),
         ):
-            message = init_schema(conn, self.display_url)
+            message = init_schema(conn, self.display_url, self.layout)
             if data is not None:
-                writer = Writer(conn, read.read_state(conn, _meta(conn, self.display_url).revision))
+                revision = _meta(conn, self.display_url).revision
+                writer = Writer(conn, read.read_state(conn, revision), self.layout)
                 message += f"; demo data: {demo_data.seed(conn, writer, data)}"
         return message
 
@@ -123,17 +132,17 @@ class Store:
     def read_state(self) -> StoreState:
         """Configuration, reference data and usage, one query per table, one snapshot."""
         with self._reading() as (conn, meta):
-            return read.read_state(conn, meta.revision, bookkept=meta.bookkept)
+            return self._state(conn, meta)
 
     def reference_data(self) -> RefData:
         """Users, coverage roles and product types, for ``opconf refs pull``."""
         with self._reading() as (conn, _):
-            return read.reference_data(conn)
+            return read.reference_data(conn, self.layout)
 
     def history(self) -> list[HistoryEntry]:
         """Applied revisions, oldest first."""
         with self._reading() as (conn, meta):
-            return history.entries(conn) if meta.bookkept else []
+            return history.entries(conn, table=self.layout.opconf_history) if meta.bookkept else []
 
     def snapshot(self, revision: int) -> dict[str, Any] | None:
         """The managed configuration after ``revision``, or None.
@@ -143,7 +152,9 @@ class Store:
         opconf/plan/snapshot.py, which also upgrades snapshots written without ``refs``).
         """
         with self._reading() as (conn, meta):
-            return history.snapshot(conn, revision) if meta.bookkept else None
+            if not meta.bookkept:
+                return None
+            return history.snapshot(conn, revision, self.layout.opconf_history)
 
     def read_settled(self, lock_timeout: float = 0.0) -> Settled:
         """The state, the last revision and its snapshot, read together once no apply holds
@@ -157,9 +168,10 @@ class Store:
             with self._reading() as (conn, meta):
                 holder = current_holder(conn, self.backend, self._file)
                 if holder is None:
-                    last = history.entries(conn, meta.revision) if meta.revision else []
-                    snap = history.snapshot(conn, meta.revision) if last else None
-                    state = read.read_state(conn, meta.revision, bookkept=meta.bookkept)
+                    table = self.layout.opconf_history
+                    last = history.entries(conn, meta.revision, table) if meta.revision else []
+                    snap = history.snapshot(conn, meta.revision, table) if last else None
+                    state = self._state(conn, meta)
                     return Settled(state, last[0] if last else None, snap)
             if time.monotonic() >= deadline:
                 raise in_progress_error(holder, self.display_url)
@@ -185,8 +197,11 @@ class Store:
         database error becomes a ``StoreError``). With ``dry_run`` it rolls back even then.
         """
         with self._locked(holder, lock_timeout, statement_timeout, commit=not dry_run) as conn:
-            meta = check_schema(conn, self.display_url)
-            yield Writer(conn, read.read_state(conn, meta.revision))
+            meta = check_schema(conn, self.display_url, self.layout)
+            yield Writer(conn, self._state(conn, meta), self.layout)
+
+    def _state(self, conn: Connection, meta: Meta) -> StoreState:
+        return read.read_state(conn, meta.revision, bookkept=meta.bookkept, layout=self.layout)
 
     # --- connections ----------------------------------------------------------------------
 
@@ -215,7 +230,7 @@ class Store:
                 if self.backend == "postgresql":  # a table locked by DDL: never wait for ever
                     set_timeouts(conn, DEFAULT_STATEMENT_TIMEOUT)
                 check = check_schema if bookkept else readable_meta
-                yield conn, check(conn, self.display_url)
+                yield conn, check(conn, self.display_url, self.layout)
 
     @contextlib.contextmanager
     def _locked(
@@ -261,10 +276,10 @@ class Store:
             connect(self._get_engine(), self._url) as conn,
             conn.begin(),
         ):
-            return read_meta(conn, self.display_url) is not None
+            return read_meta(conn, self.display_url, self.layout) is not None
 
 
 def _meta(conn: Connection, where: str) -> Meta:
-    meta = read_meta(conn, where)
+    meta = read_meta(conn, where)  # the default layout: demo data seeds opconf's own
     assert meta is not None  # init_schema just wrote it
     return meta
