@@ -39,6 +39,7 @@ class Project:
     root: Path
     config: Path
     targets: dict[str, str] = field(default_factory=dict)
+    mappings: dict[str, Path] = field(default_factory=dict)  # target → its StoreMapping file
     default_target: str | None = None
     prune: bool = False
     file: Path | None = None
@@ -78,7 +79,23 @@ def inspect_project(path: str | None = None) -> tuple[Project, tuple[Diagnostic,
     from opconf.filecheck import check_file
 
     checked = check_file(file, PROJECT_SCHEMA, _project_rules)
-    return _project(file, checked), checked.diagnostics
+    project = _project(file, checked)
+    return project, checked.diagnostics + _mapping_diagnostics(project)
+
+
+def _mappings(root: Path, targets: dict[str, dict[str, str]]) -> dict[str, Path]:
+    return {name: root / t["mapping"] for name, t in targets.items() if "mapping" in t}
+
+
+def _mapping_diagnostics(project: Project) -> tuple[Diagnostic, ...]:
+    """Every target's mapping file checked against its schema, located (a missing file too)."""
+    from opconf.filecheck import check_file
+    from opconf.kinds import MAPPING_SCHEMA
+
+    found: list[Diagnostic] = []
+    for path in sorted(set(project.mappings.values())):
+        found.extend(check_file(path, MAPPING_SCHEMA).diagnostics)
+    return tuple(found)
 
 
 def _project(file: Path, checked: CheckedFile) -> Project:
@@ -88,6 +105,7 @@ def _project(file: Path, checked: CheckedFile) -> Project:
         root=root,
         config=root / data.get("config", "config"),
         targets={name: target["store"] for name, target in data.get("targets", {}).items()},
+        mappings=_mappings(root, data.get("targets", {})),
         default_target=data.get("defaultTarget"),
         prune=data.get("prune", False),
         file=file,
@@ -209,6 +227,16 @@ def resolve_store(project: Project, store: str | None, target: str | None) -> st
     else:
         url = DEFAULT_STORE
     return _anchor_sqlite(url, project.root)
+
+
+def resolve_mapping(project: Project, store: str | None, target: str | None) -> Path | None:
+    """The StoreMapping file of the target :func:`resolve_store` chose; None for a URL given
+    by --store or OPCONF_STORE (opconf's own layout)."""
+    if store is not None:
+        return None
+    if target is None and (STORE_VARIABLE in os.environ or not project.default_target):
+        return None
+    return project.mappings.get(target or project.default_target or "")
 
 
 def _anchor_sqlite(url: str, root: Path) -> str:

@@ -35,6 +35,11 @@ class Target(_Strict):
         description="Store URL: sqlite:///path (relative to opconf.yaml) or "
         "postgresql://user@host/database; ${VAR} expands from the environment."
     )
+    mapping: NonEmpty | None = Field(
+        default=None,
+        description="A StoreMapping file (relative to opconf.yaml): the CRM's own tables, "
+        "columns and codes for opconf's logical ones. None: opconf's own layout.",
+    )
 
 
 class FreezeWindow(_Strict):
