@@ -20,7 +20,7 @@ from sqlalchemy import Boolean, Column, Dialect, Integer, MetaData, Table, Text
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from opconf.diagnostics import plural
-from opconf.errors import InvalidFileError, StoreError
+from opconf.errors import InvalidFileError, StoreError, UsageError
 from opconf.kinds import MAPPING_SCHEMA
 from opconf.store import tables as t
 from opconf.store.layout import Layout
@@ -47,9 +47,13 @@ class Encoded(TypeDecorator[Any]):
         self._to_code = dict(codes)
         self._to_value = {code: value for value, code in codes}
 
+    @property
+    def numeric(self) -> bool:
+        """Integer codes (a number column); else text."""
+        return all(isinstance(c, int) and not isinstance(c, bool) for _, c in self.codes)
+
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        numeric = all(isinstance(c, int) and not isinstance(c, bool) for _, c in self.codes)
-        return dialect.type_descriptor(Integer() if numeric else Text())
+        return dialect.type_descriptor(Integer() if self.numeric else Text())
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
@@ -99,9 +103,31 @@ def build(mapping: StoreMapping, backend: Backend) -> Layout:
                 else default.to_metadata(metadata)
             )
         else:
-            spec = specs.get(name)
-            by_name[name] = _table(default, metadata, TableMapping(**spec) if spec else None)
+            spec = TableMapping(**specs[name]) if specs.get(name) else None
+            _refuse_unsupported(name, spec)
+            by_name[name] = _table(default, metadata, spec)
     return Layout.of(metadata, by_name, mapped=True)
+
+
+def _refuse_unsupported(name: str, spec: TableMapping | None) -> None:
+    """What the mapping's format has and this opconf does not do yet: refused, never ignored."""
+    if spec is None:
+        return
+    unsupported = [
+        field
+        for field, used in (
+            ("softDelete", spec.softDelete is not None),
+            ("onInsert", bool(spec.onInsert)),
+            ("onUpdate", bool(spec.onUpdate)),
+            ("id.generate", spec.id is not None and spec.id.generate != "database"),
+        )
+        if used
+    ]
+    if unsupported:
+        raise UsageError(
+            f"store mapping: tables.{name}.{unsupported[0]} is not supported by this opconf yet",
+            hint="leave it out: the CRM must then generate ids and fill its own columns",
+        )
 
 
 def _table(default: Table, metadata: MetaData, spec: TableMapping | None) -> Table:

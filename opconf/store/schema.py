@@ -124,10 +124,12 @@ def init_schema(conn: Connection, where: str, layout: Layout = DEFAULT) -> str:
     """Create or upgrade the tables; returns a one-line summary."""
     meta = read_meta(conn, where, layout)
     if meta is None:
+        _refuse_incompatible(conn, where, layout)
+        created = missing_tables(present(conn, layout), layout)
         _create(conn, layout)
         values = {"id": 1, "schema_version": SCHEMA_VERSION, "revision": 0}
         conn.execute(layout.opconf_meta.insert().values(values))
-        return f"Initialised store schema v{SCHEMA_VERSION}"
+        return f"Initialised store schema v{SCHEMA_VERSION}; created {', '.join(created)}"
     _refuse_newer(meta.schema_version)
     if meta.schema_version == SCHEMA_VERSION:
         missing = missing_tables(present(conn, layout), layout)
@@ -138,6 +140,20 @@ def init_schema(conn: Connection, where: str, layout: Layout = DEFAULT) -> str:
     conn.execute(layout.opconf_meta.update().values(schema_version=SCHEMA_VERSION))
     upgraded = f"Upgraded store schema v{meta.schema_version} to v{SCHEMA_VERSION}"
     return "; ".join([upgraded, *(note for note in notes if note)])
+
+
+def _refuse_incompatible(conn: Connection, where: str, layout: Layout) -> None:
+    """The first init checks the CRM's tables (opconf/store/check.py): a store opconf could
+    not read or write is refused before anything is created."""
+    from opconf.store.check import structure
+
+    found = structure(conn, layout, creating=not layout.mapped)
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise StoreError(
+            f"store at {where} does not fit opconf: {found[0].message}{more}; nothing was created",
+            hint="`opconf store check` lists every problem with the statement that fixes it",
+        )
 
 
 def _create(conn: Connection, layout: Layout) -> None:

@@ -12,8 +12,9 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from opconf.errors import StoreError
+from opconf.store import check, history, read, rebuild
 from opconf.store import demo as demo_data
-from opconf.store import history, read, rebuild
+from opconf.store.check import Problem
 from opconf.store.connect import (
     connect,
     db_errors,
@@ -112,6 +113,20 @@ class Store:
                 message += f"; demo data: {demo_data.seed(conn, writer, data)}"
         return message
 
+    def check(self) -> list[Problem]:
+        """Every difference between the database and the layout opconf needs, each with its
+        fix (opconf/store/check.py). Reads only."""
+        self._require_file()
+        with self._plain() as conn:
+            return check.problems(conn, self.layout, creating=not self.layout.mapped)
+
+    def holds_crm_rows(self) -> bool:
+        """Whether the CRM's tables hold any user, configuration object or opportunity."""
+        if not sqlite_file_exists(self._url):
+            return False
+        with self._plain() as conn:
+            return check.holds_rows(conn, self.layout)
+
     def check_ready(self) -> None:
         """A StoreError unless the store is reachable, initialised and of this schema."""
         with self._reading(bookkept=True):
@@ -198,6 +213,7 @@ class Store:
         """
         with self._locked(holder, lock_timeout, statement_timeout, commit=not dry_run) as conn:
             meta = check_schema(conn, self.display_url, self.layout)
+            check.require_privileges(conn, self.display_url, self.layout)
             yield Writer(conn, self._state(conn, meta), self.layout)
 
     def _state(self, conn: Connection, meta: Meta) -> StoreState:
@@ -271,12 +287,18 @@ class Store:
     def _initialised(self) -> bool:
         if not sqlite_file_exists(self._url):
             return False
+        with self._plain() as conn:
+            return read_meta(conn, self.display_url, self.layout) is not None
+
+    @contextlib.contextmanager
+    def _plain(self) -> Iterator[Connection]:
+        """A connection in a transaction, no schema check: for looking at the database."""
         with (
             db_errors(self._url, "reading the store", hint=_READ_HINT),
             connect(self._get_engine(), self._url) as conn,
             conn.begin(),
         ):
-            return read_meta(conn, self.display_url, self.layout) is not None
+            yield conn
 
 
 def _meta(conn: Connection, where: str) -> Meta:

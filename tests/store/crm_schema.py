@@ -114,8 +114,9 @@ REFERENCE = [
 ]
 
 
-def create_crm(url: str) -> StoreMapping:
-    """The CRM's tables and reference rows in the database at ``url``; its mapping."""
+def create_crm(url: str, changes: dict[str, str] | None = None) -> StoreMapping:
+    """The CRM's tables and reference rows in the database at ``url``; its mapping.
+    ``changes``: text replaced in the DDL (a CRM that differs)."""
     postgresql = backend_of(url) == "postgresql"
     fill = {
         "{S}": "crm." if postgresql else "",
@@ -125,7 +126,7 @@ def create_crm(url: str) -> StoreMapping:
     if postgresql:
         sql(url, "CREATE SCHEMA crm")
     for statement in [*_DDL, *REFERENCE]:
-        for name, value in fill.items():
+        for name, value in {**(changes or {}), **fill}.items():
             statement = statement.replace(name, value)
         sql(url, statement)
     return mapping_for(url)

@@ -5,15 +5,16 @@ codes, and what opconf does not know is left as it was."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from crm_schema import create_crm, layout_for
 from store_helpers import HOLDER, group, product, sql, stage, template
 
-from opconf.errors import StoreError
+from opconf.errors import InvalidFileError, StoreError, UsageError
 from opconf.store import Store
 from opconf.store.connect import ensure_parent
-from opconf.store.mapping import split_name
+from opconf.store.mapping import load, split_name
 
 SEEDED = "SELECT count(*) FROM crm_user"
 
@@ -33,9 +34,12 @@ def _t(url: str, name: str) -> str:
 
 def test_init_creates_the_bookkeeping_only(crm: Store, crm_url: str) -> None:
     before = _crm_tables(crm_url)
-    assert crm.init() == "Initialised store schema v5"
-    assert _crm_tables(crm_url) == before
     schema = "opconf." if crm_url.startswith("postgresql") else ""
+    assert crm.init() == (
+        f"Initialised store schema v5; created {schema}opconf_history, {schema}opconf_meta,"
+        f" {schema}opconf_owned"
+    )
+    assert _crm_tables(crm_url) == before
     assert sql(crm_url, f"SELECT revision FROM {schema}opconf_meta") == [(0,)]
 
 
@@ -120,3 +124,33 @@ def test_the_crm_rows_are_read_unowned_and_a_code_it_does_not_name_is_one_error(
 def test_split_name() -> None:
     assert split_name("crm.PRODUCT") == ("crm", "PRODUCT")
     assert split_name("PRODUCT") == (None, "PRODUCT")
+
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "crm" / "vendor-mapping.yaml"
+
+
+def test_the_example_mapping_is_valid_and_maps_the_vendor_schema() -> None:
+    layout = load(EXAMPLE, "postgresql")
+    assert (layout.product.schema, layout.product.name) == ("crm", "PRODUCT")
+    assert layout.product.c.active.name == "ACTIVE_FLAG"
+    assert layout.opconf_meta.schema == "opconf"
+    assert load(EXAMPLE, "sqlite").opconf_meta.schema is None
+
+
+def test_what_this_opconf_does_not_do_yet_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    path.write_text(text.replace("    id: {column: PRODUCT_ID}", "    id: {generate: uuid}", 1))
+    with pytest.raises(UsageError, match=r"tables.product.id.generate is not supported"):
+        load(path, "sqlite")
+
+
+def test_an_invalid_mapping_lists_its_problems_located(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        "apiVersion: opconf/v1\nkind: StoreMapping\ntables:\n  product:\n    colums: {}\n"
+    )
+    with pytest.raises(InvalidFileError, match=r"m.yaml is invalid \(1 error\)") as caught:
+        load(path, "sqlite")
+    [problem] = caught.value.diagnostics
+    assert (problem.line, problem.path) == (5, ("tables", "product", "colums"))
