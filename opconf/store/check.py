@@ -263,8 +263,12 @@ _FAMILIES: tuple[tuple[str, Any], ...] = (
 def _compatible(wanted: str, live: str, conn: Connection) -> bool:
     if wanted == live:
         return True
-    sqlite = conn.dialect.name == "sqlite"  # SQLite: exact decimals as text, booleans 0/1
-    return sqlite and (wanted, live) in {("decimal", "text"), ("boolean", "integer")}
+    sqlite = conn.dialect.name == "sqlite"  # SQLite: exact decimals and times as text, booleans 0/1
+    return sqlite and (wanted, live) in {
+        ("decimal", "text"),
+        ("boolean", "integer"),
+        ("timestamp", "text"),
+    }
 
 
 def _type_sql(conn: Connection, kind: TypeEngine[Any]) -> str:

@@ -22,6 +22,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 from opconf.diagnostics import plural
 from opconf.errors import InvalidFileError, StoreError, UsageError
 from opconf.kinds import MAPPING_SCHEMA
+from opconf.store import fills
 from opconf.store import tables as t
 from opconf.store.layout import Layout
 from opconf.store.mapping_model import EncodedColumn, StoreMapping, TableMapping
@@ -117,8 +118,6 @@ def _refuse_unsupported(name: str, spec: TableMapping | None) -> None:
         field
         for field, used in (
             ("softDelete", spec.softDelete is not None),
-            ("onInsert", bool(spec.onInsert)),
-            ("onUpdate", bool(spec.onUpdate)),
             ("id.generate", spec.id is not None and spec.id.generate != "database"),
         )
         if used
@@ -140,6 +139,7 @@ def _table(default: Table, metadata: MetaData, spec: TableMapping | None) -> Tab
         name,
         metadata,
         *(_column(c, columns.get(c.key), shown) for c in default.columns),
+        *fills.columns(spec.onInsert, spec.onUpdate) if spec else (),
         schema=schema,
     )
 

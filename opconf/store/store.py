@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from opconf.errors import StoreError
-from opconf.store import check, history, read, rebuild
+from opconf.store import check, fills, history, read, rebuild
 from opconf.store import demo as demo_data
 from opconf.store.check import Problem
 from opconf.store.connect import (
@@ -211,7 +211,10 @@ class Store:
         Commits when the block ends normally; any exception rolls everything back (a
         database error becomes a ``StoreError``). With ``dry_run`` it rolls back even then.
         """
-        with self._locked(holder, lock_timeout, statement_timeout, commit=not dry_run) as conn:
+        with (
+            self._locked(holder, lock_timeout, statement_timeout, commit=not dry_run) as conn,
+            fills.acting(holder.actor),
+        ):
             meta = check_schema(conn, self.display_url, self.layout)
             check.require_privileges(conn, self.display_url, self.layout)
             yield Writer(conn, self._state(conn, meta), self.layout)

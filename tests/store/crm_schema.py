@@ -1,6 +1,7 @@
 """A CRM schema that is not opconf's own, made by DDL as a vendor would: renamed tables (in a
 ``crm`` schema on PostgreSQL) and columns, flags stored as 'Y'/'N', stage outcomes as codes,
-and columns opconf does not know (``NOTES``, ``CRM_SCORE``) that must stay untouched."""
+NOT NULL audit columns every insert and update must fill (``COV_GROUP``), and columns opconf
+does not know (``NOTES``, ``CRM_SCORE``) that must stay untouched."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ MAPPING: dict[str, Any] = {
             "table": "{S}COV_GROUP",
             "id": {"column": "GROUP_ID"},
             "columns": {"key": "GROUP_KEY", "name": "GROUP_NAME", "visibility": "VIS"},
+            "onInsert": {"CREATED_BY": "actor", "CREATED_AT": "now", "TENANT_ID": 1},
+            "onUpdate": {"UPDATED_BY": "actor", "UPDATED_AT": "now"},
         },
         "opportunity_template": {
             "table": "{S}OPP_TEMPLATE",
@@ -77,7 +80,9 @@ _DDL = [
     ' "ACTIVE_FLAG" CHAR(1) NOT NULL, "LIST_PRICE" {DEC}, "PROD_CODE" TEXT UNIQUE, "UOM" TEXT,'
     " \"NOTES\" TEXT DEFAULT 'kept')",
     'CREATE TABLE {S}"COV_GROUP" ("GROUP_ID" {ID}, "GROUP_KEY" TEXT NOT NULL UNIQUE,'
-    ' "GROUP_NAME" TEXT NOT NULL, description TEXT, "VIS" TEXT NOT NULL)',
+    ' "GROUP_NAME" TEXT NOT NULL, description TEXT, "VIS" TEXT NOT NULL,'
+    ' "CREATED_BY" TEXT NOT NULL, "CREATED_AT" TIMESTAMP NOT NULL, "TENANT_ID" INTEGER NOT NULL,'
+    ' "UPDATED_BY" TEXT, "UPDATED_AT" TIMESTAMP)',
     "CREATE TABLE coverage_member (id {ID},"
     ' group_id INTEGER NOT NULL REFERENCES {S}"COV_GROUP" ("GROUP_ID") ON DELETE CASCADE,'
     " user_login TEXT NOT NULL REFERENCES crm_user (login),"

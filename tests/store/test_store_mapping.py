@@ -12,9 +12,10 @@ from crm_schema import create_crm, layout_for
 from store_helpers import HOLDER, group, product, sql, stage, template
 
 from opconf.errors import InvalidFileError, StoreError, UsageError
-from opconf.store import Store
+from opconf.store import Holder, Store
 from opconf.store.connect import ensure_parent
 from opconf.store.mapping import load, split_name
+from opconf.store.write import Update
 
 SEEDED = "SELECT count(*) FROM crm_user"
 
@@ -104,6 +105,22 @@ def test_updates_renames_and_deletes_keep_the_crm_columns(crm: Store, crm_url: s
     assert [k for k in state.objects] == [("OpportunityTemplate", "t2")]
     query = f'SELECT "TPL_KEY", "ACTIVE_FLAG", "CRM_SCORE" FROM {_t(crm_url, "OPP_TEMPLATE")}'
     assert sql(crm_url, query) == [("t2", "N", 7)]
+
+
+def test_inserts_and_updates_fill_the_crm_audit_columns(crm: Store, crm_url: str) -> None:
+    crm.init()
+    with crm.writer(HOLDER) as w:
+        w.create_many("CoverageGroup", [group("east"), group("west")])
+    audit = f'SELECT "CREATED_BY", "TENANT_ID", "UPDATED_BY" FROM {_t(crm_url, "COV_GROUP")}'
+    assert sql(crm_url, audit) == [("tester", 1, None), ("tester", 1, None)]
+    with crm.writer(Holder(actor="bob", host="h", pid=2)) as w:
+        keys = ("east", "west")
+        rows = [w.state.objects[("CoverageGroup", k)].id for k in keys]
+        updates = [Update(i, group(k, name="New")) for i, k in zip(rows, keys, strict=True)]
+        w.update_many("CoverageGroup", updates)
+    assert sql(crm_url, audit) == [("tester", 1, "bob"), ("tester", 1, "bob")]
+    stamped = f'SELECT count(*) FROM {_t(crm_url, "COV_GROUP")} WHERE "UPDATED_AT" IS NOT NULL'
+    assert sql(crm_url, stamped) == [(2,)]
 
 
 def test_the_crm_rows_are_read_unowned_and_a_code_it_does_not_name_is_one_error(
