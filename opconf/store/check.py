@@ -145,13 +145,14 @@ def privileges(conn: Connection, layout: Layout) -> list[Problem]:
     for all the tables. SQLite has no privileges (the file's are the operating system's)."""
     if conn.dialect.name != "postgresql":
         return []
+    from opconf.store.schema import present
+
     role = conn.execute(text("SELECT current_user")).scalar_one()
-    inspector = inspect(conn)
-    tables = [*_crm_tables(layout), *((t.name, t) for t in layout.bookkeeping())]
+    tables = present(conn, layout)  # one catalogue query per database schema
     wanted = [
         (table, privilege)
-        for logical, table in tables
-        if inspector.has_table(table.name, schema=table.schema)
+        for logical, table in layout.tables().items()
+        if logical in tables
         for privilege in _needed(logical)
     ]
     held = _held(conn, [(_q(conn, table), privilege) for table, privilege in wanted])
@@ -166,7 +167,8 @@ def privileges(conn: Connection, layout: Layout) -> list[Problem]:
         )
         for table, privileges in missing.items()
     ]
-    found.extend(_create_privilege(conn, inspector, layout, role))
+    if "opconf_meta" not in tables:
+        found.extend(_create_privilege(conn, layout, role))
     return found
 
 
@@ -193,12 +195,9 @@ def _needed(logical: str) -> tuple[str, ...]:
     return ("SELECT", "UPDATE") if logical == "opportunity" else ("SELECT",)
 
 
-def _create_privilege(
-    conn: Connection, inspector: Inspector, layout: Layout, role: str
-) -> Iterator[Problem]:
+def _create_privilege(conn: Connection, layout: Layout, role: str) -> Iterator[Problem]:
     meta = layout.opconf_meta
-    if inspector.has_table(meta.name, schema=meta.schema):
-        return
+    inspector = inspect(conn)
     schema = meta.schema or conn.execute(text("SELECT current_schema()")).scalar_one()
     quoted = conn.dialect.identifier_preparer.quote_schema(schema)
     if schema in inspector.get_schema_names():

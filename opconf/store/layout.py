@@ -48,6 +48,6 @@ class Layout:
         return (self.opconf_meta, self.opconf_history, self.opconf_owned)
 
 
-LOGICAL = tuple(t.metadata.tables)  # the logical table names, bookkeeping included
+# bookkeeping.py defines opconf's tables on t.metadata: imported above, they are in it.
+assert all(table.name in t.metadata.tables for table in b.TABLES)
 DEFAULT = Layout.of(t.metadata, dict(t.metadata.tables), mapped=False)
-_ = b  # bookkeeping's tables are on t.metadata once imported

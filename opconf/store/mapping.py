@@ -93,7 +93,6 @@ def load(path: Path, backend: Backend) -> Layout:
 def build(mapping: StoreMapping, backend: Backend) -> Layout:
     """Every logical table as the CRM names it; bookkeeping where the mapping puts it."""
     metadata = MetaData(naming_convention=t.NAMING)
-    specs = mapping.tables.model_dump(by_alias=True) if mapping.tables else {}
     book = mapping.bookkeeping.schema_ if mapping.bookkeeping else DEFAULT_BOOKKEEPING_SCHEMA
     by_name: dict[str, Table] = {}
     for name, default in t.metadata.tables.items():
@@ -104,7 +103,7 @@ def build(mapping: StoreMapping, backend: Backend) -> Layout:
                 else default.to_metadata(metadata)
             )
         else:
-            spec = TableMapping(**specs[name]) if specs.get(name) else None
+            spec: TableMapping | None = getattr(mapping.tables, name, None)
             _refuse_unsupported(name, spec)
             by_name[name] = _table(default, metadata, spec)
     return Layout.of(metadata, by_name, mapped=True)
@@ -145,8 +144,6 @@ def _table(default: Table, metadata: MetaData, spec: TableMapping | None) -> Tab
 
 
 def _column(default: Column[Any], spec: Any, table: str) -> Column[Any]:
-    if isinstance(spec, dict):
-        spec = EncodedColumn(**spec)
     name = spec if isinstance(spec, str) else spec.column if spec else default.name
     kind: Any = default.type
     if isinstance(spec, EncodedColumn):

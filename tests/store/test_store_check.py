@@ -14,6 +14,7 @@ from store_helpers import sql
 
 from opconf import exitcodes
 from opconf.cli import main
+from opconf.store import Store
 from opconf.store.connect import ensure_parent
 
 try:
@@ -151,3 +152,14 @@ def test_a_role_that_may_only_read(
         f"error: store at {reader}: crm.PRODUCT: reader lacks INSERT, UPDATE, DELETE"
     )
     assert h.dump(crm_url) == before
+
+
+def test_opconfs_own_layout_is_compatible(
+    chdir: Path, store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Store(store_url).init()
+    code, out, _ = _run(capsys, "store", "check", "--store", store_url)
+    assert (code, out) == (
+        exitcodes.OK,
+        f"Store: {store_url}\nCompatible: opconf can read and write this store.\n",
+    )
