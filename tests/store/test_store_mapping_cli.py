@@ -88,6 +88,12 @@ def test_the_life_cycle_on_a_mapped_crm(
     ]
     assert [r for r in sql(crm_url, crm_own) if r[0] != "bonds"] == before
     assert "No drift" in _ok(capsys, "drift")
+    assert len(_ok(capsys, "history").splitlines()) >= 2
+    h.write_config(repo / "config" / "new", [h.product("bonds", name="Bonds 2")])
+    assert "Product bonds" in _ok(capsys, "apply", "--dry-run", "--auto-approve")
+    back = _ok(capsys, "rollback", "1", "--auto-approve", "--allow-destructive")
+    assert "Apply complete" in back
+    assert [r[0] for r in sql(crm_url, crm_own)] == ["legacy", "savings"]
 
 
 def test_an_invalid_mapping_is_reported_located(
