@@ -14,3 +14,4 @@ SCHEMA_NAMES = {
 # Schema stems of opconf's own files, checked like documents (models: opconf/project_models.py).
 PROJECT_SCHEMA = "opconf-project"
 REFS_SCHEMA = "opconf-refs"
+MAPPING_SCHEMA = "opconf-mapping"  # model: opconf/store/mapping_model.py

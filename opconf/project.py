@@ -41,6 +41,7 @@ class Project:
     config: Path
     targets: dict[str, str] = field(default_factory=dict)
     confirm: dict[str, str] = field(default_factory=dict)  # target → "type-name" | "yes-no"
+    mappings: dict[str, Path] = field(default_factory=dict)  # target → its StoreMapping file
     default_target: str | None = None
     prune: bool = False
     require_clean_tree: bool = False
@@ -82,7 +83,23 @@ def inspect_project(path: str | None = None) -> tuple[Project, tuple[Diagnostic,
     from opconf.filecheck import check_file
 
     checked = check_file(file, PROJECT_SCHEMA, _project_rules)
-    return _project(file, checked), checked.diagnostics
+    project = _project(file, checked)
+    return project, checked.diagnostics + _mapping_diagnostics(project)
+
+
+def _mappings(root: Path, targets: dict[str, dict[str, str]]) -> dict[str, Path]:
+    return {name: root / t["mapping"] for name, t in targets.items() if "mapping" in t}
+
+
+def _mapping_diagnostics(project: Project) -> tuple[Diagnostic, ...]:
+    """Every target's mapping file checked against its schema, located (a missing file too)."""
+    from opconf.filecheck import check_file
+    from opconf.kinds import MAPPING_SCHEMA
+
+    found: list[Diagnostic] = []
+    for path in sorted(set(project.mappings.values())):
+        found.extend(check_file(path, MAPPING_SCHEMA).diagnostics)
+    return tuple(found)
 
 
 def find_project(start: Path) -> tuple[Path, Path | None]:
@@ -127,6 +144,7 @@ def _project(file: Path, checked: CheckedFile) -> Project:
             for name, target in data.get("targets", {}).items()
             if target.get("confirm")
         },
+        mappings=_mappings(root, data.get("targets", {})),
         default_target=data.get("defaultTarget"),
         prune=data.get("prune", False),
         require_clean_tree=data.get("requireCleanTree", False),
@@ -309,9 +327,16 @@ def embedded_default(project: Project) -> Path:
 
 def is_default_store(project: Project, store: str | None, target: str | None) -> bool:
     """Whether :func:`resolve_store` falls back to the default target (or store)."""
-    if store is not None or STORE_VARIABLE in os.environ:
+    if store is not None or (target is None and STORE_VARIABLE in os.environ):
         return False
-    return target is None or target == project.default_target
+    return resolve_target(project, store, target)[1] == project.default_target
+
+
+def resolve_mapping(project: Project, store: str | None, target: str | None) -> Path | None:
+    """The StoreMapping file of the target :func:`resolve_store` chose; None for a URL given
+    by --store or OPCONF_STORE (opconf's own layout)."""
+    name = resolve_target(project, store, target)[1]
+    return project.mappings.get(name) if name else None
 
 
 def _anchor_sqlite(url: str, root: Path) -> str:

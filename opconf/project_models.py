@@ -40,6 +40,11 @@ class Target(_Strict):
         description="How apply and rollback ask on a terminal: type-name (type the target's "
         "name) or yes-no ([y/N]). Default: type-name, except for a SQLite store.",
     )
+    mapping: NonEmpty | None = Field(
+        default=None,
+        description="A StoreMapping file (relative to opconf.yaml): the CRM's own tables, "
+        "columns and codes for opconf's logical ones. None: opconf's own layout.",
+    )
 
 
 class FreezeWindow(_Strict):

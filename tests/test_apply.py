@@ -307,8 +307,8 @@ def test_stale_plan_when_a_row_it_creates_appeared(env: h.Env) -> None:
     _saved_update(env)
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, type, active, managed) "
-        "VALUES ('savings', 'Savings', 'deposit', true, false)",
+        "INSERT INTO product (key, name, type, active) "
+        "VALUES ('savings', 'Savings', 'deposit', true)",
     )
     before = env.dump()
     stale = env.run("apply", "plan.json")
@@ -594,8 +594,8 @@ def test_a_code_taken_in_the_crm_after_the_plan_fails_the_apply_cleanly(env: h.E
     env.ok("plan", "--out", "plan.json")
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, type, active, code, managed) "
-        "VALUES ('ui_savings', 'UI Savings', 'deposit', true, 'SAV-1', false)",
+        "INSERT INTO product (key, name, type, active, code) "
+        "VALUES ('ui_savings', 'UI Savings', 'deposit', true, 'SAV-1')",
     )
     before = env.dump()
     result = env.run("apply", "plan.json")
@@ -622,8 +622,8 @@ def test_sqlite_constraint_errors_keep_their_meaning(
     env.ok("plan", "--out", "plan.json")
     h.sql(
         url,
-        "INSERT INTO product (key, name, type, active, code, managed) "
-        "VALUES ('ui_savings', 'UI Savings', 'deposit', true, 'SAV-1', false)",
+        "INSERT INTO product (key, name, type, active, code) "
+        "VALUES ('ui_savings', 'UI Savings', 'deposit', true, 'SAV-1')",
     )
     result = env.run("apply", "plan.json")
     assert result.code == exitcodes.STORE
@@ -634,8 +634,8 @@ def test_rollback_past_an_adopt_keeps_the_crm_object(env: h.Env) -> None:
     """Snapshots record the CRM's own objects: a rollback releases what was adopted since."""
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, type, active, managed) "
-        "VALUES ('ui_made', 'UI made', 'deposit', true, false)",
+        "INSERT INTO product (key, name, type, active) "
+        "VALUES ('ui_made', 'UI made', 'deposit', true)",
     )
     env.write(h.small_config())
     env.ok("apply", "--auto-approve")
@@ -645,7 +645,10 @@ def test_rollback_past_an_adopt_keeps_the_crm_object(env: h.Env) -> None:
     assert rolled.code == exitcodes.OK, rolled.err
     assert "~ Product ui_made  (release: no longer managed, back as it was)" in rolled.out
     assert last_line(rolled.out) == "Apply complete: 1 released (revision 3)."
-    rows = h.sql(env.url, "SELECT name, managed FROM product WHERE key = 'ui_made'")
+    rows = h.sql(
+        env.url,
+        f"SELECT name, {h.owned('product', 'Product')} FROM product WHERE key = 'ui_made'",
+    )
     assert rows == [("UI made", False)]
     assert last_line(env.ok("rollback", "2", "--auto-approve")).startswith(
         "Apply complete: 1 adopted"

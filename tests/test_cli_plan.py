@@ -125,11 +125,15 @@ def test_json_plan_validates_against_its_schema(env: h.Env) -> None:
         ]
     )
     env.ok("apply", "--auto-approve")
-    h.sql(env.url, "UPDATE product SET managed = false WHERE key = 'old_fee'")
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, type, active, managed) "
-        "VALUES ('ui_made', 'UI made', 'deposit', true, false)",
+        "DELETE FROM opconf_owned WHERE kind = 'Product'"
+        " AND row_id = (SELECT id FROM product WHERE key = 'old_fee')",
+    )
+    h.sql(
+        env.url,
+        "INSERT INTO product (key, name, type, active) "
+        "VALUES ('ui_made', 'UI made', 'deposit', true)",
     )
     env.write(
         [
@@ -453,8 +457,8 @@ def test_invalid_configuration_does_not_create_a_sqlite_store(
 def test_prune_flag_and_project_setting_agree(env: h.Env) -> None:
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, type, active, managed) "
-        "VALUES ('ui_made', 'UI made', 'deposit', true, false)",
+        "INSERT INTO product (key, name, type, active) "
+        "VALUES ('ui_made', 'UI made', 'deposit', true)",
     )
     env.write(h.small_config())
     listed = env.ok("plan")

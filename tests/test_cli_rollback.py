@@ -92,8 +92,7 @@ def test_a_saved_rollback_releases_a_crm_object_the_document_rules_never_governe
     long_name = "N" * 130
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, type, active, managed) "
-        "VALUES ('legacy', :name, 'deposit', true, false)",
+        "INSERT INTO product (key, name, type, active) VALUES ('legacy', :name, 'deposit', true)",
         name=long_name,
     )
     env.write([h.product("checking")])
@@ -103,9 +102,10 @@ def test_a_saved_rollback_releases_a_crm_object_the_document_rules_never_governe
     env.ok("rollback", "1", "--out", "back.json")
     applied = env.ok("apply", "back.json")
     assert applied.endswith("Apply complete: 1 released (revision 3).\n")
-    assert h.sql(env.url, "SELECT name, managed FROM product WHERE key = 'legacy'") == [
-        (long_name, False)
-    ]
+    assert h.sql(
+        env.url,
+        f"SELECT name, {h.owned('product', 'Product')} FROM product WHERE key = 'legacy'",
+    ) == [(long_name, False)]
 
 
 def test_a_saved_rollback_may_rename_back_onto_a_key_it_frees(env: h.Env) -> None:
@@ -156,8 +156,8 @@ def test_a_rollback_that_creates_on_a_freed_key_still_checks_its_rename(env: h.E
     _delete_b_then_rename_a_to_b(env)
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, type, active, managed) "
-        "VALUES ('a', 'Made in the UI', 'deposit', true, false)",
+        "INSERT INTO product (key, name, type, active) "
+        "VALUES ('a', 'Made in the UI', 'deposit', true)",
     )
     plan = json.loads(env.run("rollback", "1", "--format", "json").out)
     assert [(c["action"], c["key"]) for c in plan["changes"]] == [("rename", "a"), ("create", "b")]

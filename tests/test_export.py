@@ -57,8 +57,7 @@ def _summary(env: h.Env) -> dict[str, int]:
 def _unmanaged_product(env: h.Env, key: str, name: str) -> None:
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, type, active, managed)"
-        " VALUES (:key, :name, 'deposit', TRUE, FALSE)",
+        "INSERT INTO product (key, name, type, active) VALUES (:key, :name, 'deposit', TRUE)",
         key=key,
         name=name,
     )
@@ -172,8 +171,8 @@ def test_missing_dependencies_are_named(env: h.Env) -> None:
 def test_control_character_refused(env: h.Env) -> None:
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, description, type, active, managed)"
-        " VALUES ('bell', 'Bell', :text, 'deposit', TRUE, FALSE)",
+        "INSERT INTO product (key, name, description, type, active)"
+        " VALUES ('bell', 'Bell', :text, 'deposit', TRUE)",
         text="ring \x07 ring",
     )
     result = _export(env)
@@ -292,8 +291,8 @@ def test_progress_on_a_terminal(tmp_path: Path) -> None:
     h.sql(
         url,
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 600)"
-        " INSERT INTO product (key, name, type, active, managed)"
-        " SELECT 'p' || i, 'P' || i, 'deposit', TRUE, FALSE FROM n",
+        " INSERT INTO product (key, name, type, active)"
+        " SELECT 'p' || i, 'P' || i, 'deposit', TRUE FROM n",
     )
     leader, follower = pty.openpty()
     process = h.opconf_process(tmp_path, "export", "--store", url, stderr=follower)

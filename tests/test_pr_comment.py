@@ -52,8 +52,7 @@ def test_hostile_names_cannot_break_the_comment(
         monkeypatch.delenv(name, raising=False)
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, type, active, managed) "
-        "VALUES (:key, :name, 'deposit', true, false)",
+        "INSERT INTO product (key, name, type, active) VALUES (:key, :name, 'deposit', true)",
         key="ui`|<b>``` -->",
         name=HOSTILE,
     )

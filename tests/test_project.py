@@ -291,8 +291,8 @@ def test_prune_no_never_deletes_what_the_crm_made(env: h.Env) -> None:
     """The issue: `prune: no` read as true would have planned deleting UI-made objects."""
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, type, active, managed) "
-        "VALUES ('ui_made', 'UI made', 'deposit', true, false)",
+        "INSERT INTO product (key, name, type, active) "
+        "VALUES ('ui_made', 'UI made', 'deposit', true)",
     )
     env.write(h.small_config())
     (env.root / "opconf.yaml").write_text("prune: no\n", encoding="utf-8")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from opconf.project import Project, load_project, resolve_store
+from opconf.project import Project, load_project, resolve_mapping, resolve_store
 
 if TYPE_CHECKING:
     from opconf.plan.model import Plan
@@ -53,7 +53,14 @@ def open_store(args: argparse.Namespace) -> tuple[Project, Store]:
     from opconf.store import Store
 
     project = load_project(args.project)
-    return project, Store(resolve_store(project, args.store, args.target))
+    url = resolve_store(project, args.store, args.target)
+    mapping = resolve_mapping(project, args.store, args.target)
+    if mapping is None:
+        return project, Store(url)
+    from opconf.store.mapping import load
+    from opconf.store.url import backend_of
+
+    return project, Store(url, load(mapping, backend_of(url)))
 
 
 def add_apply_options(p: argparse.ArgumentParser) -> None:

@@ -13,10 +13,12 @@ from pydantic_core import core_schema
 
 from opconf.errors import file_error
 from opconf.fsio import MIB, read_bytes, write_text
+from opconf.kinds import MAPPING_SCHEMA
 from opconf.models import MODELS, SCHEMA_NAMES
 from opconf.project_models import FILE_MODELS
 from opconf.schema.drift_schema import drift_schema
 from opconf.schema.plan_schema import plan_schema
+from opconf.store.mapping_model import StoreMapping
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 BASE_URI = "https://opconf.dev/schemas/v1/"
@@ -83,6 +85,7 @@ def expected_files() -> dict[str, str]:
     files["opconf.schema.json"] = render(any_document_schema())
     # opconf's own files (opconf.yaml, opconf.refs.yaml), validated like documents.
     files.update({f"{s}.schema.json": render(model_schema(m, s)) for s, m in FILE_MODELS.items()})
+    files[f"{MAPPING_SCHEMA}.schema.json"] = render(model_schema(StoreMapping, MAPPING_SCHEMA))
     files["plan.schema.json"] = render(
         {"$schema": DRAFT, "$id": f"{BASE_URI}plan.schema.json", **plan_schema()}
     )

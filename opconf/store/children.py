@@ -11,7 +11,7 @@ from sqlalchemy import (
     Table,
 )
 
-from opconf.store import tables as t
+from opconf.store.layout import Layout
 from opconf.store.model import Obj
 
 _TEMP_KEY = "~renaming~"  # never a valid key (keys match ^[a-z][a-z0-9_]*$)
@@ -26,7 +26,7 @@ def insert_ids(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> li
 
 
 def insert_template_children(
-    conn: Connection, templates: Sequence[tuple[int, Sequence[int], Sequence[Obj]]]
+    conn: Connection, t: Layout, templates: Sequence[tuple[int, Sequence[int], Sequence[Obj]]]
 ) -> None:
     """New templates' products, stages and steps — (template id, product ids, stages) each —
     in one batch per table: there is nothing to sync yet."""

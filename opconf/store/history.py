@@ -6,18 +6,21 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Table, select
 
-from opconf.store import tables
+from opconf.store import bookkeeping
 from opconf.store.model import HistoryEntry
 from opconf.store.packing import unpack
 
 MAX_REVISION = 2**31 - 1  # opconf_history.revision is an INTEGER (32 bits on PostgreSQL)
 
 
-def entries(conn: Connection, revision: int | None = None) -> list[HistoryEntry]:
-    """Applied revisions, oldest first; only ``revision`` when given."""
-    h = tables.opconf_history.c
+def entries(
+    conn: Connection, revision: int | None = None, table: Table = bookkeeping.opconf_history
+) -> list[HistoryEntry]:
+    """Applied revisions, oldest first; only ``revision`` when given. ``table``: the store
+    layout's opconf_history."""
+    h = table.c
     cols = [h.revision, h.applied_at, h.actor, h.host, h.git_commit, h.plan_digest, h.summary]
     cols += [h.override_windows, h.override_reason]
     query = select(*cols).order_by(h.revision)
@@ -39,11 +42,13 @@ def entries(conn: Connection, revision: int | None = None) -> list[HistoryEntry]
     ]
 
 
-def snapshot(conn: Connection, revision: int) -> dict[str, Any] | None:
+def snapshot(
+    conn: Connection, revision: int, table: Table = bookkeeping.opconf_history
+) -> dict[str, Any] | None:
     """The snapshot recorded by ``revision`` (docs/store.md), or None."""
     if not 0 < revision <= MAX_REVISION:  # beyond the column: a driver error
         return None
-    h = tables.opconf_history.c
+    h = table.c
     text = conn.execute(select(h.snapshot).where(h.revision == revision)).scalar()
     return None if text is None else unpack(text, revision)
 

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, select, update
 
-from opconf.store import tables as t
+from opconf.store.layout import DEFAULT, Layout
 from opconf.store.sync import chunks
 
 
@@ -24,9 +24,11 @@ class Return(NamedTuple):
     ids: Sequence[int]
 
 
-def open_on(conn: Connection, template_id: int, stage_keys: Iterable[str]) -> dict[int, list[int]]:
+def open_on(
+    conn: Connection, template_id: int, stage_keys: Iterable[str], layout: Layout = DEFAULT
+) -> dict[int, list[int]]:
     """Stage row → the open opportunities on it, for the template's stages ``stage_keys``."""
-    o, ts = t.opportunity, t.template_stage
+    o, ts = layout.opportunity, layout.template_stage
     query = (
         select(ts.c.id, o.c.id)
         .join(o, o.c.stage_id == ts.c.id)
@@ -40,9 +42,11 @@ def open_on(conn: Connection, template_id: int, stage_keys: Iterable[str]) -> di
     return out
 
 
-def stages_of_open(conn: Connection, ids: Sequence[int]) -> dict[int, int]:
+def stages_of_open(
+    conn: Connection, ids: Sequence[int], layout: Layout = DEFAULT
+) -> dict[int, int]:
     """Opportunity id → its stage row, for those of ``ids`` that are open on a stage."""
-    o = t.opportunity
+    o = layout.opportunity
     out: dict[int, int] = {}
     for part in chunks(list(ids)):
         query = select(o.c.id, o.c.stage_id).where(o.c.id.in_(part), o.c.status == "open")
@@ -50,9 +54,9 @@ def stages_of_open(conn: Connection, ids: Sequence[int]) -> dict[int, int]:
     return out
 
 
-def move_back(conn: Connection, returns: Iterable[Return]) -> None:
+def move_back(conn: Connection, returns: Iterable[Return], layout: Layout = DEFAULT) -> None:
     """Each return's opportunities that are still open on its source stage go to its target."""
-    o = t.opportunity
+    o = layout.opportunity
     for r in returns:
         for part in chunks(list(r.ids)):
             where = (o.c.id.in_(part), o.c.stage_id == r.source, o.c.status == "open")

@@ -13,27 +13,33 @@ from typing import Any
 from sqlalchemy import Connection, Row, Select, func, select
 
 from opconf.errors import StoreError
-from opconf.store import tables as t
+from opconf.store import bookkeeping
+from opconf.store.layout import DEFAULT, Layout
 from opconf.store.model import Obj, ObjectId, RefData, StoredObject, StoreState, Usage
 
 
-def read_state(conn: Connection, revision: int) -> StoreState:
-    """The store's configuration, reference data and usage at ``revision``."""
-    objects: dict[ObjectId, StoredObject] = {}
-    product_keys = _read_products(conn, objects)
-    group_keys = _read_groups(conn, objects)
-    template_keys, stage_keys = _read_templates(conn, objects, product_keys, group_keys)
+def read_state(
+    conn: Connection, revision: int, *, bookkept: bool = True, layout: Layout = DEFAULT
+) -> StoreState:
+    """The store's configuration, reference data and usage at ``revision``; without
+    ``bookkept`` (opconf's tables not made yet) nothing is managed."""
+    owned = bookkeeping.owned(conn, layout.opconf_owned) if bookkept else bookkeeping.none_owned()
+    objects = _Objects(owned)
+    t = layout
+    product_keys = _read_products(conn, t, objects)
+    group_keys = _read_groups(conn, t, objects)
+    template_keys, stage_keys = _read_templates(conn, t, objects, product_keys, group_keys)
     users = {
         r.login: r.active for r in conn.execute(select(t.crm_user.c.login, t.crm_user.c.active))
     }
     role_cols = select(t.crm_coverage_role.c.code, t.crm_coverage_role.c.is_unique)
     roles = {r.code: r.is_unique for r in conn.execute(role_cols)}
     types = frozenset(conn.execute(select(t.crm_product_type.c.code)).scalars())
-    usage = _read_usage(conn, template_keys, stage_keys, product_keys)
-    return StoreState(revision, objects, users, roles, types, usage)
+    usage = _read_usage(conn, t, template_keys, stage_keys, product_keys)
+    return StoreState(revision, objects.objects, users, roles, types, usage)
 
 
-def reference_data(conn: Connection) -> RefData:
+def reference_data(conn: Connection, t: Layout = DEFAULT) -> RefData:
     """Users, coverage roles and product types, sorted by login / code."""
     u, r, p = t.crm_user.c, t.crm_coverage_role.c, t.crm_product_type.c
     users = [
@@ -59,24 +65,31 @@ _BATCH = 10_000  # rows fetched at a time
 def _stream(conn: Connection, query: Select[Any]) -> Iterator[Row[Any]]:
     """The rows of ``query``; on PostgreSQL fetched a batch at a time (a server-side cursor),
     so that psycopg never holds a whole table of 100,000 objects' steps beside the objects made
-    from them. SQLite's cursor hands rows out one by one already: batching there only costs."""
+    from them. SQLite's cursor hands rows out one by one already: batching there only costs.
+    The cursor is closed however the reading ends (a value the mapping cannot decode raises
+    in the middle of it)."""
     if conn.dialect.name == "postgresql":
         query = query.execution_options(yield_per=_BATCH)
-    return iter(conn.execute(query))
+    with conn.execute(query) as result:
+        yield from result
 
 
-def _add(
-    objects: dict[ObjectId, StoredObject],
-    kind: str,
-    row: Row[Any],
-    data: Obj,
-    stage_ids: dict[str, int] | None = None,
-) -> None:
-    stored = StoredObject(kind, row.key, row.id, row.managed, data, stage_ids or {})
-    objects[(kind, row.key)] = stored
+class _Objects:
+    """The objects read so far; managed: owned by opconf (opconf/store/bookkeeping.py)."""
+
+    def __init__(self, owned: dict[str, set[int]]) -> None:
+        self.objects: dict[ObjectId, StoredObject] = {}
+        self._owned = owned
+
+    def add(
+        self, kind: str, row: Row[Any], data: Obj, stage_ids: dict[str, int] | None = None
+    ) -> None:
+        managed = row.id in self._owned[kind]
+        stored = StoredObject(kind, row.key, row.id, managed, data, stage_ids or {})
+        self.objects[(kind, row.key)] = stored
 
 
-def _read_products(conn: Connection, objects: dict[ObjectId, StoredObject]) -> dict[int, str]:
+def _read_products(conn: Connection, t: Layout, objects: _Objects) -> dict[int, str]:
     keys: dict[int, str] = {}
     for row in _stream(conn, select(t.product)):
         keys[row.id] = row.key
@@ -90,11 +103,11 @@ def _read_products(conn: Connection, objects: dict[ObjectId, StoredObject]) -> d
             "code": _text(row.code),
             "unitOfMeasure": _text(row.unit_of_measure),
         }
-        _add(objects, "Product", row, data)
+        objects.add("Product", row, data)
     return keys
 
 
-def _read_groups(conn: Connection, objects: dict[ObjectId, StoredObject]) -> dict[int, str]:
+def _read_groups(conn: Connection, t: Layout, objects: _Objects) -> dict[int, str]:
     members: dict[int, list[Obj]] = defaultdict(list)
     m = t.coverage_member.c
     for group_id, user, role in _stream(conn, select(m.group_id, m.user_login, m.role_code)):
@@ -109,19 +122,20 @@ def _read_groups(conn: Connection, objects: dict[ObjectId, StoredObject]) -> dic
             "visibility": row.visibility,
             "members": sorted(members[row.id], key=lambda x: x["user"]),
         }
-        _add(objects, "CoverageGroup", row, data)
+        objects.add("CoverageGroup", row, data)
     _require(members, keys, "coverage_member", "a member row names coverage group id {}")
     return keys
 
 
 def _read_templates(
     conn: Connection,
-    objects: dict[ObjectId, StoredObject],
+    t: Layout,
+    objects: _Objects,
     product_keys: dict[int, str],
     group_keys: dict[int, str],
 ) -> tuple[dict[int, str], dict[int, tuple[str, str]]]:
-    products = _read_template_products(conn, product_keys)
-    stages, stage_of = _read_stages(conn)
+    products = _read_template_products(conn, t, product_keys)
+    stages, stage_of = _read_stages(conn, t)
     stage_ids: dict[int, dict[str, int]] = defaultdict(dict)
     for sid, (tid, key) in stage_of.items():
         stage_ids[tid][key] = sid
@@ -139,7 +153,7 @@ def _read_templates(
             "products": products.get(row.id, []),
             "stages": stages.get(row.id, []),
         }
-        _add(objects, "OpportunityTemplate", row, data, stage_ids.get(row.id))
+        objects.add("OpportunityTemplate", row, data, stage_ids.get(row.id))
     _require(stages, template_keys, "template_stage", "a stage row names template id {}")
     stage_keys = {sid: (template_keys[tid], key) for sid, (tid, key) in stage_of.items()}
     return template_keys, stage_keys
@@ -166,7 +180,9 @@ def _require(children: Iterable[int], parents: Container[int], table: str, what:
         )
 
 
-def _read_template_products(conn: Connection, product_keys: dict[int, str]) -> dict[int, list[str]]:
+def _read_template_products(
+    conn: Connection, t: Layout, product_keys: dict[int, str]
+) -> dict[int, list[str]]:
     tp = t.template_product.c
     products: dict[int, list[str]] = defaultdict(list)
     query = select(tp.template_id, tp.product_id).order_by(tp.template_id, tp.position)
@@ -178,9 +194,11 @@ def _read_template_products(conn: Connection, product_keys: dict[int, str]) -> d
     return products
 
 
-def _read_stages(conn: Connection) -> tuple[dict[int, list[Obj]], dict[int, tuple[int, str]]]:
+def _read_stages(
+    conn: Connection, t: Layout
+) -> tuple[dict[int, list[Obj]], dict[int, tuple[int, str]]]:
     """Stages (with steps) by template id, and stage id → (template id, stage key)."""
-    steps = _read_steps(conn)
+    steps = _read_steps(conn, t)
     stages: dict[int, list[Obj]] = defaultdict(list)
     stage_of: dict[int, tuple[int, str]] = {}
     sc = t.template_stage.c
@@ -196,7 +214,7 @@ def _read_stages(conn: Connection) -> tuple[dict[int, list[Obj]], dict[int, tupl
     return stages, stage_of
 
 
-def _read_steps(conn: Connection) -> dict[int, list[Obj]]:
+def _read_steps(conn: Connection, t: Layout) -> dict[int, list[Obj]]:
     steps: dict[int, list[Obj]] = defaultdict(list)
     sc = t.stage_step.c
     columns = (sc.stage_id, sc.key, sc.name, sc.type, sc.required, sc.due_days)
@@ -233,6 +251,7 @@ def _assignee(kind: str, value: str | None) -> str | dict[str, str]:
 
 def _read_usage(
     conn: Connection,
+    t: Layout,
     template_keys: dict[int, str],
     stage_keys: dict[int, tuple[str, str]],
     product_keys: dict[int, str],

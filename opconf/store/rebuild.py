@@ -28,8 +28,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import OperationalError
 
 from opconf.errors import StoreError
-from opconf.store import history
-from opconf.store import tables as t
+from opconf.store import bookkeeping, history
 from opconf.store.refusals import deferred_violations
 
 TABLES = {  # the tables rollback identifies rows of by id → the snapshot kind of their ids
@@ -105,7 +104,7 @@ def _rebuild(conn: Connection, table: str, sql: str, used: int) -> bool:
 def _ids_in_history(conn: Connection) -> dict[str, int]:
     """The largest row id of each kind (and of stages) that any snapshot recorded."""
     top: dict[str, int] = {}
-    h = t.opconf_history.c
+    h = bookkeeping.opconf_history.c
     for (revision,) in conn.execute(select(h.revision)):
         snap = history.snapshot(conn, revision) or {}
         for kind, ids in snap.get("ids", {}).items():

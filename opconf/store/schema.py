@@ -16,10 +16,13 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, inspect, select, text
+from sqlalchemy.schema import CreateSchema
 
 from opconf.errors import StoreError
+from opconf.store import bookkeeping as b
 from opconf.store import rebuild
 from opconf.store import tables as t
+from opconf.store.layout import DEFAULT, Layout
 from opconf.store.tables import SCHEMA_VERSION
 
 
@@ -53,13 +56,32 @@ def _v3_to_v4(conn: Connection) -> str | None:
     )
 
 
+def _v4_to_v5(conn: Connection) -> str | None:
+    """v5: which rows opconf manages is its own bookkeeping (``opconf_owned``), no longer a
+    ``managed`` column of the CRM's configuration tables: the flags move there and the
+    columns are dropped (opconf writes them no more; a NOT NULL one would refuse inserts)."""
+    b.opconf_owned.create(conn, checkfirst=True)
+    present = table_names(conn)
+    for kind, table in zip(b.KINDS, OWNED_TABLES, strict=True):
+        if table not in present:
+            continue  # made, without the column, by the next init
+        if "managed" not in {c["name"] for c in inspect(conn).get_columns(table)}:
+            continue
+        select_owned = f"SELECT '{kind}', id FROM {table} WHERE managed"
+        conn.execute(text(f"INSERT INTO opconf_owned (kind, row_id) {select_owned}"))
+        conn.execute(text(f"ALTER TABLE {table} DROP COLUMN managed"))
+    return None
+
+
 # MIGRATIONS[n] upgrades a store from schema version n to n + 1; it may return a note for the
 # summary line.
 MIGRATIONS: dict[int, Callable[[Connection], str | None]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
     3: _v3_to_v4,
+    4: _v4_to_v5,
 }
+OWNED_TABLES = ("product", "coverage_group", "opportunity_template")  # as b.KINDS
 FIRST_VERSION = 1  # the layout the first opconf wrote
 
 INIT_HINT = "run `opconf store init`"
@@ -69,16 +91,20 @@ DAMAGED_HINT = "opconf_meta was changed outside opconf: restore it from a backup
 class Meta(NamedTuple):
     schema_version: int
     revision: int
+    bookkept: bool = True  # False: the CRM's tables without opconf's (before `store init`)
 
 
-def read_meta(conn: Connection, where: str, tables: set[str] | None = None) -> Meta | None:
+def read_meta(
+    conn: Connection, where: str, layout: Layout = DEFAULT, tables: set[str] | None = None
+) -> Meta | None:
     """The store's schema version and revision; None when opconf never initialised it.
 
-    ``tables``: the database's table names, when the caller has them already.
+    ``tables``: the logical names of the tables present (:func:`present`), when the caller
+    has them already.
     """
-    if t.opconf_meta.name not in (table_names(conn) if tables is None else tables):
+    if "opconf_meta" not in (present(conn, layout) if tables is None else tables):
         return None
-    meta = t.opconf_meta.c
+    meta = layout.opconf_meta.c
     rows = conn.execute(select(meta.schema_version, meta.revision)).all()
     if len(rows) != 1:
         count = f"{len(rows)} rows" if rows else "no row"
@@ -94,30 +120,62 @@ def read_meta(conn: Connection, where: str, tables: set[str] | None = None) -> M
     return Meta(version, revision)
 
 
-def init_schema(conn: Connection, where: str) -> str:
+def init_schema(conn: Connection, where: str, layout: Layout = DEFAULT) -> str:
     """Create or upgrade the tables; returns a one-line summary."""
-    meta = read_meta(conn, where)
+    meta = read_meta(conn, where, layout)
     if meta is None:
-        t.metadata.create_all(conn)  # checkfirst: existing CRM tables are kept as they are
+        _refuse_incompatible(conn, where, layout)
+        created = missing_tables(present(conn, layout), layout)
+        _create(conn, layout)
         values = {"id": 1, "schema_version": SCHEMA_VERSION, "revision": 0}
-        conn.execute(t.opconf_meta.insert().values(values))
-        return f"Initialised store schema v{SCHEMA_VERSION}"
+        conn.execute(layout.opconf_meta.insert().values(values))
+        return f"Initialised store schema v{SCHEMA_VERSION}; created {', '.join(created)}"
     _refuse_newer(meta.schema_version)
     if meta.schema_version == SCHEMA_VERSION:
-        missing = missing_tables(table_names(conn))
-        t.metadata.create_all(conn)  # checkfirst: only what is missing
+        missing = missing_tables(present(conn, layout), layout)
+        _create(conn, layout)
         done = f"; created the missing tables {', '.join(missing)}" if missing else ""
         return f"Store schema v{SCHEMA_VERSION} is up to date{done}"
     notes = [MIGRATIONS[v](conn) for v in range(meta.schema_version, SCHEMA_VERSION)]
-    conn.execute(t.opconf_meta.update().values(schema_version=SCHEMA_VERSION))
+    conn.execute(layout.opconf_meta.update().values(schema_version=SCHEMA_VERSION))
     upgraded = f"Upgraded store schema v{meta.schema_version} to v{SCHEMA_VERSION}"
     return "; ".join([upgraded, *(note for note in notes if note)])
 
 
-def check_schema(conn: Connection, where: str) -> Meta:
-    """The store's meta row, or a StoreError when this opconf cannot use the store as it is."""
-    tables = table_names(conn)
-    meta = read_meta(conn, where, tables)
+def _refuse_incompatible(conn: Connection, where: str, layout: Layout) -> None:
+    """The first init checks the CRM's tables (opconf/store/check.py): a store opconf could
+    not read or write is refused before anything is created."""
+    from opconf.store.check import structure
+
+    found = structure(conn, layout, creating=not layout.mapped)
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise StoreError(
+            f"store at {where} does not fit opconf: {found[0].message}{more}; nothing was created",
+            hint="`opconf store check` lists every problem with the statement that fixes it",
+        )
+
+
+def _create(conn: Connection, layout: Layout) -> None:
+    """What is missing (checkfirst): existing tables are kept as they are. A mapped store
+    gets opconf's bookkeeping only, in its own schema: the CRM's tables are the CRM's."""
+    if not layout.mapped:
+        layout.metadata.create_all(conn)
+        return
+    for table in layout.bookkeeping():
+        if table.schema is not None:
+            conn.execute(CreateSchema(table.schema, if_not_exists=True))
+        table.create(conn, checkfirst=True)
+
+
+def check_schema(
+    conn: Connection, where: str, layout: Layout = DEFAULT, tables: set[str] | None = None
+) -> Meta:
+    """The store's meta row, or a StoreError when this opconf cannot use the store as it is.
+
+    ``tables``: :func:`present`'s answer, when the caller has it already."""
+    tables = present(conn, layout) if tables is None else tables
+    meta = read_meta(conn, where, layout, tables)
     if meta is None:
         raise StoreError(f"store at {where} is not initialised", hint=INIT_HINT)
     _refuse_newer(meta.schema_version)
@@ -126,7 +184,7 @@ def check_schema(conn: Connection, where: str) -> Meta:
             f"store schema v{meta.schema_version} is older than this opconf (v{SCHEMA_VERSION})",
             hint="run `opconf store init` to upgrade it",
         )
-    missing = missing_tables(tables)
+    missing = missing_tables(tables, layout)
     if missing:
         raise StoreError(
             f"store at {where} lacks the tables {', '.join(missing)}",
@@ -135,13 +193,50 @@ def check_schema(conn: Connection, where: str) -> Meta:
     return meta
 
 
-def table_names(conn: Connection) -> set[str]:
-    return set(inspect(conn).get_table_names())
+def readable_meta(conn: Connection, where: str, layout: Layout = DEFAULT) -> Meta:
+    """For reading only: :func:`check_schema`'s meta row; but a database holding the CRM's
+    tables and none of opconf's (no `store init` yet) reads as revision 0, nothing managed:
+    the read-only commands need no more than SELECT on the CRM's tables."""
+    tables = present(conn, layout)
+    if tables & _BOOKKEEPING:
+        return check_schema(conn, where, layout, tables)
+    crm = [name for name in layout.tables() if name not in tables | _BOOKKEEPING]
+    if len(crm) == len(layout.tables()) - len(_BOOKKEEPING):
+        raise StoreError(f"store at {where} is not initialised", hint=INIT_HINT)
+    if crm:
+        raise StoreError(
+            f"store at {where} lacks the tables {', '.join(_shown(layout, crm))}",
+            hint="point opconf at the CRM's database, or run `opconf store init` to create them",
+        )
+    return Meta(SCHEMA_VERSION, 0, bookkept=False)
 
 
-def missing_tables(present: set[str]) -> list[str]:
-    """The store's tables (opconf's and the CRM's) that are not among ``present``."""
-    return sorted(name for name in t.metadata.tables if name not in present)
+_BOOKKEEPING = {table.name for table in b.TABLES}
+
+
+def table_names(conn: Connection, schema: str | None = None) -> set[str]:
+    return set(inspect(conn).get_table_names(schema=schema))
+
+
+def present(conn: Connection, layout: Layout = DEFAULT) -> set[str]:
+    """The logical names of the layout's tables that exist: one look per database schema."""
+    names: dict[str | None, set[str]] = {}
+    for table in layout.tables().values():
+        if table.schema not in names:
+            names[table.schema] = table_names(conn, table.schema)
+    return {name for name, table in layout.tables().items() if table.name in names[table.schema]}
+
+
+def missing_tables(tables: set[str], layout: Layout = DEFAULT) -> list[str]:
+    """The layout's tables (opconf's and the CRM's) not among ``tables`` (logical names),
+    by the name the database knows them."""
+    return _shown(layout, [name for name in layout.tables() if name not in tables])
+
+
+def _shown(layout: Layout, logical: list[str]) -> list[str]:
+    """Tables by the name the database knows them, sorted."""
+    tables = [layout.tables()[name] for name in logical]
+    return sorted(t.name if t.schema is None else f"{t.schema}.{t.name}" for t in tables)
 
 
 def _is_int(value: Any) -> bool:

@@ -13,8 +13,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from opconf import signals
 from opconf.errors import Interrupted, StoreError
+from opconf.store import check, fills, history, moves, read, rebuild
 from opconf.store import demo as demo_data
-from opconf.store import history, moves, read, rebuild
+from opconf.store.check import Problem
 from opconf.store.connect import (
     connect,
     db_errors,
@@ -24,6 +25,7 @@ from opconf.store.connect import (
     sqlite_file_exists,
     sqlite_foreign_keys_off,
 )
+from opconf.store.layout import DEFAULT, Layout
 from opconf.store.lock import (
     in_progress_error,
     lock_postgresql,
@@ -33,7 +35,13 @@ from opconf.store.lock import (
     sqlite_holder,
 )
 from opconf.store.model import HistoryEntry, Holder, RefData, Settled, StoreState
-from opconf.store.schema import Meta, check_schema, init_schema, read_meta
+from opconf.store.schema import (
+    Meta,
+    check_schema,
+    init_schema,
+    read_meta,
+    readable_meta,
+)
 from opconf.store.timeouts import DEFAULT_STATEMENT_TIMEOUT, set_timeouts, timeout_error
 from opconf.store.url import Backend, backend_of, redact
 from opconf.store.write import Writer
@@ -51,8 +59,10 @@ class Store:
     ``StoreError`` (or ``LockError``) naming the store by its redacted URL.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, layout: Layout = DEFAULT) -> None:
         self.backend: Backend = backend_of(url)
+        self.layout = layout
+        """The tables it reads and writes: opconf's own, or the CRM's mapped (mapping.py)."""
         self._url = url
         self._file = sqlite_file(url)
         self._engine: Engine | None = None
@@ -82,6 +92,11 @@ class Store:
 
         Returns a one-line summary. Refuses a store whose schema is newer than this opconf.
         """
+        if demo and self.layout.mapped:
+            raise StoreError(
+                "--demo seeds opconf's own layout, not a CRM's mapped tables",
+                hint="run `opconf store init` without --demo",
+            )
         data = demo_data.load(demo_file or demo_data.DEMO_FILE) if demo else None
         ensure_parent(self._url)
         holder = Holder.local(action="init")
@@ -98,15 +113,30 @@ class Store:
             ) as conn,
             rebuild.no_new_violations(conn) if sqlite else contextlib.nullcontext(),
         ):
-            message = init_schema(conn, self.display_url)
+            message = init_schema(conn, self.display_url, self.layout)
             if data is not None:
-                writer = Writer(conn, read.read_state(conn, _meta(conn, self.display_url).revision))
+                revision = _meta(conn, self.display_url).revision
+                writer = Writer(conn, read.read_state(conn, revision), self.layout)
                 message += f"; demo data: {demo_data.seed(conn, writer, data)}"
         return message
 
+    def check(self) -> list[Problem]:
+        """Every difference between the database and the layout opconf needs, each with its
+        fix (opconf/store/check.py). Reads only."""
+        self._require_file()
+        with self._plain() as conn:
+            return check.problems(conn, self.layout, creating=not self.layout.mapped)
+
+    def holds_crm_rows(self) -> bool:
+        """Whether the CRM's tables hold any user, configuration object or opportunity."""
+        if not sqlite_file_exists(self._url):
+            return False
+        with self._plain() as conn:
+            return check.holds_rows(conn, self.layout)
+
     def check_ready(self) -> None:
         """A StoreError unless the store is reachable, initialised and of this schema."""
-        with self._reading():
+        with self._reading(bookkept=True):
             pass
 
     def ensure_ready(self, auto_init: bool) -> str | None:
@@ -124,28 +154,29 @@ class Store:
     def read_state(self) -> StoreState:
         """Configuration, reference data and usage, one query per table, one snapshot."""
         with self._reading() as (conn, meta):
-            return read.read_state(conn, meta.revision)
+            return self._state(conn, meta)
 
     def reference_data(self) -> RefData:
         """Users, coverage roles and product types, for ``opconf refs pull``."""
         with self._reading() as (conn, _):
-            return read.reference_data(conn)
+            return read.reference_data(conn, self.layout)
 
     def history(self) -> list[HistoryEntry]:
         """Applied revisions, oldest first."""
-        with self._reading() as (conn, _):
-            return history.entries(conn)
+        with self._reading() as (conn, meta):
+            return history.entries(conn, table=self.layout.opconf_history) if meta.bookkept else []
 
     def last_entry(self) -> HistoryEntry | None:
         """The last applied revision (None: nothing applied yet)."""
         with self._reading() as (conn, meta):
-            last = history.entries(conn, meta.revision) if meta.revision else []
+            table = self.layout.opconf_history
+            last = history.entries(conn, meta.revision, table) if meta.revision else []
             return last[0] if last else None
 
     def open_stages(self, opportunities: Sequence[int]) -> dict[int, int]:
         """Opportunity id → stage row, for those of ``opportunities`` open on a stage."""
         with self._reading() as (conn, _):
-            return moves.stages_of_open(conn, opportunities)
+            return moves.stages_of_open(conn, opportunities, self.layout)
 
     def snapshot(self, revision: int) -> dict[str, Any] | None:
         """The managed configuration after ``revision``, or None.
@@ -154,8 +185,10 @@ class Store:
         "unmanaged": {…}, "refs": {…}, "moves": {…}}`` as written (see docs/store.md and
         opconf/plan/snapshot.py, which also upgrades snapshots written without ``refs``).
         """
-        with self._reading() as (conn, _):
-            return history.snapshot(conn, revision)
+        with self._reading() as (conn, meta):
+            if not meta.bookkept:
+                return None
+            return history.snapshot(conn, revision, self.layout.opconf_history)
 
     def read_settled(self, lock_timeout: float = 0.0) -> Settled:
         """The state, the last revision and its snapshot, read together once no apply holds
@@ -175,9 +208,10 @@ class Store:
             holder = self._holder()
             if holder is None:
                 with self._reading() as (conn, meta):
-                    last = history.entries(conn, meta.revision) if meta.revision else []
-                    snap = history.snapshot(conn, meta.revision) if last else None
-                    state = read.read_state(conn, meta.revision)
+                    table = self.layout.opconf_history
+                    last = history.entries(conn, meta.revision, table) if meta.revision else []
+                    snap = history.snapshot(conn, meta.revision, table) if last else None
+                    state = self._state(conn, meta)
                     return Settled(state, last[0] if last else None, snap)
             if time.monotonic() >= deadline:
                 raise in_progress_error(holder, self.display_url)
@@ -211,9 +245,16 @@ class Store:
         Commits when the block ends normally; any exception rolls everything back (a
         database error becomes a ``StoreError``). With ``dry_run`` it rolls back even then.
         """
-        with self._locked(holder, lock_timeout, statement_timeout, commit=not dry_run) as conn:
-            meta = check_schema(conn, self.display_url)
-            yield Writer(conn, read.read_state(conn, meta.revision))
+        with (
+            self._locked(holder, lock_timeout, statement_timeout, commit=not dry_run) as conn,
+            fills.acting(holder.actor),
+        ):
+            meta = check_schema(conn, self.display_url, self.layout)
+            check.require_privileges(conn, self.display_url, self.layout)
+            yield Writer(conn, self._state(conn, meta), self.layout)
+
+    def _state(self, conn: Connection, meta: Meta) -> StoreState:
+        return read.read_state(conn, meta.revision, bookkept=meta.bookkept, layout=self.layout)
 
     # --- connections ----------------------------------------------------------------------
 
@@ -232,7 +273,9 @@ class Store:
             )
 
     @contextlib.contextmanager
-    def _reading(self) -> Iterator[tuple[Connection, Meta]]:
+    def _reading(self, bookkept: bool = False) -> Iterator[tuple[Connection, Meta]]:
+        """A reading transaction and the store's meta row; unless ``bookkept`` is required,
+        a CRM database without opconf's tables reads as revision 0 (schema.readable_meta)."""
         self._require_file()
         with (
             db_errors(self._url, "reading the store", hint=_READ_HINT),
@@ -243,7 +286,8 @@ class Store:
             with conn.begin():
                 if self.backend == "postgresql":  # a table locked by DDL: never wait for ever
                     set_timeouts(conn, DEFAULT_STATEMENT_TIMEOUT)
-                yield conn, check_schema(conn, self.display_url)
+                check = check_schema if bookkept else readable_meta
+                yield conn, check(conn, self.display_url, self.layout)
 
     @contextlib.contextmanager
     def _locked(
@@ -291,15 +335,21 @@ class Store:
     def _initialised(self) -> bool:
         if not sqlite_file_exists(self._url):
             return False
+        with self._plain() as conn:
+            return read_meta(conn, self.display_url, self.layout) is not None
+
+    @contextlib.contextmanager
+    def _plain(self) -> Iterator[Connection]:
+        """A connection in a transaction, no schema check: for looking at the database."""
         with (
             db_errors(self._url, "reading the store", hint=_READ_HINT),
             connect(self._get_engine(), self._url) as conn,
             conn.begin(),
         ):
-            return read_meta(conn, self.display_url) is not None
+            yield conn
 
 
 def _meta(conn: Connection, where: str) -> Meta:
-    meta = read_meta(conn, where)
+    meta = read_meta(conn, where)  # the default layout: demo data seeds opconf's own
     assert meta is not None  # init_schema just wrote it
     return meta

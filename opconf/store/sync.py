@@ -18,8 +18,8 @@ from sqlalchemy import Column, Connection, Row, Table, bindparam, delete, func, 
 
 from opconf.diagnostics import plural
 from opconf.errors import StoreError
-from opconf.store import tables as t
 from opconf.store.children import insert_ids, park_renamed_stages, stage_row, step_row
+from opconf.store.layout import Layout
 from opconf.store.model import Obj
 
 CHUNK = 5_000  # ids per IN (…) list: well below SQLite's 32,766 host parameters
@@ -71,7 +71,7 @@ def park(conn: Connection, table: Table, positions: Mapping[int, tuple[list[int]
         conn.execute(stmt.values(position=shift), rows)
 
 
-def sync_members(conn: Connection, groups: Sequence[tuple[int, Sequence[Obj]]]) -> None:
+def sync_members(conn: Connection, t: Layout, groups: Sequence[tuple[int, Sequence[Obj]]]) -> None:
     """Members by user: removals first, then role changes, then additions."""
     m = t.coverage_member
     columns = (m.c.id, m.c.user_login, m.c.role_code)
@@ -99,7 +99,7 @@ def sync_members(conn: Connection, groups: Sequence[tuple[int, Sequence[Obj]]]) 
         conn.execute(m.insert(), new)
 
 
-def sync_products(conn: Connection, templates: Sequence[TemplateSync]) -> None:
+def sync_products(conn: Connection, t: Layout, templates: Sequence[TemplateSync]) -> None:
     """Each template sells its ``product_ids``, in that order."""
     tp = t.template_product
     columns = (tp.c.product_id, tp.c.position)
@@ -125,7 +125,7 @@ def sync_products(conn: Connection, templates: Sequence[TemplateSync]) -> None:
         conn.execute(tp.insert(), new)
 
 
-def sync_stages(conn: Connection, templates: Sequence[TemplateSync]) -> None:
+def sync_stages(conn: Connection, t: Layout, templates: Sequence[TemplateSync]) -> None:
     """Stages and steps become each template's ``stages``; see ``Writer.update``."""
     ts = t.template_stage
     columns = (ts.c.id, ts.c.key, ts.c.position)
@@ -145,16 +145,17 @@ def sync_stages(conn: Connection, templates: Sequence[TemplateSync]) -> None:
         for s in templates
     }
     park(conn, ts, parked)
-    _write_stages(conn, templates, ids)
+    _write_stages(conn, t, templates, ids)
     sync_steps(
         conn,
+        t,
         [
             (s.template_id, [(ids[s.template_id][x["key"]], x["steps"]) for x in s.stages])
             for s in templates
         ],
     )
     move_opportunities(
-        conn, [(removed[s.template_id], ids[s.template_id], s.moves) for s in templates]
+        conn, t, [(removed[s.template_id], ids[s.template_id], s.moves) for s in templates]
     )
     delete_ids(conn, ts, [i for r in removed.values() for i in r.values()])
 
@@ -164,7 +165,7 @@ def _keys(objects: Sequence[Obj]) -> set[str]:
 
 
 def _write_stages(
-    conn: Connection, templates: Sequence[TemplateSync], ids: dict[int, dict[str, int]]
+    conn: Connection, t: Layout, templates: Sequence[TemplateSync], ids: dict[int, dict[str, int]]
 ) -> None:
     """Kept stages updated, new ones inserted (their ids added to ``ids``)."""
     ts = t.template_stage
@@ -184,7 +185,9 @@ def _write_stages(
 
 
 def sync_steps(
-    conn: Connection, templates: Sequence[tuple[int, Sequence[tuple[int, Sequence[Obj]]]]]
+    conn: Connection,
+    t: Layout,
+    templates: Sequence[tuple[int, Sequence[tuple[int, Sequence[Obj]]]]],
 ) -> None:
     """Steps by key within each template — (template id, [(stage id, steps)]) — a step may
     move to another stage."""
@@ -218,7 +221,7 @@ def sync_steps(
 Removal = tuple[dict[str, int], dict[str, int], Mapping[str, str]]  # removed, all ids, moves
 
 
-def move_opportunities(conn: Connection, templates: Sequence[Removal]) -> None:
+def move_opportunities(conn: Connection, t: Layout, templates: Sequence[Removal]) -> None:
     """Open opportunities leave removed stages for the stages that replace them; a removed
     stage that still holds any is an error."""
     o = t.opportunity

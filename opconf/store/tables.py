@@ -2,8 +2,8 @@
 
 CRM-owned tables (``crm_*``, ``opportunity``) are read, never written — except that apply moves
 open opportunities off a removed stage onto the stage that ``replaces`` it. Configuration
-tables carry an integer surrogate ``id``, the natural ``key`` and ``managed`` (false for rows
-created in the CRM's UI). ``opconf_*`` tables are opconf's bookkeeping.
+tables carry an integer surrogate ``id`` and the natural ``key``; which rows opconf manages is
+its own bookkeeping (opconf/store/bookkeeping.py), not a column of the CRM's tables.
 
 Constraint names follow ``NAMING`` so that migrations can refer to them on both backends.
 """
@@ -17,7 +17,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    DateTime,
     Dialect,
     ForeignKey,
     ForeignKeyConstraint,
@@ -35,8 +34,9 @@ from opconf.canonical import decimal_text
 
 # v2: opconf_history.override_windows, override_reason; v3: snapshots packed (store/packing.py);
 # v4: on SQLite, AUTOINCREMENT ids (store/rebuild.py); indexes on the columns referencing
-# products and coverage groups
-SCHEMA_VERSION = 4
+# products and coverage groups; v5: ownership in opconf_owned (store/bookkeeping.py), no
+# ``managed`` column in the configuration tables
+SCHEMA_VERSION = 5
 
 NAMING = {
     "pk": "pk_%(table_name)s",
@@ -85,10 +85,6 @@ def _key() -> Column[str]:
     return Column("key", Text, nullable=False)
 
 
-def _managed() -> Column[bool]:
-    return Column("managed", Boolean, nullable=False)
-
-
 # --- CRM-owned ------------------------------------------------------------------------------
 
 crm_user = Table(
@@ -132,7 +128,6 @@ product = Table(
     Column("list_price", ExactDecimal),
     Column("code", Text),
     Column("unit_of_measure", Text),
-    _managed(),
     UniqueConstraint("key"),
     UniqueConstraint("code"),
     sqlite_autoincrement=True,
@@ -146,7 +141,6 @@ coverage_group = Table(
     Column("name", Text, nullable=False),
     Column("description", Text),
     Column("visibility", Text, nullable=False),
-    _managed(),
     UniqueConstraint("key"),
     CheckConstraint(_in("visibility", "public", "private"), name="visibility"),
     sqlite_autoincrement=True,
@@ -177,7 +171,6 @@ opportunity_template = Table(
     # Indexed (since v4), as every column that references a row opconf deletes: the database
     # checks the reference on each delete, and without the index that is a scan of the table.
     Column("default_coverage_group_id", Integer, ForeignKey("coverage_group.id"), index=True),
-    _managed(),
     UniqueConstraint("key"),
     CheckConstraint(_in("category", "product", "parent"), name="category"),
     CheckConstraint(_in("entity_type", "contact", "company", "household"), name="entity_type"),
@@ -273,33 +266,6 @@ opportunity = Table(
     Column("status", Text),
     Column("amount", ExactDecimal),
     CheckConstraint(_in("status", "open", "won", "lost"), name="status"),
-)
-
-# --- bookkeeping ----------------------------------------------------------------------------
-
-opconf_meta = Table(
-    "opconf_meta",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("schema_version", Integer, nullable=False),
-    Column("revision", Integer, nullable=False),
-    CheckConstraint("id = 1", name="single_row"),
-)
-
-opconf_history = Table(
-    "opconf_history",
-    metadata,
-    Column("revision", Integer, primary_key=True, autoincrement=False),
-    Column("applied_at", DateTime(timezone=True), nullable=False),
-    Column("actor", Text, nullable=False),
-    Column("host", Text, nullable=False),
-    Column("git_commit", Text),
-    Column("plan_digest", Text, nullable=False),
-    Column("summary", Text, nullable=False),
-    Column("snapshot", Text, nullable=False),
-    # A freeze the apply went through with --override-freeze: the windows, and why.
-    Column("override_windows", Text),
-    Column("override_reason", Text),
 )
 
 CRM_TABLES = ("crm_user", "crm_coverage_role", "crm_product_type", "opportunity")

@@ -8,30 +8,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    Connection,
-    Table,
-    bindparam,
-    case,
-    delete,
-    func,
-    select,
-    update,
-)
+from sqlalchemy import Connection, Table, bindparam, case, delete, select, update
 
 from opconf.errors import StoreError
 from opconf.jsontext import dumps
-from opconf.store import moves, refusals
-from opconf.store import tables as t
+from opconf.store import bookkeeping, moves, refusals
 from opconf.store.children import insert_ids, insert_template_children
+from opconf.store.layout import DEFAULT, Layout
 from opconf.store.model import Obj, StoreState, Usage
 from opconf.store.sync import TemplateSync, chunks, sync_members, sync_products, sync_stages
 
-TABLES: dict[str, Table] = {
-    "Product": t.product,
-    "CoverageGroup": t.coverage_group,
-    "OpportunityTemplate": t.opportunity_template,
+TABLES = {  # kind → logical table
+    "Product": "product",
+    "CoverageGroup": "coverage_group",
+    "OpportunityTemplate": "opportunity_template",
 }
 
 
@@ -53,8 +43,9 @@ class Writer:
     visible to others until the ``Store.writer`` block ends without an exception.
     """
 
-    def __init__(self, conn: Connection, state: StoreState) -> None:
+    def __init__(self, conn: Connection, state: StoreState, layout: Layout = DEFAULT) -> None:
         self._conn = conn
+        self._t = layout
         self.state = state
         """The store as read under the lock, at the start of the transaction."""
         self.moved: dict[int, list[int]] = {}
@@ -92,9 +83,11 @@ class Writer:
 
         An apply creating thousands of objects runs a handful of statements, not one per row.
         """
-        groups = self._ids(t.coverage_group, [o.get("defaultCoverageGroup") for o in objects])
-        rows = [{**self._row(kind, o, groups), "managed": managed} for o in objects]
-        ids = insert_ids(self._conn, _table(kind), rows)
+        groups = self._ids(self._t.coverage_group, [o.get("defaultCoverageGroup") for o in objects])
+        rows = [self._row(kind, o, groups) for o in objects]
+        ids = insert_ids(self._conn, self._table(kind), rows)
+        if managed:
+            bookkeeping.own(self._conn, self._t.opconf_owned, kind, ids)
         if kind == "CoverageGroup":
             members = [
                 {"group_id": gid, "user_login": m["user"], "role_code": m["role"]}
@@ -102,14 +95,14 @@ class Writer:
                 for m in o["members"]
             ]
             if members:
-                self._conn.execute(t.coverage_member.insert(), members)
+                self._conn.execute(self._t.coverage_member.insert(), members)
         elif kind == "OpportunityTemplate":
-            products = self._ids(t.product, [k for o in objects for k in o["products"]])
+            products = self._ids(self._t.product, [k for o in objects for k in o["products"]])
             children = [
                 (tid, [products[k] for k in o["products"]], o["stages"])
                 for tid, o in zip(ids, objects, strict=True)
             ]
-            insert_template_children(self._conn, children)
+            insert_template_children(self._conn, self._t, children)
         return ids
 
     def update(
@@ -138,30 +131,32 @@ class Writer:
 
     def update_many(self, kind: str, updates: Sequence[Update]) -> None:
         """:meth:`update` for many objects of one kind: one statement per table and action."""
-        table = _table(kind)
-        groups = self._ids(t.coverage_group, [u.after.get("defaultCoverageGroup") for u in updates])
-        rows = [
-            {"b_id": u.row_id, "b_managed": u.managed, **self._row(kind, u.after, groups)}
-            for u in updates
-        ]
-        managed = func.coalesce(bindparam("b_managed", type_=Boolean), table.c.managed)
-        stmt = update(table).where(table.c.id == bindparam("b_id")).values(managed=managed)
+        table = self._table(kind)
+        groups = self._ids(
+            self._t.coverage_group, [u.after.get("defaultCoverageGroup") for u in updates]
+        )
+        rows = [{"b_id": u.row_id, **self._row(kind, u.after, groups)} for u in updates]
+        stmt = update(table).where(table.c.id == bindparam("b_id"))
         if kind == "Product":
             stmt = stmt.values(list_price=_same_scale(table, rows))
         result = self._conn.execute(stmt, rows)
         counted = len(rows) == 1 or self._conn.dialect.supports_sane_multi_rowcount
         if counted and result.rowcount != len(rows):
             self._missing(kind, updates)
+        owned = self._t.opconf_owned
+        bookkeeping.own(self._conn, owned, kind, [u.row_id for u in updates if u.managed is True])
+        released = [u.row_id for u in updates if u.managed is False]
+        bookkeeping.disown(self._conn, owned, kind, released)
         if kind == "CoverageGroup":
-            sync_members(self._conn, [(u.row_id, u.after["members"]) for u in updates])
+            sync_members(self._conn, self._t, [(u.row_id, u.after["members"]) for u in updates])
         elif kind == "OpportunityTemplate":
             self._sync_templates(updates)
 
     def _sync_templates(self, updates: Sequence[Update]) -> None:
         for u in updates:
             if u.stage_moves:
-                self.moved.update(moves.open_on(self._conn, u.row_id, u.stage_moves))
-        products = self._ids(t.product, [k for u in updates for k in u.after["products"]])
+                self.moved.update(moves.open_on(self._conn, u.row_id, u.stage_moves, self._t))
+        products = self._ids(self._t.product, [k for u in updates for k in u.after["products"]])
         syncs = [
             TemplateSync(
                 u.row_id,
@@ -172,11 +167,11 @@ class Writer:
             )
             for u in updates
         ]
-        sync_products(self._conn, syncs)
-        sync_stages(self._conn, syncs)
+        sync_products(self._conn, self._t, syncs)
+        sync_stages(self._conn, self._t, syncs)
 
     def _missing(self, kind: str, updates: Sequence[Update]) -> None:
-        table = _table(kind)
+        table = self._table(kind)
         ids = [u.row_id for u in updates]
         found = {
             i
@@ -188,7 +183,7 @@ class Writer:
 
     def stage_ids(self) -> dict[str, dict[str, int]]:
         """Template key → stage key → stage row id, as the transaction sees them now."""
-        ot, ts = t.opportunity_template, t.template_stage
+        ot, ts = self._t.opportunity_template, self._t.template_stage
         query = select(ot.c.key, ts.c.key, ts.c.id).join(ot, ts.c.template_id == ot.c.id)
         out: dict[str, dict[str, int]] = {}
         for template, stage, stage_id in self._conn.execute(query):
@@ -197,14 +192,14 @@ class Writer:
 
     def return_opportunities(self, returns: Sequence[moves.Return]) -> None:
         """Move open opportunities back to the stages a ``replaces`` moved them off."""
-        moves.move_back(self._conn, returns)
+        moves.move_back(self._conn, returns, self._t)
 
     def release_product_codes(self, row_ids: Sequence[int]) -> None:
         """Clear the codes of these products first, so that codes can move between products
         (or pass from a deleted product to a new one) without tripping ``UNIQUE(code)``; the
         following updates set the final codes."""
         if row_ids:
-            p = t.product
+            p = self._t.product
             self._conn.execute(update(p).where(p.c.id.in_(row_ids)).values(code=None))
 
     def park_keys(self, kind: str, row_ids: Sequence[int]) -> None:
@@ -212,7 +207,7 @@ class Writer:
         another (a rollback renames a row back to a key that a row it deletes holds) without
         tripping ``UNIQUE(key)``; the following writes set the final keys."""
         if row_ids:
-            table = _table(kind)
+            table = self._table(kind)
             rows = [{"b_id": i, "key": f"~parked~{i}"} for i in row_ids]
             self._conn.execute(update(table).where(table.c.id == bindparam("b_id")), rows)
 
@@ -222,10 +217,11 @@ class Writer:
 
     def delete_many(self, kind: str, row_ids: Sequence[int]) -> None:
         """Delete objects of one kind (and their children): one statement."""
-        table = _table(kind)
+        table = self._table(kind)
         deleted = 0
         for part in chunks(row_ids):
             deleted += self._conn.execute(delete(table).where(table.c.id.in_(part))).rowcount
+        bookkeeping.disown(self._conn, self._t.opconf_owned, kind, row_ids)
         if deleted != len(row_ids):
             found = {o.id for (k, _), o in self.state.objects.items() if k == kind}
             missing = next((i for i in row_ids if i not in found), row_ids[0])
@@ -248,11 +244,11 @@ class Writer:
         writes it.
         ``override``: the freeze windows the apply went through, and the reason given.
         """
-        meta = t.opconf_meta
+        meta = self._t.opconf_meta
         self._conn.execute(update(meta).values(revision=meta.c.revision + 1))
         revision = int(self._conn.execute(select(meta.c.revision)).scalar_one())
         self._conn.execute(
-            t.opconf_history.insert().values(
+            self._t.opconf_history.insert().values(
                 revision=revision,
                 applied_at=datetime.now(UTC),
                 actor=actor,
@@ -266,6 +262,12 @@ class Writer:
             )
         )
         return revision
+
+    def _table(self, kind: str) -> Table:
+        if kind not in TABLES:
+            raise ValueError(f"unknown kind {kind!r}")
+        table: Table = getattr(self._t, TABLES[kind])
+        return table
 
     # --- rows ---------------------------------------------------------------------------
 
@@ -300,15 +302,9 @@ class Writer:
         ids = {r.key: r.id for r in rows}
         missing = sorted(wanted - set(ids))
         if missing:
-            what = "product" if table is t.product else "coverage group"
+            what = "product" if table is self._t.product else "coverage group"
             raise StoreError(f"{what} '{missing[0]}' is not in the store")
         return ids
-
-
-def _table(kind: str) -> Table:
-    if kind not in TABLES:
-        raise ValueError(f"unknown kind {kind!r}")
-    return TABLES[kind]
 
 
 def _same_scale(table: Table, rows: list[dict[str, Any]]) -> Any:
@@ -317,5 +313,5 @@ def _same_scale(table: Table, rows: list[dict[str, Any]]) -> Any:
     rewrite what the plan does not show (README, "Exact values")."""
     for row in rows:
         row["b_price"] = row.pop("list_price")
-    price = bindparam("b_price", type_=t.ExactDecimal())
+    price = bindparam("b_price", type_=table.c.list_price.type)
     return case((table.c.list_price == price, table.c.list_price), else_=price)

@@ -209,8 +209,8 @@ def test_a_key_taken_again_in_the_crm_is_not_a_previous_key(applied: h.Env) -> N
     h.sql(applied.url, "UPDATE product SET key = 'savings_old' WHERE key = 'savings'")
     h.sql(
         applied.url,
-        "INSERT INTO product (key, name, type, active, managed)"
-        " VALUES ('savings', 'Savings 2', 'deposit', true, false)",
+        "INSERT INTO product (key, name, type, active)"
+        " VALUES ('savings', 'Savings 2', 'deposit', true)",
     )
     run = drift(applied, "--accept")
     assert run.out.splitlines()[:4] == [

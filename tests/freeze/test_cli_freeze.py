@@ -22,8 +22,8 @@ except ImportError:  # tests/ is a package
     from tests.plan import helpers as h  # type: ignore[no-redef]
 
 TAKE_CODE = (
-    "INSERT INTO product (key, name, type, active, code, managed) "
-    "VALUES ('ui_savings', 'UI Savings', 'deposit', true, 'SAV-1', false)"
+    "INSERT INTO product (key, name, type, active, code) "
+    "VALUES ('ui_savings', 'UI Savings', 'deposit', true, 'SAV-1')"
 )
 ALWAYS = "start: 2000-01-01\n    end: 2100-01-01\n"
 BLOCKED = (

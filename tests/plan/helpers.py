@@ -273,6 +273,12 @@ def engine_of(url: str) -> Any:
     return create_engine(driver_url(url))
 
 
+def owned(table: str, kind: str) -> str:
+    """SQL: whether opconf owns the row of ``table`` (schema v5's opconf_owned)."""
+    where = f"o.kind = '{kind}' AND o.row_id = {table}.id"
+    return f"EXISTS (SELECT 1 FROM opconf_owned o WHERE {where})"
+
+
 def sql(url: str, statement: str, **params: Any) -> list[Any]:
     """Run ``statement`` and commit; the rows, if any."""
     engine = engine_of(url)

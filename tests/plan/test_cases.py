@@ -63,7 +63,7 @@ def _spec(case: Path) -> dict[str, Any]:
 def _prepare(env: h.Env, spec: dict[str, Any], tmp_path: Path) -> None:
     """The store as the case starts: seeded, ``before/`` applied, opportunities added."""
     if spec.get("seed") == "demo":
-        env.ok("store", "init", "--demo")
+        env.ok("store", "init", "--demo", "--force")
     else:
         files = [h.reference_seed(tmp_path)]
         if (env.root / "seed.yaml").is_file():

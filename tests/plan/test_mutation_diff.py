@@ -35,8 +35,7 @@ def test_renaming_a_crm_object_says_it_adopts_it_first(env: h.Env) -> None:
     """The adoption comes before the object's own field changes."""
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, type, active, managed) "
-        "VALUES ('ui_cd', 'Cd', 'deposit', true, false)",
+        "INSERT INTO product (key, name, type, active) VALUES ('ui_cd', 'Cd', 'deposit', true)",
     )
     env.write([h.product("cd", previousKeys=["ui_cd"], name="Certificate")])
     [change] = json.loads(env.ok("plan", "--format", "json"))["changes"]

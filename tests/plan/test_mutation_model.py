@@ -22,8 +22,7 @@ def _crm_product(env: h.Env, key: str) -> None:
     """A product made in the CRM's UI (unmanaged)."""
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, type, active, managed) "
-        f"VALUES ('{key}', 'Crm', 'deposit', true, false)",
+        f"INSERT INTO product (key, name, type, active) VALUES ('{key}', 'Crm', 'deposit', true)",
     )
 
 

@@ -35,8 +35,7 @@ def test_the_release_of_a_row_renamed_while_adopted(env: h.Env) -> None:
     change names the key it leaves, the row's data before, its details and its open deals."""
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, type, active, managed) "
-        "VALUES ('ui_cd', 'Cd', 'deposit', true, false)",
+        "INSERT INTO product (key, name, type, active) VALUES ('ui_cd', 'Cd', 'deposit', true)",
     )
     env.write([h.product("savings"), h.template("seller", products=["savings"])])
     env.ok("apply", "--auto-approve")

@@ -115,8 +115,7 @@ def test_a_rename_that_adopts_says_so(env: h.Env) -> None:
     """previousKeys naming the CRM's own (unmanaged) object renames it and adopts it."""
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, type, active, managed) "
-        "VALUES ('ui_cd', 'Cd', 'deposit', true, false)",
+        "INSERT INTO product (key, name, type, active) VALUES ('ui_cd', 'Cd', 'deposit', true)",
     )
     env.write([h.product("cd", previousKeys=["ui_cd"])])
     text = env.ok("plan")
@@ -138,7 +137,10 @@ def test_a_rename_that_adopts_says_so(env: h.Env) -> None:
         "impact": 0,
     }
     env.ok("apply", "--auto-approve")
-    assert h.sql(env.url, "SELECT key, managed FROM product") == [("cd", True)]
+    assert h.sql(
+        env.url,
+        f"SELECT key, {h.owned('product', 'Product')} FROM product",
+    ) == [("cd", True)]
     assert env.ok("plan").endswith(h.NO_CHANGES + "\n")
 
 

@@ -26,8 +26,7 @@ def _hostile_store(env: h.Env) -> None:
     for key in ("checking", "ui_made"):
         h.sql(
             env.url,
-            "INSERT INTO product (key, name, type, active, managed) "
-            "VALUES (:key, :name, 'deposit', true, false)",
+            "INSERT INTO product (key, name, type, active) VALUES (:key, :name, 'deposit', true)",
             key=key,
             name=HOSTILE + key,
         )

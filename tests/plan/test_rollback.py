@@ -188,8 +188,8 @@ def test_rollback_cannot_rename_back_onto_a_key_the_crm_took(env: h.Env) -> None
     _apply_a_b(env)
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, type, active, managed) "
-        "VALUES ('heloc', 'Made in the UI', 'deposit', true, false)",
+        "INSERT INTO product (key, name, type, active) "
+        "VALUES ('heloc', 'Made in the UI', 'deposit', true)",
     )
     before = h.dump(env.url)
     rolled = env.run("rollback", "1", "--auto-approve")
@@ -307,8 +307,7 @@ def test_rollback_past_a_rename_that_adopted_releases_the_row_under_its_old_key(
 ) -> None:
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, type, active, managed) "
-        "VALUES ('ui_cd', 'Cd', 'deposit', true, false)",
+        "INSERT INTO product (key, name, type, active) VALUES ('ui_cd', 'Cd', 'deposit', true)",
     )
     row = ids(env.url, "product")["ui_cd"]
     env.write([h.product("savings")])
@@ -318,7 +317,10 @@ def test_rollback_past_a_rename_that_adopted_releases_the_row_under_its_old_key(
     rolled = env.run("rollback", "1", "--auto-approve")
     assert rolled.code == exitcodes.OK, rolled.err
     assert last_line(rolled.out) == "Apply complete: 1 released (revision 3)."
-    rows = h.sql(env.url, "SELECT id, key, managed FROM product WHERE key <> 'savings'")
+    rows = h.sql(
+        env.url,
+        f"SELECT id, key, {h.owned('product', 'Product')} FROM product WHERE key <> 'savings'",
+    )
     assert rows == [(row, "ui_cd", False)]
     again = env.run("rollback", "3", "--auto-approve")  # its snapshot: the CRM's row again
     assert (again.code, last_line(again.out)) == (
@@ -348,7 +350,8 @@ def _crm_template_sells(url: str) -> list[tuple[str, bool, str, bool]]:
     """(template name, managed, product key, managed) of what templates sell."""
     return h.sql(
         url,
-        "SELECT t.name, t.managed, p.key, p.managed FROM opportunity_template t"
+        f"SELECT t.name, {h.owned('t', 'OpportunityTemplate')}, p.key, {h.owned('p', 'Product')}"
+        " FROM opportunity_template t"
         " JOIN template_product tp ON tp.template_id = t.id JOIN product p ON p.id = tp.product_id",
     )
 
@@ -419,8 +422,8 @@ def test_rollback_leaves_the_crm_objects_it_does_not_write_unchecked(env: h.Env)
     back, so its member is none of the rollback's business."""
     h.sql(
         env.url,
-        "INSERT INTO coverage_group (key, name, visibility, managed) "
-        "VALUES ('ui_team', 'UI team', 'public', false)",
+        "INSERT INTO coverage_group (key, name, visibility) "
+        "VALUES ('ui_team', 'UI team', 'public')",
     )
     h.sql(
         env.url,

@@ -35,3 +35,16 @@ def seeded_empty(store: Store) -> Store:
     """The store with reference data from tests/store/data/demo.yaml and no objects."""
     store.init(demo=True, demo_file=DEMO_REFS)
     return store
+
+
+@pytest.fixture
+def crm_url(store_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """Like ``store_url``, but on PostgreSQL a database of its own: a CRM's tables live in
+    named schemas (``crm``, opconf's ``opconf``) that tests sharing a database would collide on."""
+    if not store_url.startswith("postgresql"):
+        yield store_url
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    database = cluster.create_database()
+    yield cluster.url(database)
+    cluster.drop_database(database)

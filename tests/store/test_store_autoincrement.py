@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import MetaData
 
 from opconf.errors import StoreError
-from opconf.store import Holder, Store
+from opconf.store import Holder, Store, bookkeeping
 from opconf.store import tables as t
 from opconf.store.rebuild import TABLES, autoincrement_sql, no_new_violations
 from opconf.store.tables import SCHEMA_VERSION
@@ -43,7 +43,9 @@ def _before_autoincrement(path: Path) -> str:
     engine = h.engine_of(url)
     with engine.begin() as conn:
         old.create_all(conn)
-        conn.execute(t.opconf_meta.insert().values(id=1, schema_version=SCHEMA_VERSION, revision=0))
+        conn.execute(
+            bookkeeping.opconf_meta.insert().values(id=1, schema_version=SCHEMA_VERSION, revision=0)
+        )
     engine.dispose()
     return url
 
@@ -90,7 +92,9 @@ def test_the_upgrade_keeps_every_row_and_then_never_reuses_a_deleted_id(old_env:
     assert Store(env.url).init() == f"Upgraded store schema v3 to v{SCHEMA_VERSION}"
 
     after = env.dump()
-    assert after.pop("opconf_meta") == [(("id", 1), ("revision", 2), ("schema_version", 4))]
+    assert after.pop("opconf_meta") == [
+        (("id", 1), ("revision", 2), ("schema_version", SCHEMA_VERSION))
+    ]
     assert after == {table: rows for table, rows in before.items() if table != "opconf_meta"}
     assert all("AUTOINCREMENT" in text for text in _table_sql(env.url).values())
     names = {name for (name,) in h.sql(env.url, "SELECT name FROM sqlite_master")}
@@ -133,8 +137,8 @@ def test_the_upgrade_starts_ids_above_those_the_history_recorded(old_env: h.Env)
     env.ok("apply", "--auto-approve")  # products a 1, b 2; stages qualify 1, propose 2, …
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, type, active, managed)"
-        " VALUES ('crm_own', 'CRM', 'deposit', 1, 0)",  # id 3, the CRM's
+        "INSERT INTO product (key, name, type, active)"
+        " VALUES ('crm_own', 'CRM', 'deposit', 1)",  # id 3, the CRM's
     )
     env.write([h.product("a", name="A2"), h.product("b"), h.template("t", stages=stages)])
     env.ok("apply", "--auto-approve")  # revision 2 records crm_own among the CRM's objects
@@ -169,9 +173,9 @@ def test_tables_the_crm_made_its_own_way_are_left_as_they_were(tmp_path: Path) -
         h.sql(url, f"DROP TABLE {table}")
     crm_tables = [
         "CREATE TABLE product (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE NOT NULL,"
-        " name TEXT NOT NULL, managed BOOLEAN NOT NULL)",
+        " name TEXT NOT NULL)",
         "CREATE TABLE coverage_group (id INT PRIMARY KEY, key TEXT UNIQUE NOT NULL,"
-        " name TEXT NOT NULL, managed BOOLEAN NOT NULL)",
+        " name TEXT NOT NULL)",
     ]
     for statement in crm_tables:
         h.sql(url, statement)
@@ -179,7 +183,7 @@ def test_tables_the_crm_made_its_own_way_are_left_as_they_were(tmp_path: Path) -
     h.sql(
         url,
         "CREATE TABLE opportunity_template (id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL,"
-        " default_coverage_group_id INTEGER, managed BOOLEAN NOT NULL) WITHOUT ROWID",
+        " default_coverage_group_id INTEGER) WITHOUT ROWID",
     )
     _back_to_v3(url)
     summary = Store(url).init()

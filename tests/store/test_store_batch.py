@@ -127,13 +127,18 @@ def test_renaming_stages_in_many_templates_costs_the_statements_of_one(
     assert after == {row: swapped[key] for row, key in before.items()}
 
 
-def test_deleting_many_objects_is_one_statement(seeded_empty: Store) -> None:
+def test_deleting_many_objects_is_one_statement_and_their_ownership_another(
+    seeded_empty: Store,
+) -> None:
     store = seeded_empty
     _seed(store, 5)
     with store.writer(HOLDER) as w, _counting(store) as statements:
         ids = [o.id for (k, _), o in w.state.objects.items() if k == "OpportunityTemplate"]
         w.delete_many("OpportunityTemplate", ids)
-    assert [s.split()[0] for s in statements] == ["DELETE"]
+    assert [s.split()[:3] for s in statements] == [
+        ["DELETE", "FROM", "opportunity_template"],
+        ["DELETE", "FROM", "opconf_owned"],
+    ]
     kinds = {k for k, _ in store.read_state().objects}
     assert "OpportunityTemplate" not in kinds
 

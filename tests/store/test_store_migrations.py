@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import create_engine, inspect
-from store_helpers import sql
+from store_helpers import group, product, sql, template
 
 from opconf.errors import StoreError
 from opconf.jsontext import dumps
@@ -101,3 +101,45 @@ def test_v3_to_v4_indexes_the_references_to_products_and_groups(
     finally:
         engine.dispose()
     assert all(name in found[table] for table, name in indexed.items()), found
+
+
+def _as_version_4(url: str) -> None:
+    """The v4 layout: ``managed`` columns in the configuration tables, no opconf_owned."""
+    kinds = {"product": "Product", "coverage_group": "CoverageGroup"}
+    kinds["opportunity_template"] = "OpportunityTemplate"
+    for table, kind in kinds.items():
+        sql(url, f"ALTER TABLE {table} ADD COLUMN managed BOOLEAN NOT NULL DEFAULT FALSE")
+        owned = f"SELECT row_id FROM opconf_owned WHERE kind = '{kind}'"
+        sql(url, f"UPDATE {table} SET managed = TRUE WHERE id IN ({owned})")
+    sql(url, "DROP TABLE opconf_owned")
+    sql(url, "UPDATE opconf_meta SET schema_version = 4")
+
+
+def test_v4_to_v5_moves_the_managed_flags_into_opconf_owned(
+    seeded_empty: Store, store_url: str
+) -> None:
+    store = seeded_empty
+    with store.writer(Holder(actor="alice", host="h", pid=1)) as writer:
+        writer.create("Product", product("ours"))
+        writer.create("Product", product("crm"), managed=False)
+        writer.create("CoverageGroup", group("team"))
+        writer.create("OpportunityTemplate", template("seller"), managed=False)
+    before = store.read_state().objects
+    _as_version_4(store_url)
+    with pytest.raises(StoreError, match="store schema v4 is older than this opconf"):
+        store.check_ready()
+    assert store.init() == f"Upgraded store schema v4 to v{SCHEMA_VERSION}"
+    assert store.read_state().objects == before
+    assert sorted(sql(store_url, "SELECT kind FROM opconf_owned")) == [
+        ("CoverageGroup",),
+        ("Product",),
+    ]
+    engine = create_engine(driver_url(store_url))
+    try:
+        columns = {c["name"] for c in inspect(engine).get_columns("product")}
+    finally:
+        engine.dispose()
+    assert "managed" not in columns
+    with store.writer(Holder(actor="bob", host="h", pid=2)) as writer:  # inserts work again
+        writer.create("Product", product("after"))
+    assert store.read_state().objects[("Product", "after")].managed

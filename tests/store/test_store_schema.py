@@ -20,9 +20,15 @@ try:
 except ImportError:  # tests/ on sys.path
     from plan import helpers as h  # type: ignore[no-redef]
 
+CREATED = (
+    f"Initialised store schema v{SCHEMA_VERSION}; created coverage_group, coverage_member,"
+    " crm_coverage_role, crm_product_type, crm_user, opconf_history, opconf_meta, opconf_owned,"
+    " opportunity, opportunity_template, product, stage_step, template_product, template_stage"
+)
+
 
 def test_init_creates_then_is_idempotent(store: Store) -> None:
-    assert store.init() == f"Initialised store schema v{SCHEMA_VERSION}"
+    assert store.init() == CREATED
     assert store.init() == f"Store schema v{SCHEMA_VERSION} is up to date"
     store.check_ready()
     state = store.read_state()
@@ -89,7 +95,7 @@ def test_writer_refuses_an_uninitialised_store(store: Store, holder: Holder) -> 
 
 def test_ensure_ready_initialises_only_sqlite(store: Store) -> None:
     if store.backend == "sqlite":
-        assert store.ensure_ready(auto_init=True) == f"Initialised store schema v{SCHEMA_VERSION}"
+        assert store.ensure_ready(auto_init=True) == CREATED
         assert store.ensure_ready(auto_init=True) is None
     else:
         with pytest.raises(StoreError, match=h.NOT_READY):
@@ -106,7 +112,7 @@ def test_ensure_ready_without_auto_init_refuses(store: Store) -> None:
 def test_demo_seed_is_idempotent(store: Store) -> None:
     first = store.init(demo=True, demo_file=DEMO)
     assert first == (
-        f"Initialised store schema v{SCHEMA_VERSION}; demo data: 4 users, 3 coverage roles,"
+        f"{CREATED}; demo data: 4 users, 3 coverage roles,"
         " 2 product types, 2 products, 1 coverage group, 1 template, 4 opportunities"
     )
     before = store.read_state()

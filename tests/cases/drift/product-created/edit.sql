@@ -1,1 +1,1 @@
-INSERT INTO product (key, name, type, active, managed) VALUES ('heloc', 'Home Equity Line', 'deposit', true, false)
+INSERT INTO product (key, name, type, active) VALUES ('heloc', 'Home Equity Line', 'deposit', true)

@@ -1,0 +1,108 @@
+"""The life cycle on a mapped CRM through the real commands, the target naming its mapping
+(``targets: {prod: {store: URL, mapping: crm/mapping.yaml}}``): export → validate → plan
+(adopt only) → store init → apply → a change → apply → drift; the CRM's rows and columns
+opconf does not know are the same before and after."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from crm_schema import create_crm
+from store_helpers import sql
+
+from opconf.cli import main
+from opconf.store.connect import ensure_parent
+
+try:
+    from plan import helpers as h
+except ImportError:  # tests/ is a package
+    from tests.plan import helpers as h  # type: ignore[no-redef]
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _ok(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    code, out, err = _run(capsys, *argv)
+    assert (code, err) == (0, ""), (out, err)
+    return out
+
+
+@pytest.fixture
+def repo(crm_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    ensure_parent(crm_url)
+    mapping = create_crm(crm_url)
+    root = tmp_path / "repo"
+    (root / "crm").mkdir(parents=True)
+    data = json.loads(mapping.model_dump_json(by_alias=True, exclude_none=True))
+    text = yaml.safe_dump(data, sort_keys=False)
+    (root / "crm" / "mapping.yaml").write_text(text, encoding="utf-8")
+    project = {
+        "targets": {"prod": {"store": crm_url, "mapping": "crm/mapping.yaml"}},
+        "defaultTarget": "prod",
+    }
+    (root / "opconf.yaml").write_text(yaml.safe_dump(project), encoding="utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("OPCONF_ACTOR", "tester")
+    monkeypatch.delenv("OPCONF_STORE", raising=False)
+    return root
+
+
+def _table(url: str, name: str) -> str:
+    return f'crm."{name}"' if url.startswith("postgresql") else f'"{name}"'
+
+
+def test_the_life_cycle_on_a_mapped_crm(
+    repo: Path, crm_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    product = _table(crm_url, "PRODUCT")
+    sql(
+        crm_url,
+        f'INSERT INTO {product} ("PROD_KEY", "PROD_NAME", "PROD_TYPE_CD", "ACTIVE_FLAG")'
+        " VALUES ('savings', 'Savings', 'deposit', 'Y'), ('legacy', 'Legacy', 'deposit', 'N')",
+    )
+    crm_own = f'SELECT "PROD_KEY", "NOTES" FROM {product} ORDER BY "PROD_KEY"'
+    before = sql(crm_url, crm_own)
+    _ok(capsys, "export", "--out", "config")
+    _ok(capsys, "validate")
+    adopt = _ok(capsys, "plan")
+    assert "0 to create, 0 to update, 0 to rename, 0 to delete, 2 to adopt." in adopt
+    assert "Initialised store schema v5" in _ok(capsys, "store", "init")
+    _ok(capsys, "apply", "--auto-approve")
+    assert _ok(capsys, "plan").endswith(h.NO_CHANGES + "\n")
+    h.write_config(repo / "config" / "new", [h.product("bonds", active=False)])
+    applied = _ok(capsys, "apply", "--auto-approve")
+    assert "Apply complete: 1 created" in applied
+    rows = sql(crm_url, f'SELECT "PROD_KEY", "ACTIVE_FLAG", "NOTES" FROM {product}')
+    assert sorted(rows) == [
+        ("bonds", "N", "kept"),
+        ("legacy", "N", "kept"),
+        ("savings", "Y", "kept"),
+    ]
+    assert [r for r in sql(crm_url, crm_own) if r[0] != "bonds"] == before
+    assert "No drift" in _ok(capsys, "drift")
+    assert len(_ok(capsys, "history").splitlines()) >= 2
+    h.write_config(repo / "config" / "new", [h.product("bonds", name="Bonds 2")])
+    assert "Product bonds" in _ok(capsys, "apply", "--dry-run", "--auto-approve")
+    back = _ok(capsys, "rollback", "1", "--auto-approve", "--allow-destructive")
+    assert "Apply complete" in back
+    assert [r[0] for r in sql(crm_url, crm_own)] == ["legacy", "savings"]
+
+
+def test_an_invalid_mapping_is_reported_located(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = repo / "crm" / "mapping.yaml"
+    text = path.read_text(encoding="utf-8").replace("PROD_KEY", "{}", 1)
+    path.write_text(text.replace("  product:\n", "  prodcut:\n", 1), encoding="utf-8")
+    code, out, err = _run(capsys, "plan")
+    assert code != 0
+    assert "crm/mapping.yaml:" in out + err
+    assert "prodcut" in out + err
