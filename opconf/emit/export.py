@@ -58,6 +58,7 @@ class Export:
     files: dict[str, str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     skipped: tuple[Unheld, ...] = ()  # objects whose key cannot be held, left out
+    objects: dict[str, StoredObject] = field(default_factory=dict)  # by relative path
 
 
 def export(
@@ -150,12 +151,14 @@ def _order(obj: StoredObject) -> tuple[int, str]:
 def _render(objects: Iterable[StoredObject], schemas: str, progress: Progress | None) -> Export:
     objects = list(objects)
     files: dict[str, str] = {}
+    written: dict[str, StoredObject] = {}
     counts = dict.fromkeys(KIND_ORDER, 0)
     yaml = make_yaml()
     for done, obj in enumerate(objects, 1):
         path = path_of(obj.kind, obj.key)
         try:
             files[path] = document_text(obj.kind, obj.data, f"../{schemas}", yaml)
+            written[path] = obj
         except Unwritable as exc:
             raise ExportError(
                 f"cannot export {obj.kind} {obj.key}: {exc}",
@@ -164,7 +167,7 @@ def _render(objects: Iterable[StoredObject], schemas: str, progress: Progress | 
         counts[obj.kind] += 1
         if progress:
             progress(done, len(objects))
-    return Export(files, counts)
+    return Export(files, counts, objects=written)
 
 
 def configured_keys(config: Path) -> frozenset[ObjectId]:

@@ -122,7 +122,7 @@ def validate_results(
     for name, file_result in zip(sources, results, strict=True):
         result.file_digests[name] = file_result.sha256
         result.diagnostics.extend(file_result.diagnostics)
-    findings = check_documents(results, refs, result.index)
+    findings = check_documents((d for r in results for d in r.documents), refs, result.index)
     if result.policy:  # where diagnostics leave validation: once, for every reporter and plan
         findings, notes = apply_policy(result.policy, findings, today(), refs is not None)
         result.diagnostics.extend(notes)
@@ -132,13 +132,12 @@ def validate_results(
 
 
 def check_documents(
-    results: Iterable[FileResult], refs: References | None, index: Index
+    docs: Iterable[Document], refs: References | None, index: Index
 ) -> list[Finding]:
-    """Envelope, schema and semantic findings of the documents read (``index`` gets them)."""
+    """Envelope, schema and semantic findings of ``docs`` (``index`` gets them)."""
     findings: list[Finding] = []
-    for file_result in results:
-        for doc in file_result.documents:
-            findings.extend(_check_document(doc, index))
+    for doc in docs:
+        findings.extend(_check_document(doc, index))
     findings.extend(without_repeats(rules.check(index, refs), findings))
     return findings
 
