@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from opconf import exitcodes
@@ -40,7 +41,16 @@ def run(args: argparse.Namespace) -> int:
     if problems and not all(path.exists() for path in paths):
         result = ValidationResult()  # a broken opconf.yaml hides where the documents are
     else:
-        result = validate_paths(paths, refs, not refs_problems, project.policy)
+        policy = project.policy
+        if policy and not _whole(paths, project.config):  # a waiver of others waives nothing
+            policy = replace(policy, whole=False)
+        result = validate_paths(paths, refs, not refs_problems, policy)
     result.include(problems + refs_problems)
     sys.stdout.write(REPORTERS[args.format](result, args.strict))
     return exitcodes.OK if result.valid(args.strict) else exitcodes.PROBLEMS
+
+
+def _whole(paths: list[Path], config: Path) -> bool:
+    """Whether ``paths`` hold the whole configuration (its folder, or one above it)."""
+    folder = config.resolve()
+    return any(folder.is_relative_to(path.resolve()) for path in paths)
