@@ -93,8 +93,8 @@ def path_of(kind: str, key: str) -> str:
     """``products/checking.yaml``, ``products/_con.yaml``: only ever from a valid key."""
     if not is_key(key):
         raise ExportError(
-            f"cannot export {kind} {key!r}: its key is not a valid opconf key ({KEY_RULE})",
-            hint=f"change the key in the CRM, or {_LEAVE_OUT}",
+            f"cannot write {kind} {key!r}: its key is not a valid opconf key ({KEY_RULE})",
+            hint="change the key in the CRM (export skips such an object with a warning)",
         )
     return f"{FOLDERS[kind]}/{file_stem(key)}.yaml"
 
