@@ -81,3 +81,19 @@ def test_check_says_what_waive_would_add(env: h.Env) -> None:
         "2 files would change, 0 unchanged.\nwould add waivers to opconf.yaml for 1 object\n"
     )
     assert not (env.root / "opconf.yaml").exists()
+
+
+def test_a_waiver_of_a_live_reference_rule_lets_the_plan_through(env: h.Env) -> None:
+    """The plan checks reference data live (OPC251 inactive user): the same waivers apply."""
+    env.write([h.group("team", members=[{"user": "opeters", "role": "advisor"}])])
+    refused = env.run("plan")
+    assert refused.code == 1 and "OPC251" in refused.out
+    (env.root / "opconf.yaml").write_text(
+        "waivers:\n  - {match: CoverageGroup/team, rules: [OPC251], reason: leaves in May}\n",
+        encoding="utf-8",
+    )
+    plan = json.loads(env.ok("plan", "--format", "json"))
+    assert plan["errors"] == []
+    assert [w["code"] for w in plan["warnings"]] == ["OPC251"]
+    assert plan["warnings"][0]["message"].endswith("— waived: leaves in May")
+    assert env.run("validate").code == 0  # offline: no snapshot, the entry is not judged

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
+import pytest
+
+from opconf.cli import main
 from opconf.report import REPORTERS, text
 from tests.test_reporters import ERROR, result
 
@@ -55,3 +59,19 @@ def test_github_gitlab_markdown() -> None:
     markdown = REPORTERS["markdown"](result(WAIVED), False)
     assert "the configuration is valid" in markdown
     assert "| waived | `OPC226` |" in markdown and "— waived: legacy pipeline |" in markdown
+
+
+def test_an_idle_waiver_is_judged_only_on_the_whole_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``validate FILE`` checks some files: a waiver for the others waives nothing there."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "config").mkdir()
+    product = "apiVersion: opconf/v1\nkind: Product\nkey: {key}\nname: {key}\ntype: deposit\n"
+    for key in ("a", "b"):
+        (tmp_path / "config" / f"{key}.yaml").write_text(product.format(key=key), "utf-8")
+    waiver = "waivers:\n  - {match: Product/b, rules: [OPC202], reason: legacy}\n"
+    (tmp_path / "opconf.yaml").write_text(waiver, encoding="utf-8")
+    for args, idle in ((["config/a.yaml"], 0), (["config"], 1), ([], 1), (["."], 1)):
+        main(["validate", *args])
+        assert capsys.readouterr().out.count("OPC288") == idle, args

@@ -116,7 +116,7 @@ def _failing(
     from opconf.validate.policy import Policy
 
     policy = project.policy or Policy()
-    return of_export(result.files, out, display, project.config, state, policy, today())
+    return of_export(result, out, display, project.config, state, policy, today())
 
 
 def _waive(project: Project, failing: list[Failing]) -> tuple[Path, str] | None:

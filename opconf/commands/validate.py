@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,9 +47,12 @@ def run(args: argparse.Namespace) -> int:
         result = ValidationResult()  # a broken opconf.yaml hides where the documents are
     else:
         _check_config(project, args.paths)
+        policy = project.policy
+        if policy and not _whole(paths, project.config):  # a waiver of others waives nothing
+            policy = replace(policy, whole=False)
         # Given files are reported on with every document of the project as context.
         note = not refs_problems
-        result = validate_in_project(paths, project.config, refs, note, project.policy)
+        result = validate_in_project(paths, project.config, refs, note, policy)
     result.include(problems + refs_problems)
     sys.stdout.write(REPORTERS[args.format](result, args.strict))
     return exitcodes.OK if result.valid(args.strict) else exitcodes.PROBLEMS
@@ -60,3 +64,9 @@ def _check_config(project: Project, paths: list[Path]) -> None:
         from opconf.project import missing_config
 
         raise missing_config(project.config)
+
+
+def _whole(paths: list[Path], config: Path) -> bool:
+    """Whether ``paths`` hold the whole configuration (its folder, or one above it)."""
+    folder = config.resolve()
+    return any(folder.is_relative_to(path.resolve()) for path in paths)

@@ -58,6 +58,7 @@ class Export:
     files: dict[str, str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     skipped: tuple[Unheld, ...] = ()  # objects whose key cannot be held, left out
+    objects: dict[str, StoredObject] = field(default_factory=dict)  # by relative path
 
 
 def export(
@@ -92,8 +93,8 @@ def path_of(kind: str, key: str) -> str:
     """``products/checking.yaml``, ``products/_con.yaml``: only ever from a valid key."""
     if not is_key(key):
         raise ExportError(
-            f"cannot export {kind} {key!r}: its key is not a valid opconf key ({KEY_RULE})",
-            hint=f"change the key in the CRM, or {_LEAVE_OUT}",
+            f"cannot write {kind} {key!r}: its key is not a valid opconf key ({KEY_RULE})",
+            hint="change the key in the CRM (export skips such an object with a warning)",
         )
     return f"{FOLDERS[kind]}/{file_stem(key)}.yaml"
 
@@ -150,12 +151,14 @@ def _order(obj: StoredObject) -> tuple[int, str]:
 def _render(objects: Iterable[StoredObject], schemas: str, progress: Progress | None) -> Export:
     objects = list(objects)
     files: dict[str, str] = {}
+    written: dict[str, StoredObject] = {}
     counts = dict.fromkeys(KIND_ORDER, 0)
     yaml = make_yaml()
     for done, obj in enumerate(objects, 1):
         path = path_of(obj.kind, obj.key)
         try:
             files[path] = document_text(obj.kind, obj.data, f"../{schemas}", yaml)
+            written[path] = obj
         except Unwritable as exc:
             raise ExportError(
                 f"cannot export {obj.kind} {obj.key}: {exc}",
@@ -164,7 +167,7 @@ def _render(objects: Iterable[StoredObject], schemas: str, progress: Progress | 
         counts[obj.kind] += 1
         if progress:
             progress(done, len(objects))
-    return Export(files, counts)
+    return Export(files, counts, objects=written)
 
 
 def configured_keys(config: Path) -> frozenset[ObjectId]:

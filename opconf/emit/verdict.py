@@ -13,12 +13,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from opconf.load.yamlread import read_file, read_text
+from opconf.emit.documents import DEFAULTS
+from opconf.emit.export import Export
+from opconf.kinds import API_VERSION
+from opconf.load.yamlread import Document, read_file
 from opconf.reference_data import References
-from opconf.store.model import StoreState
+from opconf.store.model import Obj, StoreState
 from opconf.validate import check_documents
 from opconf.validate.catalogue import ADJUSTABLE
 from opconf.validate.index import Index
@@ -42,7 +46,7 @@ class Failing:
 
 
 def of_export(
-    files: Mapping[str, str],
+    export: Export,
     out: Path,
     display: str,
     config: Path,
@@ -50,46 +54,78 @@ def of_export(
     policy: Policy,
     today: date,
 ) -> list[Failing]:
-    """:func:`failing` for an export of ``files`` (relative paths) into ``out`` (shown as
-    ``display``): beside the configuration when ``out`` is its folder, against the store's
-    users, coverage roles and product types."""
-    named = {display + rel: text for rel, text in files.items()}
+    """:func:`failing` for ``export`` into ``out`` (shown as ``display``): beside the
+    configuration when ``out`` is its folder, against the store's users, coverage roles and
+    product types. The exported objects are checked from the store's data (what their files
+    hold, without reading the text back)."""
+    docs = [
+        Document(display + rel, 0, 1, 1, _as_written(obj.kind, obj.data))
+        for rel, obj in export.objects.items()
+    ]
     beside: dict[str, Path] = {}
     if out.resolve() == config.resolve() and config.is_dir():
         from opconf.errors import UsageError
         from opconf.load.discover import discover, display_names
 
-        shadowed = {(config / rel).resolve() for rel in files}
+        shadowed = {(config / rel).resolve() for rel in export.objects}
         try:
             found = display_names(discover([config]))
         except UsageError:  # a folder without documents yet
             found = {}
         beside = {name: p for p, name in found.items() if p.resolve() not in shadowed}
     refs = References(state.users, state.roles, state.product_types)
-    return failing(named, beside, refs, policy, today)
+    return failing(docs, beside, refs, policy, today)
+
+
+# Fields whose absence is their default: an empty text there is left out of the document.
+_OPTIONAL = frozenset(name for d in DEFAULTS.values() for name, v in d.items() if v is None)
+
+
+def _as_written(kind: str, data: Obj) -> Obj:
+    """The document export writes for ``data`` (canonical), as validation reads it: absent
+    optionals and empty optional text (a CRM's UI saves ``''``) left out, the price a number.
+    One pass, without the text: cheaper than writing and reading it back."""
+    doc: Obj = {"apiVersion": API_VERSION, "kind": kind, **_present(data)}
+    price = doc.get("listPrice")
+    if isinstance(price, str):
+        number = Decimal(price)
+        doc["listPrice"] = int(number) if number == number.to_integral_value() else number
+    return doc
+
+
+def _present(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _present(v)
+            for k, v in value.items()
+            if v is not None and not (v == "" and k in _OPTIONAL)
+        }
+    if isinstance(value, list):
+        return [_present(v) for v in value]
+    return value
 
 
 def failing(
-    files: Mapping[str, str],
+    docs: list[Document],
     beside: Mapping[str, Path],
     refs: References,
     policy: Policy,
     today: date,
 ) -> list[Failing]:
-    """The exported objects (``files``: display name → text) that break a rule, in order.
+    """The objects of ``docs`` (the exported documents) that fail validation (an error not
+    waived; a warning fails nothing), in their order.
 
-    ``beside``: the configuration's files they join (display name → path; one an exported
-    file replaces is left out), read so that references between them resolve.
+    ``beside``: the configuration's files they join (display name → path), read so that
+    references between them resolve.
     """
-    exported = [read_text(text, name) for name, text in files.items()]
-    others = [read_file(path, name) for name, path in beside.items() if name not in files]
-    findings = check_documents(exported + others, refs, Index())
+    others = [d for name, path in beside.items() for d in read_file(path, name).documents]
+    findings = check_documents([*docs, *others], refs, Index())
     findings, _ = apply_policy(policy, findings, today)
-    order = {name: i for i, name in enumerate(files)}
+    order = {doc.file: i for i, doc in enumerate(docs)}
     codes: dict[tuple[int, str, str], set[str]] = {}
     for f in findings:
         kind, key = f.doc.data.get("kind"), f.doc.data.get("key")
-        counts = f.severity in ("error", "warning") and not f.waived
+        counts = f.severity == "error" and not f.waived  # what fails validate and the plan
         if counts and f.doc.file in order and isinstance(kind, str) and isinstance(key, str):
             codes.setdefault((order[f.doc.file], kind, key), set()).add(f.code)
     return [Failing(kind, key, tuple(sorted(c))) for (_, kind, key), c in sorted(codes.items())]

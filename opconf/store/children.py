@@ -14,7 +14,7 @@ from sqlalchemy import (
 from opconf.store.layout import Layout
 from opconf.store.model import Obj
 
-_TEMP_KEY = "~renaming~"  # never a valid key (keys match ^[a-z][a-z0-9_]*$)
+_TEMP_KEY = "~renaming~"  # never a valid key (opconf.keys: no "~")
 
 
 def insert_ids(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> list[int]:

@@ -128,7 +128,7 @@ def validate_results(
     for name, file_result in zip(sources, results, strict=True):
         result.file_digests[name] = file_result.sha256
         result.diagnostics.extend(file_result.diagnostics)
-    findings = check_documents(results, refs, result.index)
+    findings = check_documents((d for r in results for d in r.documents), refs, result.index)
     return finish(result, findings, refs, text_of)
 
 
@@ -149,13 +149,12 @@ def finish(
 
 
 def check_documents(
-    results: Iterable[FileResult], refs: References | None, index: Index
+    docs: Iterable[Document], refs: References | None, index: Index
 ) -> list[Finding]:
-    """Envelope, schema and semantic findings of the documents read (``index`` gets them)."""
+    """Envelope, schema and semantic findings of ``docs`` (``index`` gets them)."""
     findings: list[Finding] = []
-    for file_result in results:
-        for doc in file_result.documents:
-            findings.extend(check_document(doc, index))
+    for doc in docs:
+        findings.extend(check_document(doc, index))
     findings.extend(without_repeats(rules.check(index, refs), findings))
     return findings
 

@@ -56,6 +56,7 @@ class Policy:
     severities: Mapping[str, Level] = field(default_factory=dict)
     waivers: tuple[Waiver, ...] = ()
     file: tuple[str, Path] | None = None
+    whole: bool = True  # the whole configuration is checked: an idle entry can be judged
 
     def __bool__(self) -> bool:
         return bool(self.severities or self.waivers)
@@ -81,7 +82,7 @@ def apply(
             f = replace(f, waived=waiver.reason)
         out.append(f)
     checked = ADJUSTABLE if refs_checked else ADJUSTABLE - REFERENCE_RULES
-    idle = [w for w in live if w.index not in used and w.rules & checked]
+    idle = [w for w in live if w.index not in used and w.rules & checked and policy.whole]
     return out, list(_warnings(policy, today, idle))
 
 
