@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,19 +19,6 @@ except ImportError:  # tests/ is a package
     from tests.plan import helpers as h  # type: ignore[no-redef]
 
 ROLLED_BACK = "nothing was written, the transaction was rolled back"
-
-
-@pytest.fixture
-def env(
-    store_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> h.Env:
-    h.seed(store_url, h.reference_seed(tmp_path))
-    env = h.make_env(store_url, tmp_path / "repo", monkeypatch, capsys)
-    env.write(h.small_config())
-    return env
 
 
 def signalling(signum: int, then: Callable[..., Any]) -> Callable[..., Any]:
@@ -55,6 +41,7 @@ def signalling(signum: int, then: Callable[..., Any]) -> Callable[..., Any]:
 def test_a_signal_during_the_write_rolls_it_back_and_says_so(
     env: h.Env, monkeypatch: pytest.MonkeyPatch, signum: int, said: str, code: int
 ) -> None:
+    env.write(h.small_config())
     before = env.dump()
     monkeypatch.setattr(Writer, "create_many", signalling(signum, Writer.create_many))
     run = env.run("apply", "--auto-approve")
@@ -68,6 +55,7 @@ def test_a_signal_outside_a_write_exits_with_its_code(
 ) -> None:
     import opconf.commands.validate as validate_command
 
+    env.write(h.small_config())
     real = validate_command.run
     monkeypatch.setattr(validate_command, "run", signalling(signal.SIGTERM, real))
     run = env.run("validate")
@@ -78,6 +66,7 @@ def test_a_signal_outside_a_write_exits_with_its_code(
 def test_a_signal_during_the_commit_lets_the_apply_finish(
     env: h.Env, monkeypatch: pytest.MonkeyPatch, signum: int
 ) -> None:
+    env.write(h.small_config())
     monkeypatch.setattr(Connection, "commit", signalling(signum, Connection.commit))
     run = env.run("apply", "--auto-approve")
     assert run.code == 0, run
