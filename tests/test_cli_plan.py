@@ -504,5 +504,7 @@ def test_plan_of_an_empty_config_folder_lists_what_the_store_holds(env: h.Env) -
     result = env.run("plan")
     assert (result.code, result.err) == (
         exitcodes.USAGE,
-        f"error: path {env.root / 'config'} does not exist\n",
+        f"error: path {env.root / 'config'} does not exist (no opconf.yaml here or in any folder"
+        " above)\nhint: start a project with `opconf init`, or run opconf in the project's"
+        " folder\n",
     )
