@@ -20,8 +20,8 @@ def test_adoption_keeps_the_crms_scale(env: h.Env) -> None:
     for key, price in (("p", "0.80"), ("q", "12.00"), ("r", "5.50")):
         h.sql(
             env.url,
-            "INSERT INTO product (key, name, type, active, list_price, managed)"
-            " VALUES (:key, :key, 'deposit', TRUE, :price, FALSE)",
+            "INSERT INTO product (key, name, type, active, list_price)"
+            " VALUES (:key, :key, 'deposit', TRUE, :price)",
             key=key,
             # SQLite has no exact decimal type: its store holds the canonical text.
             price=Decimal(price) if postgresql else decimal_text(price),

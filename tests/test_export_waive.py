@@ -13,11 +13,11 @@ from tests.plan import helpers as h
 from tests.test_export import _seed_sql
 
 LEGACY = """\
-INSERT INTO opportunity_template (key, name, description, category, entity_type, active, default_coverage_group_id, managed) VALUES ('Legacy-Card', 'Legacy card', NULL, 'product', 'contact', TRUE, NULL, FALSE);
+INSERT INTO opportunity_template (key, name, description, category, entity_type, active, default_coverage_group_id) VALUES ('Legacy-Card', 'Legacy card', NULL, 'product', 'contact', TRUE, NULL);
 INSERT INTO template_stage (template_id, key, name, position, probability, outcome, guidance) SELECT id, 'apply', 'Apply', 0, 20, 'open', NULL FROM opportunity_template WHERE key = 'Legacy-Card';
 INSERT INTO template_stage (template_id, key, name, position, probability, outcome, guidance) SELECT id, 'approved', 'Approved', 1, 90, 'won', NULL FROM opportunity_template WHERE key = 'Legacy-Card';
 INSERT INTO stage_step (template_id, stage_id, key, name, position, type, required, due_days, assignee_kind, assignee_value) SELECT t.id, s.id, 'kyc', 'KYC documents', 0, 'document', TRUE, NULL, 'role', 'advisor' FROM opportunity_template t JOIN template_stage s ON s.template_id = t.id WHERE t.key = 'Legacy-Card' AND s.key = 'apply';
-INSERT INTO product (key, name, description, type, active, list_price, code, unit_of_measure, managed) VALUES ('gold_card', 'Gold card', NULL, 'deposit', TRUE, NULL, NULL, NULL, FALSE);
+INSERT INTO product (key, name, description, type, active, list_price, code, unit_of_measure) VALUES ('gold_card', 'Gold card', NULL, 'deposit', TRUE, NULL, NULL, NULL);
 """  # noqa: E501
 PROJECT = "# the onboarding project\nprune: false  # never delete what the CRM holds\n"
 

@@ -184,8 +184,8 @@ CRM = {
     ],
     "step deleted": ["DELETE FROM stage_step WHERE key = 'id_check' AND :v = :v"],
     "product created": [
-        "INSERT INTO product (key, name, type, active, managed)"
-        " VALUES ('omega', 'Omega ' || :v, 'deposit', true, false)"
+        "INSERT INTO product (key, name, type, active)"
+        " VALUES ('omega', 'Omega ' || :v, 'deposit', true)"
     ],
     "description emptied": ["UPDATE product SET description = '' WHERE key = 'alpha' AND :v = :v"],
     "probability": ["UPDATE template_stage SET probability = 11 + :v WHERE key = 'intake'"],

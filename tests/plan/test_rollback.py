@@ -461,8 +461,7 @@ def _ui_product(env: h.Env, key: str = "ui_cd") -> int:
     """The CRM's own product ``key``, created in its UI: its row id."""
     h.sql(
         env.url,
-        "INSERT INTO product (key, name, type, active, managed) "
-        f"VALUES ('{key}', 'Ui Cd', 'deposit', true, false)",
+        f"INSERT INTO product (key, name, type, active) VALUES ('{key}', 'Ui Cd', 'deposit', true)",
     )
     return ids(env.url, "product")[key]
 
@@ -490,7 +489,8 @@ def test_rollback_releases_what_was_adopted_since_and_never_deletes_it(
     rolled = env.run("rollback", "1", "--auto-approve")
     assert rolled.code == exitcodes.OK, rolled.err
     assert last_line(rolled.out) == "Apply complete: 1 released (revision 3)."
-    rows = h.sql(env.url, "SELECT id, key, managed FROM product WHERE key = 'ui_cd'")
+    owned = h.owned("product", "Product")
+    rows = h.sql(env.url, f"SELECT id, key, {owned} FROM product WHERE key = 'ui_cd'")
     assert rows == [(row, "ui_cd", False)]
 
 

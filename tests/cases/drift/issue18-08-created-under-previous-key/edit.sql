@@ -1,1 +1,1 @@
-INSERT INTO product (key, name, type, active, managed) VALUES ('omega', 'Omega', 'deposit', true, false)
+INSERT INTO product (key, name, type, active) VALUES ('omega', 'Omega', 'deposit', true)
