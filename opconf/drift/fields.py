@@ -74,7 +74,8 @@ def object_fields(
 def _details(kind: str, before: Obj, after: Obj, renames: dict[str, str]) -> dict[str, Detail]:
     if before == after:
         return {}
-    return {d.path: d for d in object_details(kind, before, after, renames, _NO_USAGE)}
+    found = object_details(kind, before, after, renames, _NO_USAGE, swaps_in_place=True)
+    return {d.path: d for d in found}
 
 
 def _old(d: Detail) -> Any:

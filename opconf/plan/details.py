@@ -20,14 +20,25 @@ ADOPTED = "managed"
 
 
 def object_details(
-    kind: str, before: Obj, after: Obj, stage_renames: dict[str, str], usage: Usage
+    kind: str,
+    before: Obj,
+    after: Obj,
+    stage_renames: dict[str, str],
+    usage: Usage,
+    *,
+    swaps_in_place: bool = False,
 ) -> list[Detail]:
+    """What changed from ``before`` to ``after``, field by field and element by element.
+
+    ``swaps_in_place``: also the partner of a swap whose position did not change because an
+    element was added or removed before it (``2 → 2``: a plan never shows that; drift, which
+    compares two such lists of moves, needs it)."""
     out = list(_fields("", before, after, exclude=_NOT_FIELDS))
     if kind == "CoverageGroup":
         out += _members(before["members"], after["members"])
     if kind == "OpportunityTemplate":
-        out += _keyed_list("products", before["products"], after["products"])
-        out += _stages(before, after, stage_renames, usage)
+        out += _keyed_list("products", before["products"], after["products"], swaps_in_place)
+        out += _stages(before, after, stage_renames, usage, swaps_in_place)
     return out
 
 
@@ -50,10 +61,10 @@ def _members(before: list[Obj], after: list[Obj]) -> list[Detail]:
     return out
 
 
-def _keyed_list(name: str, before: list[str], after: list[str]) -> list[Detail]:
+def _keyed_list(name: str, before: list[str], after: list[str], in_place: bool) -> list[Detail]:
     out = [Detail("remove", f"{name}[{k}]") for k in before if k not in after]
     out += [Detail("add", f"{name}[{k}]") for k in after if k not in before]
-    out += _moves(name, before, after, after)
+    out += _moves(name, before, after, after, in_place)
     return out
 
 
@@ -79,7 +90,9 @@ def longest_common(a: Sequence[str], b: Sequence[str], weight: Callable[[str], i
     return keep
 
 
-def _moves(name: str, before: list[str], after: list[str], labels: list[str]) -> list[Detail]:
+def _moves(
+    name: str, before: list[str], after: list[str], labels: list[str], in_place: bool = False
+) -> list[Detail]:
     """The fewest moves that explain the new order of the elements in both lists.
 
     Positions are 1-based in the full lists. Among equally short explanations, the one that
@@ -92,7 +105,8 @@ def _moves(name: str, before: list[str], after: list[str], labels: list[str]) ->
     common_after = [k for k in after if k in before]
     unmoved = {k for k in common_after if before.index(k) == after.index(k)}
     stay = longest_common(common_before, common_after, lambda k: int(k in unmoved))
-    stay -= _swapped(before, after, [k for k in common_after if k not in stay])
+    swapped = _swapped(common_before, common_after, [k for k in common_after if k not in stay])
+    stay -= {k for k in swapped if in_place or before.index(k) != after.index(k)}
     label = dict(zip(after, labels, strict=True))
     return [
         Detail("move", f"{name}[{label[k]}]", before.index(k) + 1, after.index(k) + 1)
@@ -102,7 +116,8 @@ def _moves(name: str, before: list[str], after: list[str], labels: list[str]) ->
 
 
 def _swapped(before: list[str], after: list[str], moved: list[str]) -> set[str]:
-    """The elements that changed places with one of ``moved``."""
+    """The elements that changed places with one of ``moved``, in the order of the elements
+    both lists hold (an element added or removed elsewhere does not hide a swap)."""
     out = set()
     for k in moved:
         old, new = before.index(k), after.index(k)
@@ -112,7 +127,9 @@ def _swapped(before: list[str], after: list[str], moved: list[str]) -> set[str]:
     return out
 
 
-def _stages(before: Obj, after: Obj, renames: dict[str, str], usage: Usage) -> list[Detail]:
+def _stages(
+    before: Obj, after: Obj, renames: dict[str, str], usage: Usage, in_place: bool
+) -> list[Detail]:
     template = before["key"]
     old = {s["key"]: s for s in before["stages"]}
     back = {new: prev for prev, new in renames.items()}
@@ -129,7 +146,7 @@ def _stages(before: Obj, after: Obj, renames: dict[str, str], usage: Usage) -> l
             n = usage.stage_open.get((template, ident), 0)
             out.append(Detail("rename", f"stages[{ident}]", ident, stage["key"], impact=n))
     labels = [s["key"] for s in after["stages"]]
-    out += _moves("stages", list(old), identity, labels)
+    out += _moves("stages", list(old), identity, labels, in_place)
     for stage, ident in zip(after["stages"], identity, strict=True):
         if ident in old:
             n = usage.stage_open.get((template, ident), 0)
@@ -137,7 +154,7 @@ def _stages(before: Obj, after: Obj, renames: dict[str, str], usage: Usage) -> l
                 f"stages[{stage['key']}].", old[ident], stage, exclude=("key", "steps")
             ):
                 out.append(Detail(d.op, d.path, d.old, d.new, impact=n))
-    out += _steps(before["stages"], after["stages"], renames)
+    out += _steps(before["stages"], after["stages"], renames, in_place)
     return out
 
 
@@ -149,7 +166,9 @@ def _step_index(stages: list[Obj], renames: dict[str, str]) -> dict[str, tuple[s
     }
 
 
-def _steps(before: list[Obj], after: list[Obj], renames: dict[str, str]) -> list[Detail]:
+def _steps(
+    before: list[Obj], after: list[Obj], renames: dict[str, str], in_place: bool
+) -> list[Detail]:
     old = _step_index(before, renames)  # stage keys translated to their new names
     new = _step_index(after, {})
     out = [Detail("remove", f"steps[{k}]", destructive=True) for k in old if k not in new]
@@ -163,7 +182,7 @@ def _steps(before: list[Obj], after: list[Obj], renames: dict[str, str]) -> list
     for stage_obj in after:
         keys = [s["key"] for s in stage_obj["steps"]]
         was = [k for k, (st, _) in old.items() if st == stage_obj["key"]]  # its steps before
-        out += _moves("steps", was, keys, keys)
+        out += _moves("steps", was, keys, keys, in_place)
     return out
 
 
