@@ -144,6 +144,7 @@ def test_a_plan_too_long_for_the_job_summary_says_what_was_cut(env: h.Env, tmp_p
 
     code, outputs, summary = _run_step(env, tmp_path, plan_file="plan.json", summary_bytes="300")
     assert (code, outputs["plan-cut"]) == (2, "true")
+    whole = Path(outputs["plan-text"]).read_text(encoding="utf-8")  # this run's plan
     shown = summary.split("~~~~~~~~~~diff\n", 1)[1].split("~~~~~~~~~~\n", 1)[0]
     assert whole.startswith(shown) and len(shown) <= 300 and shown.endswith("\n")
     lines, size = len(whole.splitlines()), len(whole.encode())

@@ -110,12 +110,12 @@ def test_schema_writes_the_project_folder_never_the_package(
     monkeypatch.chdir(tmp_path)
     code, out, err = _main("--project", "project/opconf.yaml", "schema")
     assert (code, err) == (exitcodes.OK, "")
-    assert out.splitlines()[-1] == "8 schema files written, 0 unchanged."
+    assert out.splitlines()[-1] == "9 schema files written, 0 unchanged."
     assert sorted(p.name for p in (project / "schemas").iterdir()) == sorted(expected_files())
     assert {p.name: p.stat().st_mtime_ns for p in packaged.iterdir()} == before
     assert _main("--project", "project/opconf.yaml", "schema", "--check") == (
         exitcodes.OK,
-        "8 schemas up to date in project/schemas/.\n",
+        "9 schemas up to date in project/schemas/.\n",
         "",
     )
 

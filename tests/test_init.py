@@ -24,7 +24,7 @@ def test_init_validate_store_plan(
     monkeypatch.delenv("OPCONF_STORE", raising=False)
     assert run(capsys, "init") == (
         exitcodes.OK,
-        "Started an opconf project in this folder: 13 files.\n"
+        "Started an opconf project in this folder: 14 files.\n"
         "Next: `opconf validate`, then `opconf store init --demo` and `opconf plan`.\n",
         "",
     )

@@ -146,7 +146,7 @@ def test_invalid_project_file_in_the_comment(env: h.Env, monkeypatch: pytest.Mon
         "(0 objects checked)\n\n"
         "| Place | Severity | Code | Message |\n|---|---|---|---|\n"
         '| `opconf.yaml:1:8` | error | `OPC103` | prune must be true or false, not a string "no" '
-        "(prune) |\n"
+        "(did you mean false?) (prune) |\n"
     )
     assert result.err.endswith(
         "error: opconf.yaml is invalid (1 error); nothing was done\n"

@@ -179,7 +179,7 @@ def test_validate_reports_the_snapshots_problems_and_skips_its_checks(
     assert main(["validate"]) == exitcodes.PROBLEMS
     assert capsys.readouterr().out == (
         "opconf.refs.yaml:1:28: error OPC103 active must be true or false, not a string "
-        '"false" (users[0].active)\n'
+        '"false" (did you mean false?) (users[0].active)\n'
         "1 error, 0 warnings in 1 file (1 object checked)\n"
     )
 
@@ -194,7 +194,7 @@ def test_validate_names_a_bad_refs_option_file_as_given(
     assert main(["validate", "--refs", "snap.yaml"]) == exitcodes.PROBLEMS
     assert capsys.readouterr().out == (
         "snap.yaml:1:16: error OPC103 productTypes must be a mapping, "
-        'not a string "t" (productTypes[0])\n'
+        'not a string "t" (did you mean {code: "t"}?) (productTypes[0])\n'
         "1 error, 0 warnings in 1 file (1 object checked)\n"
     )
     assert main(["validate", "--refs", "missing.yaml"]) == exitcodes.USAGE

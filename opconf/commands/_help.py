@@ -71,16 +71,27 @@ example:
   opconf refs pull --target prod""",
     "refs pull": """\
 Read the store's users, coverage roles and product types into opconf.refs.yaml, the snapshot
-that `opconf validate` (and the editor) checks references against offline. Commit it.
+that `opconf validate` (and the editor) checks references against offline. The file is meant
+to be committed: --no-email leaves the users' addresses out.
 
 example:
-  opconf refs pull --target prod""",
+  opconf refs pull --target prod --no-email""",
     "history": """\
 List the store's revisions, newest first: when, who, what changed (one per apply or
-rollback), as recorded by apply.
+rollback), as recorded by apply. `history show REV` prints one revision: what it changed, its
+plan digest, actor, time, git commit (dirty or not) and freeze override.
+
+examples:
+  opconf history --format json
+  opconf history show 12""",
+    "store check": """\
+Compare the live database with what opconf needs — its tables and columns (through the
+target's mapping, if any), their types, the unique keys opconf looks rows up by, and on
+PostgreSQL the privileges — one line per problem with the DDL or GRANT that fixes it. Exit 0
+when compatible, 1 when not. `opconf store init` runs the same check first.
 
 example:
-  opconf history --format json""",
+  opconf store check --target prod""",
     "rollback": """\
 Bring the store back to the configuration it had at revision REV (see `opconf history`): a
 plan is made from that revision's snapshot and applied like any other, after confirmation;
@@ -126,6 +137,7 @@ ARGUMENTS = {
     ("show", "planfile"): "the saved plan file",
     ("show", "format"): "output format (default: text)",
     ("history", "format"): "output format (default: text)",
+    ("history", "revision"): "with show: the revision to print (a number from the list)",
     ("rollback", "revision"): "the revision to go back to (a number from `opconf history`)",
     ("freeze status", "format"): "output format (default: text)",
     ("store", "verb"): "init: create or upgrade the tables",

@@ -13,13 +13,7 @@ from opconf.fsio import write_text
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("refs", help="CRM reference data snapshot")
     verbs = p.add_subparsers(dest="verb", metavar="VERB", required=True)
-    pull = verbs.add_parser(
-        "pull",
-        help="write opconf.refs.yaml from the store",
-        description="Write the CRM's users, coverage roles and product types to "
-        "opconf.refs.yaml, so that `opconf validate` checks references offline. The file is "
-        "meant to be committed: leave out what should not be in git with --no-email.",
-    )
+    pull = verbs.add_parser("pull", help="write opconf.refs.yaml from the store")
     pull.add_argument("--out", type=Path, metavar="FILE", help="default: opconf.refs.yaml")
     pull.add_argument(
         "--no-email",

@@ -30,7 +30,7 @@ from sqlalchemy.schema import CreateTable
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from opconf.errors import StoreError
-from opconf.store.layout import Layout
+from opconf.store.layout import Layout, present
 from opconf.store.tables import ExactDecimal
 
 CONFIGURATION = (
@@ -145,8 +145,6 @@ def privileges(conn: Connection, layout: Layout) -> list[Problem]:
     for all the tables. SQLite has no privileges (the file's are the operating system's)."""
     if conn.dialect.name != "postgresql":
         return []
-    from opconf.store.schema import present
-
     role = conn.execute(text("SELECT current_user")).scalar_one()
     tables = present(conn, layout)  # one catalogue query per database schema
     wanted = [

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from sqlalchemy import MetaData, Table
+from sqlalchemy import Connection, MetaData, Table, inspect
 
 from opconf.store import bookkeeping as b
 from opconf.store import tables as t
@@ -51,3 +51,17 @@ class Layout:
 # bookkeeping.py defines opconf's tables on t.metadata: imported above, they are in it.
 assert all(table.name in t.metadata.tables for table in b.TABLES)
 DEFAULT = Layout.of(t.metadata, dict(t.metadata.tables), mapped=False)
+
+
+def table_names(conn: Connection, schema: str | None = None) -> set[str]:
+    """The tables of a database schema (None: the default one), as the database names them."""
+    return set(inspect(conn).get_table_names(schema=schema))
+
+
+def present(conn: Connection, layout: Layout = DEFAULT) -> set[str]:
+    """The logical names of the layout's tables that exist: one look per database schema."""
+    names: dict[str | None, set[str]] = {}
+    for table in layout.tables().values():
+        if table.schema not in names:
+            names[table.schema] = table_names(conn, table.schema)
+    return {name for name, table in layout.tables().items() if table.name in names[table.schema]}

@@ -22,7 +22,7 @@ from opconf.errors import StoreError
 from opconf.store import bookkeeping as b
 from opconf.store import rebuild
 from opconf.store import tables as t
-from opconf.store.layout import DEFAULT, Layout
+from opconf.store.layout import DEFAULT, Layout, present, table_names
 from opconf.store.tables import SCHEMA_VERSION
 
 
@@ -212,19 +212,6 @@ def readable_meta(conn: Connection, where: str, layout: Layout = DEFAULT) -> Met
 
 
 _BOOKKEEPING = {table.name for table in b.TABLES}
-
-
-def table_names(conn: Connection, schema: str | None = None) -> set[str]:
-    return set(inspect(conn).get_table_names(schema=schema))
-
-
-def present(conn: Connection, layout: Layout = DEFAULT) -> set[str]:
-    """The logical names of the layout's tables that exist: one look per database schema."""
-    names: dict[str | None, set[str]] = {}
-    for table in layout.tables().values():
-        if table.schema not in names:
-            names[table.schema] = table_names(conn, table.schema)
-    return {name for name, table in layout.tables().items() if table.name in names[table.schema]}
 
 
 def missing_tables(tables: set[str], layout: Layout = DEFAULT) -> list[str]:

@@ -72,6 +72,18 @@ RULES: dict[str, str] = {
     "OPC290": "reference checks skipped (no snapshot)",
 }
 
+# The plan's own errors (never validate's): they compare the configuration with the live store
+# and protect data only the store holds, so no setting or waiver turns them off.
+PLAN_CODES: dict[str, str] = {
+    "OPC301": "delete of what opportunities reference",
+    "OPC302": "removed stage holds open opportunities",
+    "OPC303": "coverage group visibility changed",
+    "OPC304": "delete of what a template still uses",
+    "OPC305": "product code held by another row of the store",
+    "OPC306": "renamed key held by another row of the store",
+    "OPC307": "rollback to a template that uses an object gone since",
+}
+
 # Rules that judge the business sense of a configuration, not data the store needs: a project
 # may change their severity (``rules:``) or waive them for named objects (``waivers:``).
 ADJUSTABLE = frozenset(

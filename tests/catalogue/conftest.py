@@ -35,8 +35,8 @@ def _missing(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+@pytest.fixture(scope="package")  # playwright's sync API keeps an event loop running while
+def browser() -> Iterator[Browser]:  # it is open: the language server's async tests need none
     if not CHROMIUM.is_file():
         _missing(f"{CHROMIUM} not found")
     try:

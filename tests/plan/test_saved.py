@@ -172,7 +172,7 @@ FORGERIES: dict[str, tuple[Edit, str]] = {
     ),
     "a negative revision": (
         lambda data: data["base"].update(revision=-1),
-        "plan.json:243:17: base.revision: -1 is less than the minimum of 0",
+        "plan.json:242:17: base.revision: -1 is less than the minimum of 0",
     ),
     "prune not a boolean": (
         lambda data: data.update(prune="yes"),
