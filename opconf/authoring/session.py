@@ -17,6 +17,7 @@ from opconf.fsio import exists
 from opconf.incremental import Incremental, Signature, signature_of
 from opconf.load.discover import discover, is_document_name
 from opconf.project import PROJECT_FILE, Project, inspect_project
+from opconf.reference_data import References
 from opconf.references import inspect_references
 from opconf.validate import ValidationResult
 from opconf.workspace import absolute
@@ -38,6 +39,13 @@ class Session:
         self._symbols: dict[str, _Symbols] = {}
         self._incremental = Incremental()
         self._discovered: list[Path] | None = None
+        self._known: set[str] = set()  # the discovered files' absolute paths
+        self._disk = True  # look at the files on disk again at the next validation
+        # the working folder → (opconf.yaml's signature, the project): names in messages
+        # are relative to the working folder
+        self._project: dict[str, tuple[Signature, tuple[Project, tuple[Diagnostic, ...]]]] = {}
+        self._refs: tuple[Signature | None, tuple[References | None, tuple[Diagnostic, ...]]]
+        self._refs = (None, (None, ()))
 
     def open(self, path: str, text: str) -> None:
         self.overlays[path] = text
@@ -46,15 +54,38 @@ class Session:
         self.overlays.pop(path, None)
 
     def project(self) -> tuple[Project, tuple[Diagnostic, ...]]:
+        """The project and the problems of its file, read again when opconf.yaml changed on
+        disk (or at the next question after :meth:`refresh`)."""
         file = self.root / PROJECT_FILE
-        if not exists(file):
-            return Project(root=self.root, config=self.root / "config"), ()
-        return inspect_project(str(file))
+        signature, cwd = signature_of(file, None), os.getcwd()
+        known = self._project.get(cwd)
+        if known is not None and signature is not None and known[0] == signature:
+            return known[1]
+        found: tuple[Project, tuple[Diagnostic, ...]] = (
+            inspect_project(str(file))
+            if exists(file)
+            else (Project(root=self.root, config=self.root / "config"), ())
+        )
+        if signature is not None:
+            self._project[cwd] = (signature, found)
+        return found
+
+    def references(self, file: Path) -> tuple[References | None, tuple[Diagnostic, ...]]:
+        """The reference snapshot at ``file`` and its problems, read again when it changed
+        (the same value meanwhile: validation then reuses what it judged against it)."""
+        signature = signature_of(file, None)
+        if signature is not None:
+            signature = (*signature, os.getcwd())  # names in messages are relative to it
+        if signature is None or self._refs[0] != signature:
+            self._refs = (signature, inspect_references(file))
+        return self._refs[1]
 
     def refresh(self) -> None:
-        """Look for the project's files again at the next question (a file was opened, saved
-        or closed: one may have appeared or gone); edits in between reuse the list."""
+        """Look at the disk again at the next question (a file was opened, saved or closed:
+        one may have appeared, gone or changed); edits in between reuse what was seen."""
         self._discovered = None
+        self._project = {}
+        self._disk = True
 
     def documents(self) -> list[Path]:
         """The project's document files, and open ones under ``config/`` not yet saved."""
@@ -64,9 +95,9 @@ class Session:
                 self._discovered = discover([config]) if config.is_dir() else []
             except OpconfError:
                 self._discovered = []
+            self._known = {absolute(p) for p in self._discovered}
         files = self._discovered
-        known = {absolute(p) for p in files}
-        new = [p for p in self.overlays if p not in known and _document_under(config, p)]
+        new = [p for p in self.overlays if p not in self._known and _document_under(config, p)]
         return sorted([*files, *map(Path, new)], key=str) if new else files
 
     def is_document(self, path: str) -> bool:
@@ -78,11 +109,12 @@ class Session:
     def validate(self) -> ValidationResult:
         """What ``opconf validate`` says of the project, with the editor's text."""
         project, problems = self.project()
-        refs, refs_problems = inspect_references(project.refs_file)
+        refs, refs_problems = self.references(project.refs_file)
         files = self.documents()
-        note = not refs_problems
+        note, disk = not refs_problems, self._disk
+        self._disk = False
         result = self._incremental.validate(
-            files, refs, self.overlays, note_skipped_refs=note, policy=project.policy
+            files, refs, self.overlays, note_skipped_refs=note, policy=project.policy, disk=disk
         )
         result.include(problems + refs_problems)
         return result

@@ -40,6 +40,10 @@ class Locator:
         self._source = source
         self._cache: dict[str, list[Any]] = {}
 
+    def forget(self, file: str) -> None:
+        """Compose ``file`` again when next asked (its text changed)."""
+        self._cache.pop(file, None)
+
     def _nodes(self, file: str) -> list[Any]:
         if file not in self._cache:
             self._cache[file] = compose_all(self._source(file))

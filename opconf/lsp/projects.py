@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from opconf.authoring.ranges import spans
@@ -33,10 +34,18 @@ def inside(root: Path) -> Iterator[None]:
         os.chdir(before)
 
 
+@dataclass
+class _Shown:
+    """What was published of a project: its files and their diagnostics."""
+
+    files: dict[str, str] = field(default_factory=dict)  # display name → absolute path
+    found: dict[str, list[Diagnostic]] = field(default_factory=dict)  # files with some
+
+
 class Projects:
     def __init__(self) -> None:
         self.sessions: dict[Path, Session] = {}
-        self._published: dict[Path, dict[str, list[Diagnostic]]] = {}
+        self._shown: dict[Path, _Shown] = {}
 
     def session(self, path: str) -> Session:
         root = find_project(Path(path).parent)[0].resolve()
@@ -46,21 +55,32 @@ class Projects:
 
     def diagnostics(self, session: Session, always: str | None = None) -> Published:
         """The diagnostics to publish: every file whose list changed since the last time (each
-        file the first time), and ``always``'s."""
+        file the first time), and ``always``'s. Only the files with diagnostics, before or
+        now, are compared: after an edit in a large project, they are few."""
+        before = self._shown.get(session.root, _Shown())
         with inside(session.root):
             result = session.validate()
-            current: dict[str, list[Diagnostic]] = {
-                absolute(p): [] for p in result.sources.values()
-            }
+            files, new = _files(before.files, result.sources)
+            found: dict[str, list[Diagnostic]] = {}
             for d in result.diagnostics:
                 if d.file:
-                    current.setdefault(os.path.abspath(d.file), []).append(d)
-        before = self._published.get(session.root, {})
-        for path in before:
-            current.setdefault(path, [])
-        self._published[session.root] = current
-        return {
-            path: list(zip(found, spans(session.text(path), found), strict=True))
-            for path, found in current.items()
-            if path == always or before.get(path) != found
+                    path = files.get(d.file) or os.path.abspath(d.file)
+                    found.setdefault(path, []).append(d)
+        self._shown[session.root] = _Shown(files, found)
+        changed = {
+            p for p in found.keys() | before.found.keys() if found.get(p) != before.found.get(p)
         }
+        changed.update(new, [always] if always else [])
+        return {
+            path: list(zip(ds, spans(session.text(path), ds), strict=True))
+            for path in sorted(changed)
+            for ds in [found.get(path, [])]
+        }
+
+
+def _files(known: dict[str, str], sources: dict[str, Path]) -> tuple[dict[str, str], set[str]]:
+    """Display name → absolute path of ``sources``, and the paths not in ``known``."""
+    if known.keys() == sources.keys():
+        return known, set()
+    files = {name: known.get(name) or absolute(path) for name, path in sources.items()}
+    return files, set(files.values()) - set(known.values())

@@ -75,7 +75,7 @@ def today() -> date:
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Building many small containers triggers the cyclic GC constantly; none are cycles.
 
     Afterwards the loaded data is frozen out of the collector's sight: it lives until the
@@ -104,7 +104,7 @@ def validate_paths(
     a document are an empty configuration, not an error."""
     files = discover(paths, allow_empty)
     names = display_names(files)
-    with _gc_paused():
+    with gc_paused():
         results = [read_file(path, names[path]) for path in files]
     sources = {names[p]: p for p in files}
     result = validate_results(results, len(files), refs, sources, policy or Policy())
@@ -137,13 +137,15 @@ def finish(
     findings: list[Finding],
     refs: References | None,
     text_of: Callable[[str], str] | None = None,
+    locator: Locator | None = None,
 ) -> ValidationResult:
     """Where diagnostics leave validation: the policy applied once (for every reporter and
-    the plan), every finding located, all sorted."""
+    the plan), every finding located (by ``locator`` when given: one kept between runs),
+    all sorted."""
     if result.policy:
         findings, notes = apply_policy(result.policy, findings, today(), refs is not None)
         result.diagnostics.extend(notes)
-    result.diagnostics.extend(locate(findings, result.sources, text_of))
+    result.diagnostics.extend(locate(findings, result.sources, text_of, locator))
     result.diagnostics.sort(key=Diagnostic.sort_key)
     return result
 
@@ -155,7 +157,7 @@ def check_documents(
     findings: list[Finding] = []
     for doc in docs:
         findings.extend(check_document(doc, index))
-    findings.extend(without_repeats(rules.check(index, refs), findings))
+    findings.extend(sorted(without_repeats(rules.check(index, refs), findings), key=rules.order))
     return findings
 
 
@@ -181,9 +183,11 @@ def locate(
     findings: list[Finding],
     sources: dict[str, Path],
     text_of: Callable[[str], str] | None = None,
+    locator: Locator | None = None,
 ) -> list[Diagnostic]:
     """Give each finding its line and column (re-parsing only the files concerned)."""
-    locator = Locator(text_of or (lambda name: sources[name].read_bytes().decode("utf-8-sig")))
+    if locator is None:
+        locator = Locator(text_of or (lambda name: sources[name].read_bytes().decode("utf-8-sig")))
     out = []
     for f in findings:
         doc: Document = f.doc

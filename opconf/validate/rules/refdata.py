@@ -17,14 +17,22 @@ from opconf.validate.index import Index, enumerate_items, steps
 
 
 def check(index: Index, refs: References) -> Iterator[Finding]:
-    for doc in index.docs("Product"):
-        kind = doc.data.get("type")
-        if kind is not None and kind not in refs.product_types:
-            hint = did_you_mean(kind, refs.product_types)
-            yield Finding("OPC253", f"unknown product type '{kind}'{hint}", doc, ("type",))
-    for doc in index.docs("CoverageGroup"):
+    for kind, docs in index.by_kind.items():
+        for doc in docs:
+            yield from check_document(kind, doc, refs)
+
+
+def check_document(kind: str, doc: Document, refs: References) -> Iterator[Finding]:
+    """The findings of one document (of ``kind``) against the reference data."""
+    if kind == "Product":
+        product_type = doc.data.get("type")
+        if product_type is not None and product_type not in refs.product_types:
+            hint = did_you_mean(product_type, refs.product_types)
+            message = f"unknown product type '{product_type}'{hint}"
+            yield Finding("OPC253", message, doc, ("type",))
+    elif kind == "CoverageGroup":
         yield from _members(doc, refs)
-    for doc in index.docs("OpportunityTemplate"):
+    elif kind == "OpportunityTemplate":
         for path, step in steps(doc):
             assignee = step.get("assignee")
             if isinstance(assignee, dict):

@@ -19,11 +19,16 @@ CLOSED_PROBABILITY = {"won": 100, "lost": 0}
 
 def check(index: Index) -> Iterator[Finding]:
     for doc in index.docs("OpportunityTemplate"):
-        yield from _keys(doc)
-        yield from _pipeline(doc)
-        yield from _probabilities(doc)
-        yield from _replacements(doc)
-        yield from _assignees(doc)
+        yield from check_document(doc)
+
+
+def check_document(doc: Document) -> Iterator[Finding]:
+    """The findings of one template."""
+    yield from _keys(doc)
+    yield from _pipeline(doc)
+    yield from _probabilities(doc)
+    yield from _replacements(doc)
+    yield from _assignees(doc)
 
 
 def _label(stage: dict[str, Any], i: int) -> str:
