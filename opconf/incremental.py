@@ -16,48 +16,31 @@ import contextlib
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from opconf.crossfile import CrossFile
-from opconf.diagnostics import Diagnostic
+from opconf.filecache import FileCache, refs_key
 from opconf.load.discover import display_names
 from opconf.load.locate import Locator
-from opconf.load.yamlread import Document, FileResult, read_file, read_text
+from opconf.load.yamlread import (
+    FileResult,
+    read_file,
+    read_raw,
+    read_raw_text,
+)
+from opconf.perfile import Checked, Signature, check, judged, read_text_digested, signature_of
 from opconf.reference_data import References
 from opconf.validate import (
     REFS_SKIPPED,
     ValidationResult,
-    check_document,
     finish,
     gc_paused,
-    locate,
 )
 from opconf.validate.finding import Finding
-from opconf.validate.index import Index
 from opconf.validate.policy import Policy
-from opconf.validate.rules import order, per_document
-from opconf.workspace import Overlays, absolute, text_reader
-
-Signature = tuple[object, ...]
-
-
-@dataclass
-class _Checked:
-    """What one file's content alone decides."""
-
-    name: str
-    signature: Signature
-    result: FileResult
-    documents: list[tuple[str, Document]]  # (kind, well-typed document), in file order
-    problems: list[Finding]  # envelope and schema
-    located: list[Diagnostic]  # the problems, with their places
-    refs: References | None = None  # what ``rules`` were judged against
-    rules: list[Finding] = field(default_factory=list)  # of the rules judging one document
-
-    def reported(self) -> set[tuple[int, object]]:
-        """The (document, path) of every problem: no rule finding repeats one."""
-        return {(p.doc.index, p.path) for p in self.problems}
+from opconf.validate.rules import order
+from opconf.workspace import Overlays, Validator, absolute, text_reader
 
 
 @dataclass
@@ -75,10 +58,12 @@ class _Layout:
 class Incremental:
     """Validates like :func:`opconf.workspace.validate_files`, keeping per-file work."""
 
-    def __init__(self) -> None:
-        self._files: dict[str, _Checked] = {}  # absolute path → its checks
+    def __init__(self, cache: FileCache | None = None) -> None:
+        self._cache = cache  # of the files on disk, between runs (``opconf validate``)
+        self._judged_with: tuple[References | None, str] | None = None  # refs, their digest
+        self._files: dict[str, Checked] = {}  # absolute path → its checks
         self._open: set[str] = set()  # the files read from the editor's text last time
-        self._noted: dict[str, _Checked] = {}  # display name → checks, of files with findings
+        self._noted: dict[str, Checked] = {}  # display name → checks, of files with findings
         self._digests: dict[str, str] = {}  # display name → sha256
         self._refs: References | None = None
         self._cwd = ""
@@ -116,7 +101,7 @@ class Incremental:
         if fresh:
             self._noted, self._digests = {}, {}
         elif not (refs is self._refs or refs == self._refs):
-            self._files = {k: self._keep(_judged(c, refs)) for k, c in self._files.items()}
+            self._files = {k: self._keep(judged(c, refs)) for k, c in self._files.items()}
         self._refs = refs
         at = layout.place
         if fresh or disk:
@@ -140,7 +125,7 @@ class Incremental:
         self._text_of = text_reader(texts, layout.sources)
         return self._result(layout, refs, policy or Policy(), note_skipped_refs)
 
-    def _keep(self, check: _Checked) -> _Checked:
+    def _keep(self, check: Checked) -> Checked:
         """Note a file's new ``check`` in the totals kept."""
         self._digests[check.name] = check.result.sha256
         if check.result.diagnostics or check.problems or check.rules:
@@ -214,48 +199,67 @@ class Incremental:
         path: Path,
         name: str,
         text: str | None,
-        known: _Checked | None,
+        known: Checked | None,
         refs: References | None,
-    ) -> _Checked:
+    ) -> Checked:
         signature = signature_of(path, text)
         if known is not None and signature is not None and known.signature == signature:
-            return known if known.refs is refs or known.refs == refs else _judged(known, refs)
-        result = read_file(path, name) if text is None else _read_text(text, name)
-        index = Index()
-        problems = [p for doc in result.documents for p in check_document(doc, index)]
-        documents = [(kind, doc) for kind, docs in index.by_kind.items() for doc in docs]
-        source = {name: path}
-        located = locate(problems, source, lambda _: text) if text is not None else []
-        if text is None and problems:
-            located = locate(problems, source)
-        checked = _Checked(name, signature or (), result, documents, problems, located)
-        return _judged(checked, refs)
+            return known if known.refs is refs or known.refs == refs else judged(known, refs)
+        if text is None and self._cache is not None:
+            return self._cached(path, name, signature or (), refs)
+        result = read_file(path, name) if text is None else read_text_digested(text, name)
+        return judged(check(path, name, signature or (), text, result), refs)
+
+    def _refs_key(self, refs: References | None) -> str:
+        if self._judged_with is None or self._judged_with[0] is not refs:
+            self._judged_with = (refs, refs_key(refs))
+        return self._judged_with[1]
+
+    def _cached(
+        self, path: Path, name: str, signature: Signature, refs: References | None
+    ) -> Checked:
+        """:meth:`_checked` of a file on disk through the cache (:mod:`opconf.filecache`)."""
+        assert self._cache is not None
+        raw = read_raw(path, name)
+        if isinstance(raw, FileResult):  # unreadable: nothing to keep
+            return judged(check(path, name, signature, None, raw), refs)
+        sha256, key = hashlib.sha256(raw).hexdigest(), self._refs_key(refs)
+        entry = self._cache.get(name, sha256)
+        if entry is not None and _is_entry(entry):
+            result, documents, problems, located, judged_with, rules = entry
+            checked = Checked(name, signature, result, documents, problems, located, refs, rules)
+            if judged_with == key:
+                return checked
+        else:
+            result = read_raw_text(raw, name, sha256)
+            checked = check(path, name, signature, None, result)
+        checked = judged(checked, refs)
+        fields = (checked.result, checked.documents, checked.problems, checked.located)
+        self._cache.put(name, sha256, (*fields, key, checked.rules))
+        return checked
 
 
-def _judged(checked: _Checked, refs: References | None) -> _Checked:
-    """``checked`` with the findings of the rules judging one document against ``refs``."""
-    reported = checked.reported()
-    found = [
-        f
-        for kind, doc in checked.documents
-        for f in per_document(kind, doc, refs)
-        if (f.doc.index, f.path) not in reported
-    ]
-    return replace(checked, refs=refs, rules=found)
+def validate_cached(folder: Path) -> Validator:
+    """A :func:`~opconf.workspace.validate_files` keeping per-file results in ``folder``
+    between runs (the CLI's ``.opconf/cache``)."""
+
+    def validate(
+        files: Sequence[Path],
+        refs: References | None,
+        overlays: Overlays | None = None,
+        note_skipped_refs: bool = True,
+        policy: Policy | None = None,
+    ) -> ValidationResult:
+        cache = FileCache(folder)
+        engine = Incremental(cache)
+        result = engine.validate(files, refs, overlays or {}, note_skipped_refs, policy)
+        cache.save()
+        return result
+
+    return validate
 
 
-def _read_text(text: str, name: str) -> FileResult:
-    result = read_text(text, name)
-    result.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return result
-
-
-def signature_of(path: Path, text: str | None) -> Signature | None:
-    """What tells that a file changed; None when it cannot be known (never reused)."""
-    if text is not None:
-        return ("text", hashlib.sha256(text.encode("utf-8")).hexdigest())
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return ("file", info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev)
+def _is_entry(entry: tuple[object, ...]) -> bool:
+    """Whether a cache entry has the shape :meth:`Incremental._cached` writes."""
+    types = (FileResult, list, list, list, str, list)
+    return len(entry) == len(types) and all(map(isinstance, entry, types))

@@ -12,6 +12,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from opconf.load.discover import discover, display_names
 from opconf.load.yamlread import FileResult, read_file, read_text
@@ -21,6 +22,19 @@ from opconf.validate.index import Index
 from opconf.validate.policy import Policy
 
 Overlays = Mapping[str, str]  # absolute path → the editor's text of that file
+
+
+class Validator(Protocol):
+    """:func:`validate_files`, or another way to the same result (through a cache)."""
+
+    def __call__(
+        self,
+        files: Sequence[Path],
+        refs: References | None,
+        overlays: Overlays | None = None,
+        note_skipped_refs: bool = True,
+        policy: Policy | None = None,
+    ) -> ValidationResult: ...
 
 
 def absolute(path: Path) -> str:
@@ -85,12 +99,15 @@ def validate_in_project(
     refs: References | None,
     note_skipped_refs: bool = True,
     policy: Policy | None = None,
+    validate: Validator | None = None,
 ) -> ValidationResult:
     """Report on the documents under ``paths``, checked with every document under ``config``
-    as context (references, duplicates across files)."""
+    as context (references, duplicates across files); ``validate``: how (default
+    :func:`validate_files`)."""
     targets = discover(paths)
     files = project_files(config, targets)
-    result = validate_files(files, refs, note_skipped_refs=note_skipped_refs, policy=policy)
+    validate = validate or validate_files
+    result = validate(files, refs, note_skipped_refs=note_skipped_refs, policy=policy)
     return focus(result, set(display_names(targets).values()))
 
 

@@ -45,7 +45,7 @@ def test_case(
 ) -> None:
     monkeypatch.chdir(case)
     before = _tree(case)
-    code, out, err = _run(capsys, "config")
+    code, out, err = _run(capsys, "config", "--no-cache")  # from the cache: test_filecache.py
     assert err == ""
     # Validation reads only: nothing is written (and no payload runs) in the case folder.
     assert _tree(case) == before

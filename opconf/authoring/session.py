@@ -14,8 +14,9 @@ from opconf.authoring.symbols import Occurrence, document_symbols
 from opconf.diagnostics import Diagnostic
 from opconf.errors import OpconfError
 from opconf.fsio import exists
-from opconf.incremental import Incremental, Signature, signature_of
+from opconf.incremental import Incremental
 from opconf.load.discover import discover, is_document_name
+from opconf.perfile import Signature, signature_of
 from opconf.project import PROJECT_FILE, Project, inspect_project
 from opconf.reference_data import References
 from opconf.references import inspect_references

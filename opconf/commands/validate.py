@@ -26,12 +26,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--strict", action="store_true", help="warnings fail validation too")
     p.add_argument("--refs", metavar="FILE", type=Path, help="reference data snapshot")
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read and check every file again, without the cache of unchanged files' results"
+        " (.opconf/cache/, safe to delete)",
+    )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from opconf.errors import UsageError
-    from opconf.project import inspect_project
+    from opconf.filecache import FOLDER
+    from opconf.incremental import validate_cached
+    from opconf.project import PROJECT_FILE, inspect_project
     from opconf.references import inspect_references
     from opconf.report import REPORTERS
     from opconf.validate import ValidationResult
@@ -52,7 +60,10 @@ def run(args: argparse.Namespace) -> int:
             policy = replace(policy, whole=False)
         # Given files are reported on with every document of the project as context.
         note = not refs_problems
-        result = validate_in_project(paths, project.config, refs, note, policy)
+        # The cache lives in the project's folder: none without a project file.
+        own = exists(project.root / PROJECT_FILE) and not args.no_cache
+        cached = validate_cached(project.root / FOLDER) if own else None
+        result = validate_in_project(paths, project.config, refs, note, policy, cached)
     result.include(problems + refs_problems)
     sys.stdout.write(REPORTERS[args.format](result, args.strict))
     return exitcodes.OK if result.valid(args.strict) else exitcodes.PROBLEMS

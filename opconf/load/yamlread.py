@@ -150,8 +150,14 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 
 def read_file(path: Path, display: str) -> FileResult:
     """Read one file (a regular file within the size cap), then :func:`read_text`."""
+    raw = read_raw(path, display)
+    return raw if isinstance(raw, FileResult) else read_raw_text(raw, display)
+
+
+def read_raw(path: Path, display: str) -> bytes | FileResult:
+    """The bytes of one file (a regular file within the size cap), or why it cannot be read."""
     try:
-        raw = read_bytes(path, MAX_FILE_BYTES)
+        return read_bytes(path, MAX_FILE_BYTES)
     except TooLarge as exc:
         mib = MAX_FILE_BYTES // MIB
         return _fatal(
@@ -159,11 +165,15 @@ def read_file(path: Path, display: str) -> FileResult:
         )
     except ReadError as exc:
         return _fatal(display, "OPC000", f"cannot read file: {exc.reason}")
+
+
+def read_raw_text(raw: bytes, display: str, sha256: str | None = None) -> FileResult:
+    """:func:`read_text` of a file's bytes (``sha256``: their digest, when known)."""
     text = _decode(raw, display)
     if isinstance(text, FileResult):
         return text
     result = read_text(text, display)
-    result.sha256 = hashlib.sha256(raw).hexdigest()
+    result.sha256 = sha256 or hashlib.sha256(raw).hexdigest()
     return result
 
 
