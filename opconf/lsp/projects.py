@@ -54,33 +54,33 @@ class Projects:
         return self.sessions[root]
 
     def diagnostics(self, session: Session, always: str | None = None) -> Published:
-        """The diagnostics to publish: every file whose list changed since the last time (each
-        file the first time), and ``always``'s. Only the files with diagnostics, before or
-        now, are compared: after an edit in a large project, they are few."""
+        """The diagnostics to publish: every file whose list changed since the last time (a
+        file never published had none), and ``always``'s, last: once the editor has it, it
+        has the others. Only the files with diagnostics, before or now, are compared: after an
+        edit in a large project, they are few."""
         before = self._shown.get(session.root, _Shown())
         with inside(session.root):
             result = session.validate()
-            files, new = _files(before.files, result.sources)
+            files = _files(before.files, result.sources)
             found: dict[str, list[Diagnostic]] = {}
             for d in result.diagnostics:
                 if d.file:
                     path = files.get(d.file) or os.path.abspath(d.file)
                     found.setdefault(path, []).append(d)
         self._shown[session.root] = _Shown(files, found)
-        changed = {
+        changed = [
             p for p in found.keys() | before.found.keys() if found.get(p) != before.found.get(p)
-        }
-        changed.update(new, [always] if always else [])
+        ]
+        order = sorted(set(changed) - {always}) + ([always] if always else [])
         return {
             path: list(zip(ds, spans(session.text(path), ds), strict=True))
-            for path in sorted(changed)
+            for path in order
             for ds in [found.get(path, [])]
         }
 
 
-def _files(known: dict[str, str], sources: dict[str, Path]) -> tuple[dict[str, str], set[str]]:
-    """Display name → absolute path of ``sources``, and the paths not in ``known``."""
+def _files(known: dict[str, str], sources: dict[str, Path]) -> dict[str, str]:
+    """Display name → absolute path of ``sources`` (``known``: those of the last time)."""
     if known.keys() == sources.keys():
-        return known, set()
-    files = {name: known.get(name) or absolute(path) for name, path in sources.items()}
-    return files, set(files.values()) - set(known.values())
+        return known
+    return {name: known.get(name) or absolute(path) for name, path in sources.items()}

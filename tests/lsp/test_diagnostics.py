@@ -15,7 +15,7 @@ from pytest_lsp import LanguageClient
 
 from opconf.cli import main
 from opconf.load.discover import discover
-from tests.lsp.conftest import change_file, open_file, published
+from tests.lsp.conftest import change_file, open_file, published, uri
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -32,7 +32,7 @@ def _cli(case: Path) -> dict[Path, list[Row]]:
     """What ``opconf validate --format json config`` says in the case folder, by file."""
     out = io.StringIO()
     with contextlib.chdir(case), contextlib.redirect_stdout(out):
-        main(["validate", "--format", "json", "config"])
+        main(["validate", "--format", "json", "config", "--no-cache"])
     found: dict[Path, list[Row]] = {}
     for d in json.loads(out.getvalue())["diagnostics"]:
         if d["file"]:
@@ -67,9 +67,11 @@ def _readable(files: list[Path]) -> Path:
 async def test_golden_case(client: LanguageClient, case: Path) -> None:
     expected = _cli(case)
     files = discover([case / "config"])
-    open_file(client, _readable(files))
-    found = await published(client, {*files, *expected})
-    assert {p: _rows(d) for p, d in found.items() if d} == expected
+    opened = _readable(files)
+    open_file(client, opened)
+    await published(client, [opened])  # published last: the other files' came before it
+    found = {p: _rows(client.diagnostics.get(uri(p), [])) for p in {*files, *expected}}
+    assert {p: rows for p, rows in found.items() if rows} == expected
 
 
 async def test_a_change_is_validated_with_the_other_files(
