@@ -20,6 +20,7 @@ from opconf.authoring.session import Session
 from opconf.authoring.symbols import Occurrence
 from opconf.errors import OpconfError
 from opconf.lsp.convert import (
+    Columns,
     path_of,
     to_completion,
     to_diagnostic,
@@ -44,8 +45,9 @@ def _publish(ls: LanguageServer, uri: str, refresh: bool = True) -> None:
     if not (session.is_document(path) or os.path.basename(path) == PROJECT_FILE):
         return  # another YAML file (a CI workflow): not opconf's
     session.open(path, ls.workspace.get_text_document(uri).source)
+    columns = _columns(ls, session)
     for file, found in projects.diagnostics(session, always=path).items():
-        diagnostics = [to_diagnostic(d, span) for d, span in found]
+        diagnostics = [to_diagnostic(d, span, columns, file) for d, span in found]
         params = lsp.PublishDiagnosticsParams(uri=uri_of(file), diagnostics=diagnostics)
         ls.text_document_publish_diagnostics(params)
 
@@ -92,7 +94,7 @@ def completion(ls: LanguageServer, params: lsp.CompletionParams) -> lsp.Completi
     if opened is None:
         return None
     session, _, text = opened
-    cursor = cursor_at(text, params.position.line, params.position.character)
+    cursor = cursor_at(text, *_columns(ls, session).position(text, params.position))
     items = [to_completion(c) for c in complete(cursor, session.occurrences(stale=True))]
     return lsp.CompletionList(is_incomplete=False, items=items)
 
@@ -103,12 +105,17 @@ def hover(ls: LanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
     if opened is None:
         return None
     session, path, text = opened
-    line, column = params.position.line, params.position.character
+    line, column = _columns(ls, session).position(text, params.position)
     with inside(session.root):
         found = navigate.hover(session.occurrences(), path, text, line, column)
     if found is None:
         return None
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=found))
+
+
+def _columns(ls: LanguageServer, session: Session) -> Columns:
+    """Columns in the units the editor and the server agreed on, for the session's files."""
+    return Columns(ls.workspace.position_codec, session.text)
 
 
 def _opened(ls: LanguageServer, uri: str) -> tuple[Session, str, str] | None:
@@ -126,34 +133,39 @@ def _opened(ls: LanguageServer, uri: str) -> tuple[Session, str, str] | None:
 
 def _under_cursor(
     ls: LanguageServer, uri: str, position: lsp.Position
-) -> tuple[list[Occurrence], Occurrence | None]:
+) -> tuple[list[Occurrence], Occurrence | None, Columns | None]:
     opened = _opened(ls, uri)
     if opened is None:
-        return [], None
-    session, path, _ = opened
+        return [], None, None
+    session, path, text = opened
     occurrences = session.occurrences()
-    return occurrences, navigate.under_cursor(occurrences, path, position.line, position.character)
+    columns = _columns(ls, session)
+    found = navigate.under_cursor(occurrences, path, *columns.position(text, position))
+    return occurrences, found, columns
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
 def definition(ls: LanguageServer, params: lsp.DefinitionParams) -> list[lsp.Location]:
-    occurrences, found = _under_cursor(ls, params.text_document.uri, params.position)
-    return [to_location(o) for o in navigate.definitions(occurrences, found)] if found else []
+    occurrences, found, columns = _under_cursor(ls, params.text_document.uri, params.position)
+    if found is None or columns is None:
+        return []
+    return [to_location(o, columns) for o in navigate.definitions(occurrences, found)]
 
 
 @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
 def references(ls: LanguageServer, params: lsp.ReferenceParams) -> list[lsp.Location]:
-    occurrences, found = _under_cursor(ls, params.text_document.uri, params.position)
-    if found is None:
+    occurrences, found, columns = _under_cursor(ls, params.text_document.uri, params.position)
+    if found is None or columns is None:
         return []
     declarations = params.context.include_declaration
-    return [to_location(o) for o in navigate.references(occurrences, found, declarations)]
+    found_all = navigate.references(occurrences, found, declarations)
+    return [to_location(o, columns) for o in found_all]
 
 
 @server.feature(lsp.TEXT_DOCUMENT_RENAME)
 def rename_key(ls: LanguageServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit | None:
-    occurrences, found = _under_cursor(ls, params.text_document.uri, params.position)
-    if found is None:
+    occurrences, found, columns = _under_cursor(ls, params.text_document.uri, params.position)
+    if found is None or columns is None:
         return None
     path = path_of(params.text_document.uri)
     assert path is not None
@@ -167,7 +179,7 @@ def rename_key(ls: LanguageServer, params: lsp.RenameParams) -> lsp.WorkspaceEdi
             lsp.ShowMessageParams(type=lsp.MessageType.Error, message=exc.message + hint)
         )
         return None
-    return to_workspace_edit(edits)
+    return to_workspace_edit(edits, columns)
 
 
 @server.feature(

@@ -233,3 +233,28 @@ async def test_field_names_of_the_mapping_at_the_cursor(
     assert found == ["key", "name", "type", "required", "dueDays", "assignee"]
     text = TEMPLATE.replace("    probability: 10\n", "    probability: 10\n    gu\n", 1)
     assert "guidance" in await _complete(client, path, text, 12, 6)
+
+
+async def test_columns_count_utf16_units_after_an_emoji(
+    client: LanguageClient, project: Path
+) -> None:
+    """The editor counts UTF-16 units (😀 is two, 財 one): a diagnostic after them is
+    underlined exactly, and a position the editor sends there finds the key."""
+    path = project / "config" / "t.yaml"
+    text = TEMPLATE.replace("products: [savings]", 'products: ["😀財", savings, savng]')
+    open_file(client, path, text)
+    found = await published(client, [path])
+    line = text.splitlines()[7]
+    assert [(d.code, d.range.start.line, d.range.start.character) for d in found[path]] == [
+        ("OPC105", 7, line.index('"😀財"')),  # before the emoji: as many units as code points
+        ("OPC210", 7, line.index("savng") + 1),  # after it: one more
+    ]
+    # '"😀財"' is 4 code points, 5 UTF-16 units
+    assert [(d.range.end.character - d.range.start.character) for d in found[path]] == [5, 5]
+    document = lsp.TextDocumentIdentifier(uri=uri(path))
+    at = line.index("savings") + 1  # UTF-16: one more than the code points
+    definition = await client.text_document_definition_async(
+        lsp.DefinitionParams(text_document=document, position=_at(7, at))
+    )
+    assert isinstance(definition, list)
+    assert [(Path(f.uri).name, f.range.start.line) for f in definition] == [("products.yaml", 2)]
