@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from opconf.diagnostics import Diagnostic
 from opconf.jsontext import digest
+from opconf.store.ids import RowId
 
 # release: a managed object goes back to being the CRM's own (a rollback past its adopt).
 Action = Literal["create", "update", "rename", "delete", "adopt", "release"]
@@ -54,7 +55,7 @@ class Change:
     # detail path → the revision since which the CRM changed that field: this apply reverts it
     reverts: dict[str, int] = field(default_factory=dict)
     # rollback: stage → {stage → the open opportunities that go from that one back to this one}
-    stage_returns: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    stage_returns: dict[str, dict[str, list[RowId]]] = field(default_factory=dict)
 
     @property
     def store_key(self) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Table,
@@ -238,6 +239,8 @@ def _family(kind: TypeEngine[Any]) -> str:
         return "integer" if kind.numeric else "text"
     if isinstance(kind, ExactDecimal):
         return "decimal"
+    if isinstance(kind, TypeDecorator):  # UUIDs as text or bytes (opconf/store/ids.py)
+        return _live_family(kind.impl_instance)
     return _live_family(kind)
 
 
@@ -254,6 +257,7 @@ _FAMILIES: tuple[tuple[str, Any], ...] = (
     ("decimal", Numeric),
     ("timestamp", DateTime),
     ("text", String),
+    ("binary", LargeBinary),
 )
 
 

@@ -25,6 +25,7 @@ from opconf.store.connect import (
     sqlite_file_exists,
     sqlite_foreign_keys_off,
 )
+from opconf.store.ids import RowId
 from opconf.store.layout import DEFAULT, Layout
 from opconf.store.lock import (
     in_progress_error,
@@ -173,7 +174,7 @@ class Store:
             last = history.entries(conn, meta.revision, table) if meta.revision else []
             return last[0] if last else None
 
-    def open_stages(self, opportunities: Sequence[int]) -> dict[int, int]:
+    def open_stages(self, opportunities: Sequence[RowId]) -> dict[RowId, RowId]:
         """Opportunity id → stage row, for those of ``opportunities`` open on a stage."""
         with self._reading() as (conn, _):
             return moves.stages_of_open(conn, opportunities, self.layout)

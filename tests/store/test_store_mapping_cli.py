@@ -93,7 +93,8 @@ def test_the_life_cycle_on_a_mapped_crm(
     assert "Product bonds" in _ok(capsys, "apply", "--dry-run", "--auto-approve")
     back = _ok(capsys, "rollback", "1", "--auto-approve", "--allow-destructive")
     assert "Apply complete" in back
-    assert [r[0] for r in sql(crm_url, crm_own)] == ["legacy", "savings"]
+    marks = f'SELECT "PROD_KEY", "IS_DELETED" FROM {product} ORDER BY "PROD_KEY"'
+    assert sql(crm_url, marks) == [("bonds", "Y"), ("legacy", "N"), ("savings", "N")]
 
 
 def test_an_invalid_mapping_is_reported_located(
