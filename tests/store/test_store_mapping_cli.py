@@ -88,6 +88,14 @@ def test_the_life_cycle_on_a_mapped_crm(
     ]
     assert [r for r in sql(crm_url, crm_own) if r[0] != "bonds"] == before
     assert "No drift" in _ok(capsys, "drift")
+    sql(crm_url, f"UPDATE {product} SET \"PROD_NAME\" = 'Bonds (CRM)' WHERE \"PROD_KEY\" = 'bonds'")
+    assert "Bonds (CRM)" in _ok(capsys, "drift")
+    assert "Accepted 1 change from the CRM" in _ok(capsys, "drift", "--accept")
+    assert _ok(capsys, "plan").endswith(h.NO_CHANGES + "\n")
+    audit = f'SELECT "ROW_KEY", "ACTION" FROM {_table(crm_url, "AUDIT_LOG")}'
+    # the CRM's trigger fired for opconf's writes (the adoption, the create) as for its own
+    fired = [("savings", "I"), ("legacy", "I"), ("savings", "U"), ("legacy", "U")]
+    assert sorted(sql(crm_url, audit)) == sorted([*fired, ("bonds", "I"), ("bonds", "U")])
     assert len(_ok(capsys, "history").splitlines()) >= 2
     h.write_config(repo / "config" / "new", [h.product("bonds", name="Bonds 2")])
     assert "Product bonds" in _ok(capsys, "apply", "--dry-run", "--auto-approve")
