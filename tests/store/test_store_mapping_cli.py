@@ -9,11 +9,9 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from crm_schema import create_crm
-from store_helpers import sql
+from store_helpers import mapped_repo, ok, run_cli, sql
 
-from opconf.cli import main
 from opconf.store.connect import ensure_parent
 
 try:
@@ -22,33 +20,15 @@ except ImportError:  # tests/ is a package
     from tests.plan import helpers as h  # type: ignore[no-redef]
 
 
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _ok(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    code, out, err = _run(capsys, *argv)
-    assert (code, err) == (0, ""), (out, err)
-    return out
+_run, _ok = run_cli, ok
 
 
 @pytest.fixture
 def repo(crm_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     ensure_parent(crm_url)
     mapping = create_crm(crm_url)
-    root = tmp_path / "repo"
-    (root / "crm").mkdir(parents=True)
     data = json.loads(mapping.model_dump_json(by_alias=True, exclude_none=True))
-    text = yaml.safe_dump(data, sort_keys=False)
-    (root / "crm" / "mapping.yaml").write_text(text, encoding="utf-8")
-    project = {
-        "targets": {"prod": {"store": crm_url, "mapping": "crm/mapping.yaml"}},
-        "defaultTarget": "prod",
-    }
-    (root / "opconf.yaml").write_text(yaml.safe_dump(project), encoding="utf-8")
+    root = mapped_repo(tmp_path / "repo", crm_url, data)
     monkeypatch.chdir(root)
     monkeypatch.setenv("OPCONF_ACTOR", "tester")
     monkeypatch.delenv("OPCONF_STORE", raising=False)

@@ -8,11 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 from crm_renamed import create_renamed
-from store_helpers import sql
+from store_helpers import mapped_repo, ok, sql
 
-from opconf.cli import main
 from opconf.store.connect import ensure_parent
 
 try:
@@ -29,26 +27,13 @@ CRM_OWN = {
 }
 
 
-def _ok(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    capsys.readouterr()
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert (code, err) == (0, ""), (out, err)
-    return out
+_ok = ok
 
 
 @pytest.fixture
 def repo(crm_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     ensure_parent(crm_url)
-    mapping = create_renamed(crm_url)
-    root = tmp_path / "repo"
-    (root / "crm").mkdir(parents=True)
-    (root / "crm" / "mapping.yaml").write_text(yaml.safe_dump(mapping), encoding="utf-8")
-    project = {
-        "targets": {"prod": {"store": crm_url, "mapping": "crm/mapping.yaml"}},
-        "defaultTarget": "prod",
-    }
-    (root / "opconf.yaml").write_text(yaml.safe_dump(project), encoding="utf-8")
+    root = mapped_repo(tmp_path / "repo", crm_url, create_renamed(crm_url))
     monkeypatch.chdir(root)
     monkeypatch.setenv("OPCONF_ACTOR", "tester")
     monkeypatch.delenv("OPCONF_STORE", raising=False)
