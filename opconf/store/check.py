@@ -9,7 +9,7 @@ fixes it. ``store init`` runs the structural part first and refuses an incompati
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -31,7 +31,9 @@ from sqlalchemy.schema import CreateTable
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from opconf.errors import StoreError
+from opconf.store import hazards
 from opconf.store.layout import Layout, present
+from opconf.store.problem import Problem
 from opconf.store.tables import ExactDecimal
 
 CONFIGURATION = (
@@ -56,17 +58,12 @@ UNIQUE = {
 WRITES = ("SELECT", "INSERT", "UPDATE", "DELETE")
 
 
-class Problem(NamedTuple):
-    """One difference: what is wrong, and the statement that fixes it."""
-
-    message: str
-    fix: str
-
-
 def problems(conn: Connection, layout: Layout, *, creating: bool = False) -> list[Problem]:
     """Every difference; with ``creating``, a missing table is none (``store init`` makes
-    opconf's own layout's tables, never a mapped CRM's)."""
-    return [*structure(conn, layout, creating=creating), *privileges(conn, layout)]
+    opconf's own layout's tables, never a mapped CRM's). Then the CRM's objects opconf's
+    writes would disturb: cascades into its rows, views on a column an upgrade drops."""
+    found = [*structure(conn, layout, creating=creating), *privileges(conn, layout)]
+    return [*found, *hazards.cascades(conn, layout), *hazards.blocking_views(conn, layout)]
 
 
 def structure(conn: Connection, layout: Layout, *, creating: bool = False) -> list[Problem]:

@@ -15,7 +15,6 @@ from opconf import signals
 from opconf.errors import Interrupted, StoreError
 from opconf.store import check, fills, history, moves, read, rebuild
 from opconf.store import demo as demo_data
-from opconf.store.check import Problem
 from opconf.store.connect import (
     connect,
     db_errors,
@@ -36,6 +35,7 @@ from opconf.store.lock import (
     sqlite_holder,
 )
 from opconf.store.model import HistoryEntry, Holder, RefData, Settled, StoreState
+from opconf.store.problem import Problem
 from opconf.store.schema import (
     Meta,
     check_schema,
