@@ -47,6 +47,12 @@ def add_store_options(p: argparse.ArgumentParser) -> None:
         "--store", metavar="URL", help="store URL (sqlite:///file or postgresql://…)"
     )
     group.add_argument("--target", metavar="NAME", help="a target named in opconf.yaml")
+    group.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help="a StoreMapping file for the store (default: the target's mapping, or"
+        " $OPCONF_MAPPING with --store or $OPCONF_STORE)",
+    )
 
 
 def open_store(args: argparse.Namespace) -> tuple[Project, Store]:
@@ -54,7 +60,7 @@ def open_store(args: argparse.Namespace) -> tuple[Project, Store]:
 
     project = load_project(args.project)
     url = resolve_store(project, args.store, args.target)
-    mapping = resolve_mapping(project, args.store, args.target)
+    mapping = resolve_mapping(project, args.store, args.target, getattr(args, "mapping", None))
     if mapping is None:
         return project, Store(url)
     from opconf.store.mapping import load

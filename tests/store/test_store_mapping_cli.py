@@ -95,3 +95,45 @@ def test_an_invalid_mapping_is_reported_located(
     assert code != 0
     assert "crm/mapping.yaml:" in out + err
     assert "prodcut" in out + err
+
+
+def test_a_one_off_url_takes_a_mapping(
+    repo: Path, crm_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (repo / "opconf.yaml").write_text("{}\n", encoding="utf-8")  # no target names the CRM
+    (repo / "config").mkdir()
+    product = _table(crm_url, "PRODUCT")
+    sql(
+        crm_url,
+        f'INSERT INTO {product} ("PROD_KEY", "PROD_NAME", "PROD_TYPE_CD", "ACTIVE_FLAG")'
+        " VALUES ('savings', 'Savings', 'deposit', 'Y')",
+    )
+    adopt = "left alone (--prune would delete them): Product savings"
+    assert adopt in _ok(capsys, "plan", "--store", crm_url, "--mapping", "crm/mapping.yaml")
+    code, _, err = _run(capsys, "plan", "--store", crm_url)  # opconf's own layout
+    assert code != 0
+    assert "lacks the tables" in err
+    monkeypatch.setenv("OPCONF_STORE", crm_url)
+    monkeypatch.setenv("OPCONF_MAPPING", "crm/mapping.yaml")
+    assert adopt in _ok(capsys, "plan")
+    monkeypatch.setenv("OPCONF_MAPPING", " ")
+    assert _run(capsys, "plan")[2] == (
+        "error: environment variable OPCONF_MAPPING is empty\n"
+        "hint: set it to a mapping file, or unset it to use opconf's own layout\n"
+    )
+    code, _, err = _run(capsys, "plan", "--mapping", "crm/nothing.yaml")
+    assert code != 0
+    assert "crm/nothing.yaml" in err
+
+
+def test_a_mapping_on_the_embedded_store_says_what_it_lacks(
+    repo: Path, crm_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "opconf.yaml").write_text("{}\n", encoding="utf-8")
+    h.write_config(repo / "config", [h.product("bonds")])
+    code, out, err = _run(capsys, "apply", "--auto-approve", "--mapping", "crm/mapping.yaml")
+    assert code != 0
+    if crm_url.startswith("postgresql"):  # its mapping numbers steps by a sequence
+        assert "error OPC104 sequence:crm.step_seq: SQLite has no sequences" in out + err
+    else:
+        assert "does not fit opconf" in err and "missing table" in err, err
