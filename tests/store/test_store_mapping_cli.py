@@ -137,3 +137,42 @@ def test_a_mapping_on_the_embedded_store_says_what_it_lacks(
         assert "error OPC104 sequence:crm.step_seq: SQLite has no sequences" in out + err
     else:
         assert "does not fit opconf" in err and "missing table" in err, err
+
+
+def test_uuid_ids_through_a_rename_a_stage_move_and_a_rollback(
+    repo: Path, crm_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Templates and stages have UUIDs as text, groups as 16 bytes (tests/store/crm_schema.py):
+    the history records them, and a rollback renames the template back and returns the
+    opportunity a ``replaces`` moved to the stage it brings back."""
+    east = h.group("east", members=[{"user": "alice", "role": "advisor"}])
+    onboarding = h.template("onboarding", ("qualify", "review"), defaultCoverageGroup="east")
+    h.write_config(repo / "config", [east, onboarding])
+    _ok(capsys, "store", "init")
+    _ok(capsys, "apply", "--auto-approve")
+    stages = f'SELECT "STAGE_KEY", "STAGE_ID", "TEMPLATE_ID" FROM {_table(crm_url, "OPP_STAGE")}'
+    ids = {key: (stage, tpl) for key, stage, tpl in sql(crm_url, stages)}
+    qualify, template_id = ids["qualify"]
+    sql(
+        crm_url,
+        "INSERT INTO opportunity (name, template_id, stage_id, status)"
+        " VALUES ('d', :t, :s, 'open')",
+        t=template_id,
+        s=qualify,
+    )
+    moved = h.template("onboarding2", ("review",), defaultCoverageGroup="east")
+    moved["previousKeys"] = ["onboarding"]
+    moved["stages"][0]["replaces"] = ["qualify"]
+    h.write_config(repo / "config", [east, moved])
+    _ok(capsys, "apply", "--auto-approve", "--allow-destructive")
+    assert sql(crm_url, "SELECT stage_id FROM opportunity") == [(ids["review"][0],)]
+    history = _ok(capsys, "history", "show", "2")
+    assert "onboarding2" in history and "\\x" not in history
+    _ok(capsys, "rollback", "1", "--auto-approve", "--allow-destructive")
+    after = {key: (stage, tpl) for key, stage, tpl in sql(crm_url, stages)}
+    assert after["review"] == ids["review"]  # kept its row
+    assert after["qualify"][1] == template_id and after["qualify"][0] != qualify  # made again
+    assert sql(crm_url, "SELECT stage_id FROM opportunity") == [(after["qualify"][0],)]
+    tpl = f'SELECT "TPL_KEY", "TEMPLATE_ID" FROM {_table(crm_url, "OPP_TEMPLATE")}'
+    assert sql(crm_url, tpl) == [("onboarding", template_id)]
+    assert "1 to rename" in _ok(capsys, "plan")  # the configuration still asks for it
