@@ -32,6 +32,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from opconf.errors import StoreError
 from opconf.store import hazards
+from opconf.store.ids import UuidText
 from opconf.store.layout import Layout, present
 from opconf.store.problem import Problem
 from opconf.store.tables import ExactDecimal
@@ -236,7 +237,9 @@ def _family(kind: TypeEngine[Any]) -> str:
         return "integer" if kind.numeric else "text"
     if isinstance(kind, ExactDecimal):
         return "decimal"
-    if isinstance(kind, TypeDecorator):  # UUIDs as text or bytes (opconf/store/ids.py)
+    if isinstance(kind, UuidText):
+        return "uuid"
+    if isinstance(kind, TypeDecorator):  # UUIDs as bytes (opconf/store/ids.py)
         return _live_family(kind.impl_instance)
     return _live_family(kind)
 
@@ -259,7 +262,7 @@ _FAMILIES: tuple[tuple[str, Any], ...] = (
 
 
 def _compatible(wanted: str, live: str, conn: Connection) -> bool:
-    if wanted == live:
+    if wanted == live or (wanted, live) == ("uuid", "text"):  # a UUID's text, or PostgreSQL's
         return True
     sqlite = conn.dialect.name == "sqlite"  # SQLite: exact decimals and times as text, booleans 0/1
     return sqlite and (wanted, live) in {

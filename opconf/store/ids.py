@@ -1,6 +1,7 @@
 """Row ids as a mapping's ``id.generate`` says: the database's (the default), a named
-PostgreSQL sequence, or UUIDs opconf generates — as 36-character text (``uuid``) or as 16 bytes
-(``uuid-binary``: BLOB on SQLite, bytea on PostgreSQL).
+PostgreSQL sequence, or UUIDs opconf generates — as 36-character text (``uuid``: a text
+column, or PostgreSQL's ``uuid``) or as 16 bytes (``uuid-binary``: BLOB on SQLite, bytea on
+PostgreSQL).
 
 In Python every id is an ``int`` (database, sequence) or the UUID's canonical text
 (``"0b9e…-…"``), whatever the column holds: snapshots, plans and messages carry that text,
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Column, Dialect, Integer, LargeBinary, Sequence, String, Text
-from sqlalchemy.types import TypeDecorator, TypeEngine
+from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
 
 from opconf.errors import StoreError
 
@@ -34,11 +35,29 @@ def _canonical(value: Any, column: str) -> str:
         raise StoreError(f"{column}: {value!r} is not a UUID") from None
 
 
+class _Inferred(UserDefinedType[str]):
+    """PostgreSQL: a parameter sent untyped, so the server reads it as the column's own type —
+    text, varchar, char(36) or uuid alike (a ``::VARCHAR`` cast would not compare with a
+    uuid column)."""
+
+    cache_ok = True
+    render_bind_cast = False
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "VARCHAR(36)"
+
+
 class UuidText(TypeDecorator[str]):
-    """A UUID held as its 36-character text (``generate: uuid``)."""
+    """A UUID as its 36-character text (``generate: uuid``): a text column, or PostgreSQL's
+    own ``uuid`` type."""
 
     impl = String(36)
     cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return _Inferred()
+        return dialect.type_descriptor(String(36))
 
     def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
         return None if value is None else str(value)

@@ -2,10 +2,10 @@
 ``crm`` schema on PostgreSQL) and columns, flags stored as 'Y'/'N', stage outcomes as codes,
 NOT NULL audit columns every insert and update must fill (``COV_GROUP``), and columns opconf
 does not know (``NOTES``, ``CRM_SCORE``) that must stay untouched. Ids: UUIDs opconf makes
-(groups as 16 bytes, templates and stages as text), a sequence for steps on PostgreSQL, the
-database's for products. Deleted products are marked ``IS_DELETED = 'Y'``, deleted templates
-get a ``DELETED_AT``. A trigger of the CRM's own writes an ``AUDIT_LOG`` row for every insert
-and update of a product, and bumps its ``VERSION_NO``."""
+(groups as 16 bytes; stages as text; templates as text, PostgreSQL's own ``uuid`` there), a
+sequence for steps on PostgreSQL, the database's for products. Deleted products are marked
+``IS_DELETED = 'Y'``, deleted templates get a ``DELETED_AT``. A trigger of the CRM's own writes
+an ``AUDIT_LOG`` row for every insert and update of a product, and bumps its ``VERSION_NO``."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ _DDL = [
     " position INTEGER NOT NULL, PRIMARY KEY (template_id, product_id),"
     " UNIQUE (template_id, position))",
     'CREATE TABLE {S}"OPP_STAGE" ("STAGE_ID" VARCHAR(36) PRIMARY KEY,'
-    ' "TEMPLATE_ID" VARCHAR(36) NOT NULL REFERENCES {S}"OPP_TEMPLATE" ("TEMPLATE_ID")'
+    ' "TEMPLATE_ID" {UUID} NOT NULL REFERENCES {S}"OPP_TEMPLATE" ("TEMPLATE_ID")'
     ' ON DELETE CASCADE, "STAGE_KEY" TEXT NOT NULL, "STAGE_NAME" TEXT NOT NULL,'
     ' "SEQ" INTEGER NOT NULL, probability INTEGER NOT NULL, "OUTCOME_CD" CHAR(1) NOT NULL,'
     ' guidance TEXT, UNIQUE ("TEMPLATE_ID", "STAGE_KEY"), UNIQUE ("TEMPLATE_ID", "SEQ"))',
@@ -119,7 +119,7 @@ _DDL = [
     " required CHAR(1) NOT NULL, due_days INTEGER, assignee_kind TEXT NOT NULL,"
     " assignee_value TEXT, UNIQUE (template_id, key), UNIQUE (stage_id, position))",
     "CREATE TABLE opportunity (id {ID}, name TEXT,"
-    ' template_id VARCHAR(36) NOT NULL REFERENCES {S}"OPP_TEMPLATE" ("TEMPLATE_ID"),'
+    ' template_id {UUID} NOT NULL REFERENCES {S}"OPP_TEMPLATE" ("TEMPLATE_ID"),'
     ' stage_id VARCHAR(36) REFERENCES {S}"OPP_STAGE" ("STAGE_ID") ON DELETE SET NULL,'
     ' product_id INTEGER REFERENCES {S}"PRODUCT" ("PRODUCT_ID"), status TEXT, amount {DEC})',
 ]
@@ -161,7 +161,7 @@ def create_crm(url: str, changes: dict[str, str] | None = None) -> StoreMapping:
         "{ID}": "SERIAL PRIMARY KEY" if postgresql else "INTEGER PRIMARY KEY AUTOINCREMENT",
         "{STEP_ID}": "INTEGER PRIMARY KEY" if postgresql else "INTEGER PRIMARY KEY AUTOINCREMENT",
         "{BIN}": "BYTEA" if postgresql else "BLOB",
-        "{UUID}": "VARCHAR(36)",
+        "{UUID}": "UUID" if postgresql else "VARCHAR(36)",  # PostgreSQL: its own type
         "{DEC}": "NUMERIC" if postgresql else "TEXT",
     }
     if postgresql:
