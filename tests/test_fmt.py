@@ -76,6 +76,15 @@ def test_golden_invariants(case: Path) -> None:
     assert once.endswith("\n") and not once.endswith("\n\n")
 
 
+def test_tabs_yaml_reads_as_white_space_become_spaces() -> None:
+    text = "apiVersion: opconf/v1\nkind: Product\n\t\nkey: a\nname: A\ntags:\n-\tx\n"
+    out = format_text(text)
+    assert "\t" not in out
+    assert _data(out) == _data(text.replace("\t", " "))
+    with pytest.raises(CannotFormat, match=r"^2:1: "):
+        format_text("a: 1\n\tb: 2\n")  # a tab of indentation stays an error
+
+
 def test_already_canonical_is_unchanged() -> None:
     text = (CASES / "already-canonical" / "input.yaml").read_text(encoding="utf-8")
     assert format_text(text) == text
