@@ -27,6 +27,7 @@ from opconf.cli import main
 from opconf.fmt import CannotFormat, Failure, format_paths, format_text
 from opconf.load.yamlread import read_text
 from opconf.models import MODELS
+from tests.search import examples
 
 CASES = Path(__file__).parent / "cases" / "fmt"
 REGEN = os.environ.get("OPCONF_REGEN") == "1"
@@ -210,7 +211,7 @@ def _values_document(draw: st.DrawFn) -> str:
     return head + "\n".join(lines) + "\n"
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_values_document())
 def test_validate_reads_the_same_data_after_fmt(text: str) -> None:
     data, problems = _read(text)
