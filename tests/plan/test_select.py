@@ -117,3 +117,14 @@ def test_markdown_says_the_plan_is_partial(env: h.Env) -> None:
     env.write(h.small_config())
     out = env.ok("plan", "--format", "markdown", "--select", "Product/*")
     assert "> [!NOTE]\n> **Partial plan** (`--select Product/*`): objects outside" in out
+
+
+def test_history_says_an_apply_was_partial(env: h.Env) -> None:
+    env.write([*h.small_config(), h.product("savings")])
+    env.ok("apply", "--auto-approve", "--select", "Product/s*", "--select", "checking")
+    env.ok("apply", "--auto-approve")
+    lines = env.ok("history").splitlines()
+    partial = "2 created (partial: --select Product/s* --select checking)"
+    assert lines[1].endswith("  2 created")  # newest first
+    assert lines[2].endswith(partial)
+    assert f"Revision 1: {partial}" in env.ok("history", "show", "1")
