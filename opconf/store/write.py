@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, case, select, update
+from sqlalchemy import Connection, Table, bindparam, select, update
 
 from opconf.errors import StoreError
 from opconf.jsontext import dumps
@@ -16,6 +16,7 @@ from opconf.store import bookkeeping, moves, refusals, softdelete
 from opconf.store.children import insert_ids, insert_template_children
 from opconf.store.layout import DEFAULT, Layout
 from opconf.store.model import Obj, StoreState, Usage
+from opconf.store.rows import object_row, same_scale
 from opconf.store.sync import TemplateSync, chunks, sync_members, sync_products, sync_stages
 
 TABLES = {  # kind → logical table
@@ -88,7 +89,7 @@ class Writer:
         if marked:
             return self._with_revived(kind, objects, marked, managed=managed)
         groups = self._ids(self._t.coverage_group, [o.get("defaultCoverageGroup") for o in objects])
-        rows = [self._row(kind, o, groups) for o in objects]
+        rows = [object_row(kind, o, groups) for o in objects]
         ids = insert_ids(self._conn, table, rows)
         if managed:
             bookkeeping.own(self._conn, self._t.opconf_owned, kind, ids)
@@ -162,10 +163,10 @@ class Writer:
         groups = self._ids(
             self._t.coverage_group, [u.after.get("defaultCoverageGroup") for u in updates]
         )
-        rows = [{"b_id": u.row_id, **self._row(kind, u.after, groups)} for u in updates]
+        rows = [{"b_id": u.row_id, **object_row(kind, u.after, groups)} for u in updates]
         stmt = update(table).where(table.c.id == bindparam("b_id"))
         if kind == "Product":
-            stmt = stmt.values(list_price=_same_scale(table, rows))
+            stmt = stmt.values(list_price=same_scale(table, rows))
         result = self._conn.execute(stmt, rows)
         counted = len(rows) == 1 or self._conn.dialect.supports_sane_multi_rowcount
         if counted and result.rowcount != len(rows):
@@ -295,30 +296,6 @@ class Writer:
         table: Table = getattr(self._t, TABLES[kind])
         return table
 
-    # --- rows ---------------------------------------------------------------------------
-
-    def _row(self, kind: str, obj: Obj, group_ids: Mapping[str, int]) -> dict[str, Any]:
-        base = {"key": obj["key"], "name": obj["name"], "description": obj["description"]}
-        if kind == "Product":
-            return {
-                **base,
-                "type": obj["type"],
-                "active": obj["active"],
-                "list_price": obj["listPrice"],
-                "code": obj["code"],
-                "unit_of_measure": obj["unitOfMeasure"],
-            }
-        if kind == "CoverageGroup":
-            return {**base, "visibility": obj["visibility"]}
-        group = obj["defaultCoverageGroup"]
-        return {
-            **base,
-            "category": obj["category"],
-            "entity_type": obj["entityType"],
-            "active": obj["active"],
-            "default_coverage_group_id": None if group is None else group_ids[group],
-        }
-
     def _ids(self, table: Table, keys: Sequence[str | None]) -> dict[str, int]:
         """Row id by key for ``keys`` (None ignored); one query. A missing key is an error."""
         wanted = {k for k in keys if k is not None}
@@ -332,13 +309,3 @@ class Writer:
             what = "product" if table is self._t.product else "coverage group"
             raise StoreError(f"{what} '{missing[0]}' is not in the store")
         return ids
-
-
-def _same_scale(table: Table, rows: list[dict[str, Any]]) -> Any:
-    """A price equal to the stored one keeps the store's own scale: PostgreSQL's NUMERIC
-    holds ``0.80`` and ``0.8`` apart, and adopting (or an update of other fields) must not
-    rewrite what the plan does not show (README, "Exact values")."""
-    for row in rows:
-        row["b_price"] = row.pop("list_price")
-    price = bindparam("b_price", type_=table.c.list_price.type)
-    return case((table.c.list_price == price, table.c.list_price), else_=price)
