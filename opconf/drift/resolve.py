@@ -28,6 +28,7 @@ class Resolution:
     store: dict[Key, str | None] = field(default_factory=dict)  # the CRM's renames, by row
     accepted: dict[Key, str | None] = field(default_factory=dict)  # taken into the files
     created: list[Pair] = field(default_factory=list)  # new files
+    twins: list[Pair] = field(default_factory=list)  # created on both sides: the CRM's taken
     conflicts: list[Conflict] = field(default_factory=list)
 
 
@@ -59,8 +60,13 @@ def resolve(found: Iterable[Pair], chosen: Chosen, take: Chosen) -> Resolution:
 def _new(out: Resolution, p: Pair, found: list[Pair], take: bool) -> None:
     if p.live is None or (p.desired is not None and same(p.desired.data, p.live.data)):
         return  # pending in the configuration, or created on both sides alike
-    if p.desired is not None:
-        out.conflicts.append(Conflict(p.kind, p.live.key, "", p.desired.data, None, p.live.data))
+    if p.desired is not None:  # created on both sides, differently: pending here
+        if take:  # the CRM's object, written where the configuration's is
+            out.twins.append(p)
+        else:
+            out.conflicts.append(
+                Conflict(p.kind, p.live.key, "", p.desired.data, None, p.live.data)
+            )
         return
     holder = next(
         (
