@@ -190,8 +190,8 @@ def _object(
     if now is None:  # deleted in the CRM
         if config is None:
             return []  # and from the configuration too: nothing left to do
-        same = {**config, "key": then["key"]} == then  # an accepted key change is no change
-        category: Category = "drift" if same else "conflict"
+        # A key changed here (a rename not applied yet) is a change too: never dropped silently.
+        category: Category = "drift" if config == then else "conflict"
         return [Difference(category, kind, key, "remove", "", config, then, ABSENT)]
     if config is None:  # removed from the configuration: plan deletes it
         category = "pending" if now == then else "conflict"

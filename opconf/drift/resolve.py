@@ -95,7 +95,9 @@ def _removed_here(out: Resolution, p: Pair, take: bool) -> None:
 
 def _deleted(out: Resolution, p: Pair, take: bool) -> None:
     assert p.then is not None and p.desired is not None
-    if same({**p.desired.data, "key": p.then["key"]}, p.then) or take:
+    # Renamed here, not applied yet, and deleted in the CRM: a conflict like any change (the
+    # rename may be one accepted from the CRM before, but nothing tells them apart now).
+    if same(p.desired.data, p.then) or take:
         out.accepted[(p.kind, p.desired.key)] = None
     else:
         out.conflicts.append(Conflict(p.kind, p.desired.key, "", p.desired.data, p.then, None))
