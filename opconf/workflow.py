@@ -15,6 +15,7 @@ from opconf.plan.diff import Desired
 from opconf.plan.model import Obj, Plan, PlanError
 from opconf.plan.snapshot import Snapshot, upgrade
 from opconf.reference_data import References
+from opconf.selection import EVERYTHING, Selection
 from opconf.validate import ValidationResult, locate, today, validate_paths
 from opconf.validate.index import Index
 from opconf.validate.policy import Policy
@@ -56,18 +57,26 @@ def plan_problem(d: Diagnostic) -> PlanError:
 
 
 def plan_config(
-    result: ValidationResult, store: Store, prune: bool, state: StoreState | None = None
+    result: ValidationResult,
+    store: Store,
+    prune: bool,
+    state: StoreState | None = None,
+    select: Selection = EVERYTHING,
 ) -> Plan:
     """The plan for a valid configuration against ``store`` (this empties ``result.index``):
     against ``state`` when given (the store as a writer read it under the lock), else
-    against the store read now."""
+    against the store read now; of the ``select``-ed objects only, when there is a selection
+    (a pattern that selects nothing is an error: a typo must not read as "no changes")."""
     state = store.read_state() if state is None else state
+    desired = from_index(result.index)
+    if select:
+        _check_selects(select, desired, state)
     live = live_reference_problems(result, state)
     errors = [plan_problem(d) for d in live if d.severity == "error" and d.counts]
     shown = [d for d in result.diagnostics + live if d.severity == "warning" or d.waived]
     warnings = [plan_problem(d) for d in shown]
     return build_plan(
-        from_index(result.index),
+        desired,
         state,
         store=store.display_url,
         config_digest=result.config_digest,
@@ -75,7 +84,21 @@ def plan_config(
         errors=errors,
         warnings=warnings,
         last=(lambda: store.snapshot(state.revision)) if state.revision else None,
+        select=select,
     )
+
+
+def _check_selects(select: Selection, desired: list[Desired], state: StoreState) -> None:
+    from opconf.errors import UsageError
+
+    named = [(d.kind, k) for d in desired for k in (d.key, *d.previous_keys)]
+    idle = select.idle([*named, *state.objects])
+    if idle:
+        quoted = ", ".join(f"'{text}'" for text in idle)
+        raise UsageError(
+            f"--select {quoted} matches no object of the configuration or the store",
+            hint="patterns are Kind/key-glob (kinds as documents spell them) or a key glob",
+        )
 
 
 def plan_rollback(store: Store, revision: int, state: StoreState | None = None) -> Plan:

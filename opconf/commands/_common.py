@@ -12,6 +12,7 @@ from opconf.project import Project, load_project, resolve_mapping, resolve_store
 
 if TYPE_CHECKING:
     from opconf.plan.model import Plan
+    from opconf.selection import Selection
     from opconf.store import Store
     from opconf.validate import ValidationResult
 
@@ -39,6 +40,22 @@ def seconds(text: str) -> float:
     if not math.isfinite(value) or value < 0:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds (finite, >= 0)")
     return value
+
+
+def add_select_option(p: argparse.ArgumentParser, what: str) -> None:
+    """``--select Kind/key-glob`` (repeatable): a partial plan or export."""
+    p.add_argument(
+        "--select",
+        action="append",
+        metavar="KIND/GLOB",
+        help=f"only {what} of objects matching Kind/key-glob (or a key glob); repeatable",
+    )
+
+
+def selection(args: argparse.Namespace) -> Selection:
+    from opconf.selection import parse
+
+    return parse(args.select)
 
 
 def add_store_options(p: argparse.ArgumentParser) -> None:
