@@ -41,11 +41,13 @@ def validate_config(config: Path, policy: Policy | None = None) -> ValidationRes
     )
 
 
-def live_reference_problems(result: ValidationResult, state: StoreState) -> list[Diagnostic]:
+def live_reference_problems(
+    result: ValidationResult, state: StoreState, select: Selection = EVERYTHING
+) -> list[Diagnostic]:
     """Users, roles and product types checked against the store itself (under the same
-    rules and waivers as validation)."""
+    rules and waivers as validation); of the ``select``-ed objects only."""
     refs = References(state.users, state.roles, state.product_types)
-    findings = list(refdata.check(result.index, refs))
+    findings = [f for f in refdata.check(result.index, refs) if _selected(f.doc, select)]
     if result.policy:
         findings, _ = apply_policy(result.policy, findings, today())
     return locate(findings, result.sources)
@@ -68,10 +70,10 @@ def plan_config(
     against the store read now; of the ``select``-ed objects only, when there is a selection
     (a pattern that selects nothing is an error: a typo must not read as "no changes")."""
     state = store.read_state() if state is None else state
+    live = live_reference_problems(result, state, select)
     desired = from_index(result.index)
     if select:
         _check_selects(select, desired, state)
-    live = live_reference_problems(result, state)
     errors = [plan_problem(d) for d in live if d.severity == "error" and d.counts]
     shown = [d for d in result.diagnostics + live if d.severity == "warning" or d.waived]
     warnings = [plan_problem(d) for d in shown]
@@ -86,6 +88,12 @@ def plan_config(
         last=(lambda: store.snapshot(state.revision)) if state.revision else None,
         select=select,
     )
+
+
+def _selected(doc: Document, select: Selection) -> bool:
+    """A document of a selected object (by its key or one it had)."""
+    kind, keys = doc.data.get("kind"), [doc.data.get("key"), *doc.data.get("previousKeys", ())]
+    return not select or any(isinstance(k, str) and select.matches(str(kind), k) for k in keys)
 
 
 def _check_selects(select: Selection, desired: list[Desired], state: StoreState) -> None:

@@ -128,3 +128,15 @@ def test_history_says_an_apply_was_partial(env: h.Env) -> None:
     assert lines[1].endswith("  2 created")  # newest first
     assert lines[2].endswith(partial)
     assert f"Revision 1: {partial}" in env.ok("history", "show", "1")
+
+
+def test_live_reference_checks_are_those_of_the_selected_objects(env: h.Env) -> None:
+    config = h.small_config()
+    config[1]["members"] = [{"user": "nobody", "role": "advisor"}]
+    env.write(config)
+    whole = env.run("plan")
+    assert whole.code == exitcodes.PROBLEMS
+    assert "OPC250 unknown user 'nobody'" in whole.out
+    partial = env.run("plan", "--select", "Product/*")
+    assert (partial.code, "OPC250" in partial.out) == (exitcodes.OK, False)
+    assert env.run("plan", "--select", "branch_team").code == exitcodes.PROBLEMS
