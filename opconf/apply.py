@@ -170,10 +170,12 @@ def record(
 
 
 def recorded_summary(plan: Plan, tree: TreeState | None) -> dict[str, object]:
-    """The counts of ``plan``; a rollback's revision, and the tree's changes when dirty."""
+    """The counts of ``plan``; a rollback's revision, a partial plan's ``--select`` patterns,
+    and the tree's changes when dirty."""
     rollback = {"rollback": plan.base.rollback} if plan.base.rollback is not None else {}
+    select = {"select": list(plan.base.select)} if plan.base.select else {}
     dirty = {"tree": tree.record()} if tree and tree.dirty else {}
-    return {**plan.summary(), **rollback, **dirty}
+    return {**plan.summary(), **rollback, **select, **dirty}
 
 
 def _freeze_record(windows: tuple[Window, ...] | None) -> dict[str, object]:

@@ -30,6 +30,7 @@ PROJECT_FILE = "opconf.yaml"
 REFS_FILE = "opconf.refs.yaml"
 DEFAULT_STORE = "sqlite:///.opconf/store.db"
 STORE_VARIABLE = "OPCONF_STORE"
+MAPPING_VARIABLE = "OPCONF_MAPPING"  # the mapping of a URL given by --store or OPCONF_STORE
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -332,10 +333,26 @@ def is_default_store(project: Project, store: str | None, target: str | None) ->
     return resolve_target(project, store, target)[1] == project.default_target
 
 
-def resolve_mapping(project: Project, store: str | None, target: str | None) -> Path | None:
-    """The StoreMapping file of the target :func:`resolve_store` chose; None for a URL given
-    by --store or OPCONF_STORE (opconf's own layout)."""
+def resolve_mapping(
+    project: Project, store: str | None, target: str | None, mapping: str | None = None
+) -> Path | None:
+    """The StoreMapping file of the store :func:`resolve_store` chose, strongest first:
+    ``--mapping`` (any store); ``OPCONF_MAPPING`` for a URL given by --store or OPCONF_STORE;
+    the target's ``mapping``. None: opconf's own layout."""
+    if mapping is not None:
+        if not mapping.strip():
+            raise UsageError("--mapping is empty", hint="give a mapping file, or leave it out")
+        return Path(mapping)
     name = resolve_target(project, store, target)[1]
+    one_off = store is not None or (target is None and STORE_VARIABLE in os.environ)
+    if one_off and MAPPING_VARIABLE in os.environ:
+        value = os.environ[MAPPING_VARIABLE]
+        if not value.strip():
+            raise UsageError(
+                f"environment variable {MAPPING_VARIABLE} is empty",
+                hint="set it to a mapping file, or unset it to use opconf's own layout",
+            )
+        return Path(value)
     return project.mappings.get(name) if name else None
 
 

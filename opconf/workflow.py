@@ -15,6 +15,7 @@ from opconf.plan.diff import Desired
 from opconf.plan.model import Obj, Plan, PlanError
 from opconf.plan.snapshot import Snapshot, upgrade
 from opconf.reference_data import References
+from opconf.selection import EVERYTHING, Selection
 from opconf.validate import ValidationResult, locate, today, validate_paths
 from opconf.validate.index import Index
 from opconf.validate.policy import Policy
@@ -40,11 +41,13 @@ def validate_config(config: Path, policy: Policy | None = None) -> ValidationRes
     )
 
 
-def live_reference_problems(result: ValidationResult, state: StoreState) -> list[Diagnostic]:
+def live_reference_problems(
+    result: ValidationResult, state: StoreState, select: Selection = EVERYTHING
+) -> list[Diagnostic]:
     """Users, roles and product types checked against the store itself (under the same
-    rules and waivers as validation)."""
+    rules and waivers as validation); of the ``select``-ed objects only."""
     refs = References(state.users, state.roles, state.product_types)
-    findings = list(refdata.check(result.index, refs))
+    findings = [f for f in refdata.check(result.index, refs) if _selected(f.doc, select)]
     if result.policy:
         findings, _ = apply_policy(result.policy, findings, today())
     return locate(findings, result.sources)
@@ -56,18 +59,26 @@ def plan_problem(d: Diagnostic) -> PlanError:
 
 
 def plan_config(
-    result: ValidationResult, store: Store, prune: bool, state: StoreState | None = None
+    result: ValidationResult,
+    store: Store,
+    prune: bool,
+    state: StoreState | None = None,
+    select: Selection = EVERYTHING,
 ) -> Plan:
     """The plan for a valid configuration against ``store`` (this empties ``result.index``):
     against ``state`` when given (the store as a writer read it under the lock), else
-    against the store read now."""
+    against the store read now; of the ``select``-ed objects only, when there is a selection
+    (a pattern that selects nothing is an error: a typo must not read as "no changes")."""
     state = store.read_state() if state is None else state
-    live = live_reference_problems(result, state)
+    live = live_reference_problems(result, state, select)
+    desired = from_index(result.index)
+    if select:
+        _check_selects(select, desired, state)
     errors = [plan_problem(d) for d in live if d.severity == "error" and d.counts]
     shown = [d for d in result.diagnostics + live if d.severity == "warning" or d.waived]
     warnings = [plan_problem(d) for d in shown]
     return build_plan(
-        from_index(result.index),
+        desired,
         state,
         store=store.display_url,
         config_digest=result.config_digest,
@@ -75,7 +86,27 @@ def plan_config(
         errors=errors,
         warnings=warnings,
         last=(lambda: store.snapshot(state.revision)) if state.revision else None,
+        select=select,
     )
+
+
+def _selected(doc: Document, select: Selection) -> bool:
+    """A document of a selected object (by its key or one it had)."""
+    kind, keys = doc.data.get("kind"), [doc.data.get("key"), *doc.data.get("previousKeys", ())]
+    return not select or any(isinstance(k, str) and select.matches(str(kind), k) for k in keys)
+
+
+def _check_selects(select: Selection, desired: list[Desired], state: StoreState) -> None:
+    from opconf.errors import UsageError
+
+    named = [(d.kind, k) for d in desired for k in (d.key, *d.previous_keys)]
+    idle = select.idle([*named, *state.objects])
+    if idle:
+        quoted = ", ".join(f"'{text}'" for text in idle)
+        raise UsageError(
+            f"--select {quoted} matches no object of the configuration or the store",
+            hint="patterns are Kind/key-glob (kinds as documents spell them) or a key glob",
+        )
 
 
 def plan_rollback(store: Store, revision: int, state: StoreState | None = None) -> Plan:

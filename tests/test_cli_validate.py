@@ -429,3 +429,18 @@ def test_every_format_agrees_on_the_exit_code(
 ) -> None:
     codes = {fmt: run(capsys, "--format", fmt)[0] for fmt in ("text", "json", "github", "sarif")}
     assert set(codes.values()) == {exitcodes.PROBLEMS}
+
+
+def test_a_store_mapping_named_alone_is_checked_as_a_mapping(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    example = Path(__file__).resolve().parents[1] / "examples" / "crm" / "vendor-mapping.yaml"
+    text = example.read_text(encoding="utf-8")
+    write(project, {"crm/mapping.yaml": text, "crm/typo.yaml": text.replace("tables:", "tabels:")})
+    assert run(capsys, "crm/mapping.yaml")[0] == exitcodes.OK
+    code, out, _ = run(capsys, "crm/typo.yaml", "config")
+    assert code == exitcodes.PROBLEMS
+    assert re.search(r"^crm/typo.yaml:\d+:1: error OPC102 unknown field 'tabels'", out, re.M)
+    write(project, {"config/mapping.yaml": text})  # among the documents: said what it is
+    code, out, _ = run(capsys)
+    assert "OPC011 a store mapping is not a document of the configuration" in out

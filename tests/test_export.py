@@ -313,3 +313,15 @@ def test_progress_on_a_terminal(tmp_path: Path) -> None:
     assert "\rExporting 100/600 objects" in err and err.endswith(
         "\rExporting 600/600 objects\r\x1b[K"
     )
+
+
+def test_select_takes_kind_globs_and_repeats(env: h.Env) -> None:
+    _seed_sql(env.url, (CASES / "templates-with-dependencies" / "seed.sql").read_text())
+    selected = ("--select", "Product/use?", "--select", "CoverageGroup/t*")
+    assert _export(env, *selected).code == exitcodes.OK
+    config = env.root / "config"
+    written = sorted(p.relative_to(config).as_posix() for p in config.rglob("*.yaml"))
+    assert written == ["coverage-groups/team.yaml", "products/used.yaml"]
+    wrong = _export(env, "--select", "Products/*")
+    assert wrong.code == exitcodes.USAGE
+    assert wrong.err.startswith("error: --select 'Products/*': no kind is called 'Products'")

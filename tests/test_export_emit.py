@@ -20,6 +20,7 @@ from opconf.emit.direct import FlowMap, FlowSeq, commented, dump_direct
 from opconf.emit.documents import document, document_text, tree
 from opconf.emit.engine import Verbatim, dump, dump_plain, make_yaml
 from opconf.fmt import format_text
+from tests.search import examples
 from tests.test_export_properties import CHARS
 
 Obj = dict[str, Any]
@@ -87,7 +88,7 @@ def _object(draw: st.DrawFn) -> tuple[str, Obj]:
     }
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(obj=_object())
 def test_fast_path_writes_what_ruamel_writes(obj: tuple[str, Obj]) -> None:
     kind, data = obj
@@ -117,7 +118,7 @@ _NODE = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.dictionaries(_ANY_KEY, _NODE, min_size=1, max_size=6))
 def test_any_tree_is_written_as_ruamel_writes_it(data: Obj) -> None:
     """Shapes export never builds (nested lists, odd keys, empty collections) included."""

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from opconf.canonical import canonical
 from opconf.store import Holder, Store
 from tests.plan import helpers as h
+from tests.search import examples
 
 Obj = dict[str, Any]
 # Any character a YAML stream can hold (escaped where needed); PostgreSQL text holds no NUL.
@@ -189,7 +190,7 @@ def test_writable_text_passes(text: str) -> None:
     check_text({"stages": [{"name": text}], "description": text})
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(objects=_store())
 def test_direct_events_write_what_the_representer_writes(objects: list[tuple[str, Obj]]) -> None:
     """export feeds the emitter directly (fast); fmt goes through ruamel's representer and

@@ -27,6 +27,7 @@ from opconf.cli import main
 from opconf.fmt import CannotFormat, Failure, format_paths, format_text
 from opconf.load.yamlread import read_text
 from opconf.models import MODELS
+from tests.search import examples
 
 CASES = Path(__file__).parent / "cases" / "fmt"
 REGEN = os.environ.get("OPCONF_REGEN") == "1"
@@ -74,6 +75,15 @@ def test_golden_invariants(case: Path) -> None:
     assert _comments(once) == _comments(text)
     assert not [line for line in once.splitlines() if line != line.rstrip()]
     assert once.endswith("\n") and not once.endswith("\n\n")
+
+
+def test_tabs_yaml_reads_as_white_space_become_spaces() -> None:
+    text = "apiVersion: opconf/v1\nkind: Product\n\t\nkey: a\nname: A\ntags:\n-\tx\n"
+    out = format_text(text)
+    assert "\t" not in out
+    assert _data(out) == _data(text.replace("\t", " "))
+    with pytest.raises(CannotFormat, match=r"^2:1: "):
+        format_text("a: 1\n\tb: 2\n")  # a tab of indentation stays an error
 
 
 def test_already_canonical_is_unchanged() -> None:
@@ -201,7 +211,7 @@ def _values_document(draw: st.DrawFn) -> str:
     return head + "\n".join(lines) + "\n"
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_values_document())
 def test_validate_reads_the_same_data_after_fmt(text: str) -> None:
     data, problems = _read(text)

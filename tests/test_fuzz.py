@@ -31,7 +31,7 @@ try:
 except ImportError:
     from plan import helpers as h  # type: ignore[no-redef]
 
-EXAMPLES = int(os.environ.get("OPCONF_FUZZ_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("OPCONF_FUZZ_EXAMPLES", "120"))
 EXAMPLE = h.ROOT / "config"
 SEEDS = {
     p.relative_to(EXAMPLE).as_posix(): p.read_text("utf-8") for p in sorted(EXAMPLE.rglob("*.yaml"))

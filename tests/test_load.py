@@ -209,6 +209,32 @@ def test_syntax_error_keeps_earlier_documents() -> None:
     assert [d.code for d in result.diagnostics] == ["OPC002"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: 1\n\t\nb: 2\n", {"a": 1, "b": 2}),  # a blank line holding a tab
+        ("a:\n  b: 1\n \t \n  c: 2\n", {"a": {"b": 1, "c": 2}}),
+        ("a:\n  - x\n  -\ty\n", {"a": ["x", "y"]}),  # a tab after '-'
+        ("a:\n  -\tb: 1\n    c: 2\n", {"a": [{"b": 1, "c": 2}]}),
+        ("a:\n- - x\n  -\t- y\n", {"a": [["x", ["y"]]]}),
+        ("a: |\n  x\n  \t\n  y\n", {"a": "x\n\t\ny\n"}),  # content: kept as it is
+        ("a: [1,\n\t\n 2]\n", {"a": [1, 2]}),
+    ],
+)
+def test_tabs_yaml_reads_as_white_space(text: str, expected: Any) -> None:
+    result = read_text(text, "t.yaml")
+    assert (result.diagnostics, [d.data for d in result.documents]) == ([], [expected])
+
+
+def test_tabs_that_are_not_white_space_stay_errors_where_they_are() -> None:
+    assert codes("a: 1\n\tb: 2\n") == [("OPC002", 2, 1)]  # indentation
+    assert codes("a: |\n  x\n\t\n  y\n") == [("OPC002", 3, 1)]  # ends a block scalar
+    blank = "".join(f"k{i}: 1\n\t\n" for i in range(150)) + "b: |\n  x\n\t\n  y\n"
+    assert codes(blank) == [("OPC002", 303, 1)]  # 150 lines read again, then the error
+    many = "".join(f"k{i}: 1\n\t\n" for i in range(300))
+    assert codes(many) == [("OPC002", 402, 1)]  # read again 200 times at most
+
+
 def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.yaml"
     path.write_bytes(b"\xef\xbb\xbfa: 1\n")

@@ -1,10 +1,11 @@
-"""``.pre-commit-hooks.yaml`` with the real ``pre-commit`` (SPEC §9): ``pre-commit try-repo``
-installs this checkout the way a user's pre-commit does (its own virtualenv, pip from the
-configured index) and runs the hooks in a throwaway git repository.
+"""``.pre-commit-hooks.yaml`` with the real ``pre-commit``, used as a user uses it: a
+``.pre-commit-config.yaml`` naming this repository at a commit, ``pre-commit run`` in a
+throwaway git repository. pre-commit installs the hooks the way it does for a user (its own
+virtualenv, pip from the configured index).
 
 The checkout is copied once per session into a committed snapshot (the working tree as it is,
-uncommitted changes included). ``try-repo`` installs the hook environment afresh on each run
-(~30 s): the test makes two runs, each of both hooks.
+uncommitted changes included), and one pre-commit cache serves the session: the hook
+environment is installed once (~30 s), every later run reuses it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ FORMATTED = "apiVersion: opconf/v1\nkind: Product\nkey: q\nname: Q\ntype: deposi
 
 class Hooks(NamedTuple):
     snapshot: Path
+    rev: str  # the snapshot's commit
     env: dict[str, str]
 
 
@@ -53,14 +55,23 @@ def hooks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hooks]:
     _git(snapshot, "init", "-q")
     _git(snapshot, "add", "-A")
     _git(snapshot, "commit", "-q", "-m", "snapshot")
+    rev = _git(snapshot, "rev-parse", "HEAD").strip()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPCONF_", "GIT_"))}
     env["PRE_COMMIT_HOME"] = str(base / "home")  # not the user's own cache
     env["PATH"] = f"{pre_commit.parent}{os.pathsep}{env.get('PATH', '')}"
-    yield Hooks(snapshot, env)
+    yield Hooks(snapshot, rev, env)
 
 
-def _repo(tmp_path: Path, files: dict[str, str]) -> Path:
+def _repo(hooks: Hooks, tmp_path: Path, files: dict[str, str]) -> Path:
+    """A git repository holding ``files`` (staged) and a pre-commit configuration that uses
+    both hooks of the snapshot."""
     repo = tmp_path / "crm-config"
+    hook_ids = "\n".join(f"      - id: {h}" for h in ("opconf-validate", "opconf-fmt"))
+    files = {
+        ".pre-commit-config.yaml": f"repos:\n  - repo: {hooks.snapshot}\n"
+        f"    rev: {hooks.rev}\n    hooks:\n{hook_ids}\n",
+        **files,
+    }
     for name, content in files.items():
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
         (repo / name).write_text(content, encoding="utf-8")
@@ -69,9 +80,9 @@ def _repo(tmp_path: Path, files: dict[str, str]) -> Path:
     return repo
 
 
-def _try(hooks: Hooks, repo: Path) -> subprocess.CompletedProcess[str]:
-    """``pre-commit try-repo SNAPSHOT --all-files``: every hook the checkout declares."""
-    argv = ["pre-commit", "try-repo", str(hooks.snapshot), "--all-files", "--color", "never"]
+def _run(hooks: Hooks, repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``pre-commit run ARGS``: as a commit runs the hooks (or ``--all-files``)."""
+    argv = ["pre-commit", "run", *args, "--color", "never"]
     return subprocess.run(argv, cwd=repo, env=hooks.env, capture_output=True, text=True)
 
 
@@ -82,9 +93,8 @@ def _verdict(output: str, name: str) -> str:
 
 
 def test_hooks_fail_on_planted_problems_then_pass(hooks: Hooks, tmp_path: Path) -> None:
-    """try-repo installs the hooks afresh on every run (its own store), so one test, two runs:
-    each run exercises both hooks."""
     repo = _repo(
+        hooks,
         tmp_path,
         {
             "config/products/bad.yaml": BAD_PRICE,
@@ -92,7 +102,7 @@ def test_hooks_fail_on_planted_problems_then_pass(hooks: Hooks, tmp_path: Path) 
             "notes.yaml": "b: 1\na: 2\n",
         },
     )
-    first = _try(hooks, repo)
+    first = _run(hooks, repo, "--all-files")
     assert first.returncode == 1, first.stdout + first.stderr
     assert (_verdict(first.stdout, "opconf validate"), _verdict(first.stdout, "opconf fmt")) == (
         "Failed",
@@ -108,7 +118,7 @@ def test_hooks_fail_on_planted_problems_then_pass(hooks: Hooks, tmp_path: Path) 
 
     (repo / "config/products/bad.yaml").write_text(BAD_PRICE.replace("-1", "1"), encoding="utf-8")
     _git(repo, "add", "-A")
-    second = _try(hooks, repo)
+    second = _run(hooks, repo, "--all-files")
     assert second.returncode == 0, second.stdout + second.stderr
     assert (_verdict(second.stdout, "opconf validate"), _verdict(second.stdout, "opconf fmt")) == (
         "Passed",
@@ -127,12 +137,13 @@ def test_validate_runs_on_a_commit_that_only_deletes_a_file(hooks: Hooks, tmp_pa
         "  - {key: lost, name: Lost, probability: 0, outcome: lost}\n"
     )
     repo = _repo(
-        tmp_path, {"config/products/q.yaml": FORMATTED, "config/templates/t.yaml": template}
+        hooks,
+        tmp_path,
+        {"config/products/q.yaml": FORMATTED, "config/templates/t.yaml": template},
     )
     _git(repo, "commit", "-q", "-m", "config")
     _git(repo, "rm", "-q", "config/products/q.yaml")
-    argv = ["pre-commit", "try-repo", str(hooks.snapshot), "opconf-validate", "--color", "never"]
-    run = subprocess.run(argv, cwd=repo, env=hooks.env, capture_output=True, text=True)
+    run = _run(hooks, repo, "opconf-validate")  # as `git commit` runs it: on what is staged
     assert run.returncode == 1, run.stdout + run.stderr
     assert _verdict(run.stdout, "opconf validate") == "Failed"
     assert (

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from opconf.catalogue import details
 from opconf.catalogue.labels import Labels, page_data
 from opconf.catalogue.overlay import MARKS, Overlay, deleted_objects, overlays
+from opconf.catalogue.waived import Marks, Waived, codes
 from opconf.diagnostics import plural
 from opconf.plan.diff import Desired
 from opconf.plan.model import Obj, Plan
@@ -38,6 +39,7 @@ class Entry:
     meta: str  # one line under the name, e.g. "6 stages · 14 steps"
     mark: str | None = None  # the plan's word for it: new, changed, renamed, deleted…
     inactive: bool = False
+    waived: tuple[str, ...] = ()  # codes of its waived findings (opconf.yaml's waivers)
 
     @property
     def anchor(self) -> str:
@@ -64,6 +66,11 @@ class Tab:
         """``6 coverage groups``."""
         return plural(len(self.entries), self.noun)
 
+    @property
+    def waived(self) -> int:
+        """Entries with waived findings."""
+        return sum(1 for e in self.entries if e.waived)
+
 
 @dataclass(frozen=True)
 class PlanInfo:
@@ -82,17 +89,33 @@ class Catalogue:
     labels: Labels = field(default_factory=Labels)
 
     @property
+    def waived(self) -> int:
+        """Objects with waived findings, on every tab."""
+        return sum(t.waived for t in self.tabs)
+
+    @property
+    def waived_summary(self) -> str:
+        """``2 objects with waived findings``, for the page's waiver bar."""
+        return f"{plural(self.waived, 'object')} with waived findings"
+
+    @property
     def data(self) -> Obj:
         """What the page's script reads: details by tab, the aliases, reference names."""
         return {"details": self.details, "aliases": self.aliases, "labels": page_data(self.labels)}
 
 
 def build(
-    objects: Sequence[Desired], plan: Plan | None = None, labels: Labels | None = None
+    objects: Sequence[Desired],
+    plan: Plan | None = None,
+    labels: Labels | None = None,
+    waived: Marks | None = None,
 ) -> Catalogue:
     """The view model of ``objects`` (canonical, from a valid configuration), with the
-    pending changes of ``plan`` marked when one is given, and the reference data's names."""
+    pending changes of ``plan`` marked when one is given, the objects with ``waived``
+    findings marked (:func:`opconf.catalogue.waived.by_object`), and the reference data's
+    names."""
     marks = overlays(plan) if plan else {}
+    waived = waived or {}
     shown = [(d.kind, d.key, d.data, d.source) for d in objects]
     if plan:
         shown += [(kind, key, data, "") for kind, key, data in deleted_objects(plan)]
@@ -100,9 +123,11 @@ def build(
     found: dict[str, dict[str, Obj]] = {tab: {} for tab, _, _ in TABS}
     entries: dict[str, list[Entry]] = {tab: [] for tab, _, _ in TABS}
     for kind, key, data, source in shown:
-        tab, ov = TAB_OF[kind], marks.get((kind, key))
+        tab, ov, excused = TAB_OF[kind], marks.get((kind, key)), waived.get((kind, key), ())
         found[tab][key] = _details(kind, data, source, ov, users.get((kind, key), []))
-        entries[tab].append(_entry(tab, kind, data, ov))
+        if excused:
+            found[tab][key]["waived"] = [w.to_dict() for w in excused]
+        entries[tab].append(_entry(tab, kind, data, ov, excused))
     tabs = tuple(
         Tab(tab, noun, tuple(sorted(entries[tab], key=lambda e: (e.name.casefold(), e.key))))
         for tab, _, noun in TABS
@@ -132,7 +157,7 @@ def _details(kind: str, data: Obj, source: str, ov: Overlay | None, users: list[
     return details.product(data, source, ov, users)
 
 
-def _entry(tab: str, kind: str, data: Obj, ov: Overlay | None) -> Entry:
+def _entry(tab: str, kind: str, data: Obj, ov: Overlay | None, waived: tuple[Waived, ...]) -> Entry:
     if kind == "OpportunityTemplate":
         steps = sum(len(s["steps"]) for s in data["stages"])
         meta = f"{plural(len(data['stages']), 'stage')} · {plural(steps, 'step')}"
@@ -142,7 +167,8 @@ def _entry(tab: str, kind: str, data: Obj, ov: Overlay | None) -> Entry:
         price = data["listPrice"]
         meta = data["type"] + (f" · {price}" if price is not None else "")
     mark = ov.mark if ov else None
-    return Entry(tab, data["key"], data["name"], meta, mark, data.get("active") is False)
+    inactive = data.get("active") is False
+    return Entry(tab, data["key"], data["name"], meta, mark, inactive, codes(waived))
 
 
 def _aliases(plan: Plan | None) -> dict[str, str]:

@@ -12,6 +12,7 @@ from opconf.project import Project, load_project, resolve_mapping, resolve_store
 
 if TYPE_CHECKING:
     from opconf.plan.model import Plan
+    from opconf.selection import Selection
     from opconf.store import Store
     from opconf.validate import ValidationResult
 
@@ -41,12 +42,34 @@ def seconds(text: str) -> float:
     return value
 
 
+def add_select_option(p: argparse.ArgumentParser, what: str) -> None:
+    """``--select Kind/key-glob`` (repeatable): a partial plan or export."""
+    p.add_argument(
+        "--select",
+        action="append",
+        metavar="KIND/GLOB",
+        help=f"only {what} of objects matching Kind/key-glob (or a key glob); repeatable",
+    )
+
+
+def selection(args: argparse.Namespace) -> Selection:
+    from opconf.selection import parse
+
+    return parse(args.select)
+
+
 def add_store_options(p: argparse.ArgumentParser) -> None:
     group = p.add_argument_group("store selection (strongest first)")
     group.add_argument(
         "--store", metavar="URL", help="store URL (sqlite:///file or postgresql://…)"
     )
     group.add_argument("--target", metavar="NAME", help="a target named in opconf.yaml")
+    group.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help="a StoreMapping file for the store (default: the target's mapping, or"
+        " $OPCONF_MAPPING with --store or $OPCONF_STORE)",
+    )
 
 
 def open_store(args: argparse.Namespace) -> tuple[Project, Store]:
@@ -54,7 +77,7 @@ def open_store(args: argparse.Namespace) -> tuple[Project, Store]:
 
     project = load_project(args.project)
     url = resolve_store(project, args.store, args.target)
-    mapping = resolve_mapping(project, args.store, args.target)
+    mapping = resolve_mapping(project, args.store, args.target, getattr(args, "mapping", None))
     if mapping is None:
         return project, Store(url)
     from opconf.store.mapping import load

@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING
 from opconf import exitcodes
 from opconf.commands._common import (
     add_apply_options,
+    add_select_option,
     add_store_options,
     check_freeze_options,
     open_store,
     print_invalid,
+    selection,
 )
 from opconf.commands._execute import apply_unattended, execute, progress_line
 from opconf.visible import visible
@@ -41,6 +43,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="apply PLANFILE only if it is the plan with this digest (the one reviewed)",
     )
     p.add_argument("--prune", action="store_true", default=None, help="delete unmanaged objects")
+    add_select_option(p, "the changes")
     add_store_options(p)
     p.set_defaults(run=run)
 
@@ -59,6 +62,12 @@ def run(args: argparse.Namespace) -> int:
             "--expect-digest needs a saved plan: opconf apply PLANFILE --expect-digest …",
             hint="save the reviewed plan with `opconf plan --out FILE`",
         )
+    if args.select and args.planfile:
+        raise UsageError(
+            "--select chooses what a plan computed now changes; PLANFILE is already planned",
+            hint="plan the subset with `opconf plan --select … --out FILE`, then apply that file",
+        )
+    select = selection(args)
     project, store = open_store(args)
     if not args.dry_run:
         warning = dirty_tree(project, is_default_store(project, args.store, args.target))
@@ -99,11 +108,11 @@ def run(args: argparse.Namespace) -> int:
             store,
             args,
             project,
-            make_plan=lambda state: plan_config(result, store, prune, state=state),
+            make_plan=lambda state: plan_config(result, store, prune, state, select),
             show=show,
             progress=progress,
         )
-    plan = plan_config(result, store, prune)
+    plan = plan_config(result, store, prune, select=select)
     show(plan)
     ask = not args.auto_approve and not args.dry_run
     word = confirm_word(project, args.store, args.target)

@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     from opconf.catalogue import build, render, write
     from opconf.catalogue.labels import from_snapshot
+    from opconf.catalogue.waived import by_object
     from opconf.diagnostics import plural
     from opconf.errors import PlanRefused
     from opconf.plan import saved
@@ -62,9 +63,13 @@ def run(args: argparse.Namespace) -> int:
             "its marks may not match what is shown",
             file=sys.stderr,
         )
-    catalogue = build(from_index(result.index), plan, from_snapshot(project.refs_file))
+    objects = from_index(result.index)
+    waived = by_object(objects, result.diagnostics)
+    catalogue = build(objects, plan, from_snapshot(project.refs_file), waived)
     path = write(render(catalogue), args.out)
     counts = ", ".join(t.count for t in catalogue.tabs)
     marked = f"; {plural(len(plan.changes), 'pending change')} marked" if plan else ""
+    if catalogue.waived:
+        marked += f"; {catalogue.waived_summary}"
     print(f"Wrote {path}: {counts}{marked}.")
     return exitcodes.OK

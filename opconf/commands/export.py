@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from opconf import exitcodes
-from opconf.commands._common import add_store_options, open_store
+from opconf.commands._common import add_select_option, add_store_options, open_store, selection
 from opconf.fsio import write_text
 from opconf.kinds import KINDS
 
@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="only objects opconf does not manage and the configuration does not name",
     )
     p.add_argument("--kind", metavar="K,...", help=f"only these kinds ({', '.join(KINDS)})")
-    p.add_argument("--select", metavar="GLOB", help="only objects whose key matches GLOB")
+    add_select_option(p, "the documents")
     p.add_argument(
         "--exclude",
         action="append",
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     out = args.out or project.config
     request = core.Request(
         kinds=_kinds(args.kind),
-        select=args.select,
+        select=selection(args),
         exclude=tuple(args.exclude),
         only_unmanaged=args.only_unmanaged,
         with_dependencies=args.with_dependencies,

@@ -58,6 +58,10 @@ def changes(e: HistoryEntry) -> str:
     counts = ", ".join(f"{e.summary[a]} {p}" for a, p in PAST.items() if e.summary.get(a))
     if e.summary.get("rollback") is not None:
         return f"rollback to revision {e.summary['rollback']}" + (f" ({counts})" if counts else "")
+    select = e.summary.get("select")
+    if isinstance(select, list) and select:
+        patterns = " ".join(f"--select {p}" for p in select)
+        return f"{counts or 'none'} (partial: {patterns})"
     return counts or "none"
 
 

@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING
 from opconf import exitcodes
 from opconf.commands._common import (
     add_output_options,
+    add_select_option,
     add_store_options,
     freeze_note,
     open_store,
     print_invalid,
+    selection,
     show_plan,
 )
 
@@ -33,6 +35,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("plan", help="show what apply would change in the store")
     add_output_options(p, "save the plan for `opconf apply FILE`")
     p.add_argument("--prune", action="store_true", default=None, help="delete unmanaged objects")
+    add_select_option(p, "the changes")
     p.add_argument(
         "--detailed-exitcode",
         action="store_true",
@@ -46,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from opconf.errors import InvalidFileError
     from opconf.workflow import plan_config, validate_config
 
+    select = selection(args)
     try:
         project, store = open_store(args)
     except InvalidFileError as exc:  # opconf.yaml: the comment says why, the CLI exits 64
@@ -61,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         print("error: the configuration is invalid; nothing was planned", file=sys.stderr)
         return exitcodes.PROBLEMS
     prune = project.prune if args.prune is None else args.prune
-    plan = plan_config(result, store, prune)
+    plan = plan_config(result, store, prune, select=select)
     _show(plan, args, freeze_note(project, plan, store))
     if plan.errors:
         return exitcodes.PROBLEMS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -38,7 +39,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     from opconf.errors import UsageError
     from opconf.filecache import FOLDER
+    from opconf.filecheck import check_file
     from opconf.incremental import validate_cached
+    from opconf.kinds import MAPPING_SCHEMA
     from opconf.project import PROJECT_FILE, inspect_project
     from opconf.references import inspect_references
     from opconf.report import REPORTERS
@@ -50,8 +53,13 @@ def run(args: argparse.Namespace) -> int:
     if args.refs and not exists(args.refs):
         raise UsageError(f"reference data file {args.refs} does not exist")
     refs, refs_problems = inspect_references(args.refs or project.refs_file)
-    paths = args.paths or [project.config]
-    if problems and not all(path.exists() for path in paths):
+    mappings = [p for p in args.paths if _is_mapping(p)]
+    problems += tuple(d for p in mappings for d in check_file(p, MAPPING_SCHEMA).diagnostics)
+    given = [p for p in args.paths if p not in mappings]
+    paths = given or [project.config]
+    if mappings and not given:
+        result = ValidationResult(files=len(mappings))  # only store mappings were named
+    elif problems and not all(path.exists() for path in paths):
         result = ValidationResult()  # a broken opconf.yaml hides where the documents are
     else:
         _check_config(project, args.paths)
@@ -67,6 +75,21 @@ def run(args: argparse.Namespace) -> int:
     result.include(problems + refs_problems)
     sys.stdout.write(REPORTERS[args.format](result, args.strict))
     return exitcodes.OK if result.valid(args.strict) else exitcodes.PROBLEMS
+
+
+_MAPPING = re.compile(r"^kind:[ \t]*[\"']?StoreMapping\b", re.M)
+
+
+def _is_mapping(path: Path) -> bool:
+    """A file naming itself a store mapping (checked against the mapping's schema, as a
+    target's ``mapping:`` is), not a document of the configuration."""
+    if not path.is_file():
+        return False
+    try:
+        with path.open(encoding="utf-8", errors="replace") as f:
+            return bool(_MAPPING.search(f.read(65536)))
+    except OSError:
+        return False
 
 
 def _check_config(project: Project, paths: list[Path]) -> None:

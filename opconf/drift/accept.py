@@ -87,14 +87,20 @@ def accept(
     files = Files(config, desired, res)
     count = len(res.created) + len(res.accepted)
     conflicts = list(res.conflicts)
+    twins = {(p.kind, p.live.key) for p in res.twins if p.live}
     for p in found:
         if p.desired is None or res.accepted.get((p.kind, p.desired.key), "") is None:
             continue
-        if p.then is not None and p.live is not None and selection.chosen(p):
-            m = Merger(p.kind, p.desired.key, selection.taken(p))
-            ids = _stage_ids(settled.snapshot, p)
+        # Created on both sides and the CRM's taken: merged as if the configuration's
+        # object had been applied, so every field that differs takes the CRM's value
+        # (elements still found by identity: comments stay with their items).
+        twin = p.live is not None and (p.kind, p.live.key) in twins
+        then = p.desired.data if twin else p.then
+        if p.live is not None and then is not None and (twin or selection.chosen(p)):
+            m = Merger(p.kind, p.desired.key, twin or selection.taken(p))
+            ids = None if twin else _stage_ids(settled.snapshot, p)
             merged = merge_object(
-                m, (p.then, p.desired.data, p.live.data), res.store, res.accepted, ids
+                m, (then, p.desired.data, p.live.data), res.store, res.accepted, ids
             )
             count += len(merged.accepted)
             conflicts += merged.conflicts

@@ -15,6 +15,7 @@ from dataclasses import astuple, replace
 
 from opconf.canonical import KIND_ORDER
 from opconf.drift.fields import NO_RENAMES, StageRenames, object_fields, stage_renames
+from opconf.drift.merge import same
 from opconf.drift.model import ABSENT, Category, Difference
 from opconf.drift.threeway import follow
 from opconf.plan.model import Obj
@@ -63,17 +64,31 @@ def _each(
     previous keys in the configuration."""
     snapshot, rows, stage_previous = context
     to_then = _to_then(found)
+    known = {(kind, i) for (kind, _), i in row_ids(snapshot).items()} if snapshot else None
     for kind, key, mine, then, live in found:
         if then is not None:  # references compared as the rows' keys at the last apply
             mine = follow(mine, to_then[0]) if mine is not None else None
             live = replace(live, data=follow(live.data, to_then[1])) if live else None
-        if then is None and live is not None and (kind, live.id) in rows:
-            # pending here, and another object renamed onto the key in the CRM
+        if then is None and live is not None and _clash(kind, mine, live, rows, known):
             yield Difference("conflict", kind, key, "add", "", mine, ABSENT, live.data)
             continue
         moved = stage_renames(snapshot, then, mine, live, stage_previous)
         for d in _object(kind, key, mine, then, live, moved):
             yield _onto_pending(d, pending)
+
+
+def _clash(
+    kind: str,
+    mine: Obj | None,
+    live: StoredObject,
+    rows: set[tuple[str, int]],
+    known: set[tuple[str, int]] | None,
+) -> bool:
+    """Pending here, and under its key in the CRM another object renamed onto it, or one
+    created since the last apply (``known``: its rows), with other values."""
+    if (kind, live.id) in rows:
+        return True
+    return known is not None and (kind, live.id) not in known and not same(mine, live.data)
 
 
 def _to_then(
@@ -175,8 +190,8 @@ def _object(
     if now is None:  # deleted in the CRM
         if config is None:
             return []  # and from the configuration too: nothing left to do
-        same = {**config, "key": then["key"]} == then  # an accepted key change is no change
-        category: Category = "drift" if same else "conflict"
+        # A key changed here (a rename not applied yet) is a change too: never dropped silently.
+        category: Category = "drift" if config == then else "conflict"
         return [Difference(category, kind, key, "remove", "", config, then, ABSENT)]
     if config is None:  # removed from the configuration: plan deletes it
         category = "pending" if now == then else "conflict"

@@ -49,6 +49,14 @@ def remember(doc: Any, old: str, order: tuple[str, ...]) -> None:
     keys = CommentedSeq([old])
     keys.fa.set_flow_style()
     doc.pop("previousKeys", None)
-    before = set(order[: order.index("previousKeys")])
-    at = max((i + 1 for i, name in enumerate(doc) if name in before), default=len(doc))
-    doc.insert(at, "previousKeys", keys)
+    insert(doc, "previousKeys", keys, order)
+
+
+def insert(doc: Any, name: str, value: Any, order: tuple[str, ...]) -> None:
+    """Add the new key ``name`` to the mapping ``doc`` where ``fmt`` puts it relative to the
+    keys the mapping has: right after the last of them that ``order`` (the model's field
+    order) puts before it. The mapping's own order stays: a document out of fmt's order is
+    not reordered, one in fmt's order stays in it."""
+    before = set(order[: order.index(name)]) if name in order else set(order)
+    at = max((i + 1 for i, key in enumerate(doc) if key in before), default=0)
+    doc.insert(at, name, value)

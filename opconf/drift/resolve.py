@@ -28,6 +28,7 @@ class Resolution:
     store: dict[Key, str | None] = field(default_factory=dict)  # the CRM's renames, by row
     accepted: dict[Key, str | None] = field(default_factory=dict)  # taken into the files
     created: list[Pair] = field(default_factory=list)  # new files
+    twins: list[Pair] = field(default_factory=list)  # created on both sides: the CRM's taken
     conflicts: list[Conflict] = field(default_factory=list)
 
 
@@ -59,8 +60,13 @@ def resolve(found: Iterable[Pair], chosen: Chosen, take: Chosen) -> Resolution:
 def _new(out: Resolution, p: Pair, found: list[Pair], take: bool) -> None:
     if p.live is None or (p.desired is not None and same(p.desired.data, p.live.data)):
         return  # pending in the configuration, or created on both sides alike
-    if p.desired is not None:
-        out.conflicts.append(Conflict(p.kind, p.live.key, "", p.desired.data, None, p.live.data))
+    if p.desired is not None:  # created on both sides, differently: pending here
+        if take:  # the CRM's object, written where the configuration's is
+            out.twins.append(p)
+        else:
+            out.conflicts.append(
+                Conflict(p.kind, p.live.key, "", p.desired.data, None, p.live.data)
+            )
         return
     holder = next(
         (
@@ -89,7 +95,9 @@ def _removed_here(out: Resolution, p: Pair, take: bool) -> None:
 
 def _deleted(out: Resolution, p: Pair, take: bool) -> None:
     assert p.then is not None and p.desired is not None
-    if same({**p.desired.data, "key": p.then["key"]}, p.then) or take:
+    # Renamed here, not applied yet, and deleted in the CRM: a conflict like any change (the
+    # rename may be one accepted from the CRM before, but nothing tells them apart now).
+    if same(p.desired.data, p.then) or take:
         out.accepted[(p.kind, p.desired.key)] = None
     else:
         out.conflicts.append(Conflict(p.kind, p.desired.key, "", p.desired.data, p.then, None))

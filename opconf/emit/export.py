@@ -21,6 +21,7 @@ from opconf.emit.engine import make_yaml
 from opconf.emit.filenames import Unheld, file_stem, unheld
 from opconf.errors import OpconfError
 from opconf.keys import KEY_RULE, is_key
+from opconf.selection import EVERYTHING, Selection
 from opconf.store.model import ObjectId, StoredObject, StoreState
 
 FOLDERS = {
@@ -44,7 +45,7 @@ class Request:
     """What to export. ``schemas`` is the schema folder relative to the output folder."""
 
     kinds: frozenset[str] = frozenset(KIND_ORDER)
-    select: str | None = None  # a glob on keys
+    select: Selection = EVERYTHING  # --select: Kind/key-glob or key-glob patterns
     exclude: tuple[str, ...] = ()  # globs on keys or on Kind/key
     only_unmanaged: bool = False
     with_dependencies: bool = False
@@ -102,7 +103,7 @@ def path_of(kind: str, key: str) -> str:
 def _wanted(obj: StoredObject, request: Request, known: frozenset[ObjectId] | None) -> bool:
     if obj.kind not in request.kinds:
         return False
-    if request.select is not None and not fnmatch.fnmatchcase(obj.key, request.select):
+    if not request.select.matches(obj.kind, obj.key):
         return False
     if any(_excluded(obj, glob) for glob in request.exclude):
         return False

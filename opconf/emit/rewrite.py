@@ -32,6 +32,7 @@ from opconf.emit.comments import by_identity, collect, join, place
 from opconf.emit.engine import dump, make_yaml
 from opconf.emit.keep import keep_lines
 from opconf.emit.layout import FREE, Layout, is_empty, lines_of
+from opconf.load.tabs import read_again
 
 _MARKER = re.compile(r"---(\s|$)")  # a document start line
 _MODELINE = "# yaml-language-server:"
@@ -75,27 +76,45 @@ def rewrite(text: str, change: Callable[[Any], object]) -> str:
 def _parse(text: str) -> tuple[list[Node], list[Any]]:
     """Composed and loaded. ruamel.yaml refuses a tab between a value and its comment,
     which YAML allows (libyaml, and so validation, reads it): each such tab is read as a
-    space — outside any scalar (that is where the error points), on the same column."""
+    space — outside any scalar (that is where the error points), on the same column; so are
+    the tabs of a blank line and after a ``-`` where it stops (:mod:`opconf.load.tabs`)."""
     for _ in range(text.count("\t") + 1):
         try:
             return _parse_once(text)
         except MarkedYAMLError as exc:
             mark = exc.problem_mark
             at = mark.index if mark is not None else -1
-            if exc.problem != _TAB or not 0 <= at < len(text) or text[at] != "\t":
+            if exc.problem == _TAB and _before_comment(text, at):
+                text = text[:at] + " " + text[at + 1 :]
+                continue
+            fixed = read_again(text, exc)
+            if fixed is None:
                 raise
-            text = text[:at] + " " + text[at + 1 :]
+            text = fixed
     raise AssertionError("unreachable: each round replaces a tab")  # pragma: no cover
+
+
+def _before_comment(text: str, at: int) -> bool:
+    """A tab at ``at`` with only white space then a comment (or the line's end) after it.
+    ruamel.yaml also stops at a tab inside a plain scalar (``0\t0``): that one is content, so
+    fmt refuses the file rather than change the value."""
+    if not (0 <= at < len(text) and text[at] == "\t"):
+        return False
+    rest = text[at:].lstrip(" \t")
+    return not rest or rest[0] in "#\r\n"
 
 
 def _parse_once(text: str) -> tuple[list[Node], list[Any]]:
     try:
         return list(make_yaml().compose_all(text)), list(make_yaml().load_all(text))
     except MarkedYAMLError as exc:
-        if exc.problem == _TAB:
+        at = exc.problem_mark.index if exc.problem_mark else -1
+        if (exc.problem == _TAB and _before_comment(text, at)) or read_again(text, exc):
             raise
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "invalid YAML"
+        if exc.problem == _TAB:
+            reason = "a tab inside an unquoted value, which fmt cannot keep: quote the value"
         raise CannotFormat(
             mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, reason
         ) from None

@@ -27,7 +27,7 @@ import yaml
 from opconf.diagnostics import Diagnostic
 from opconf.errors import UsageError
 from opconf.fsio import MIB, ReadError, TooLarge, read_bytes
-from opconf.load import oddities
+from opconf.load import oddities, tabs
 from opconf.load.builder import MAX_DEPTH, Builder, Fatal
 from opconf.load.scalars import Composer
 
@@ -86,8 +86,27 @@ def _yaml_error(display: str, exc: yaml.YAMLError) -> Diagnostic:
     return Diagnostic("OPC002", "error", message, display, line, column)
 
 
+_READINGS = 200  # lines of tabs read as spaces, at most, in one file
+
+
+class _ReadAgain(Exception):
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
 def read_text(text: str, display: str) -> FileResult:
-    """Parse every document of ``text``; problems become diagnostics, never exceptions."""
+    """Parse every document of ``text``; problems become diagnostics, never exceptions.
+    Tabs YAML reads as white space where libyaml stops are read as spaces (:mod:`.tabs`): one
+    line per reading, at most ``_READINGS`` times (each reads the whole text again)."""
+    for _ in range(_READINGS):
+        try:
+            return _read_once(text, display, again=True)
+        except _ReadAgain as again:
+            text = again.text
+    return _read_once(text, display, again=False)
+
+
+def _read_once(text: str, display: str, again: bool) -> FileResult:
     result = FileResult()
     odd = oddities.find(text)
     if odd.problems:
@@ -131,6 +150,9 @@ def read_text(text: str, display: str) -> FileResult:
         message = f"YAML syntax error: character #x{exc.character:04x} is not allowed"
         result.diagnostics.append(Diagnostic("OPC002", "error", message, display, line, column))
     except yaml.YAMLError as exc:
+        fixed = tabs.read_again(text, exc) if again else None
+        if fixed is not None:
+            raise _ReadAgain(fixed) from None
         result.diagnostics.append(_yaml_error(display, exc))
     except Fatal as exc:
         mark = exc.mark

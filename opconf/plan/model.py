@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from opconf.diagnostics import Diagnostic
 from opconf.jsontext import digest
+from opconf.store.ids import RowId
 
 # release: a managed object goes back to being the CRM's own (a rollback past its adopt).
 Action = Literal["create", "update", "rename", "delete", "adopt", "release"]
@@ -54,7 +55,7 @@ class Change:
     # detail path → the revision since which the CRM changed that field: this apply reverts it
     reverts: dict[str, int] = field(default_factory=dict)
     # rollback: stage → {stage → the open opportunities that go from that one back to this one}
-    stage_returns: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    stage_returns: dict[str, dict[str, list[RowId]]] = field(default_factory=dict)
 
     @property
     def store_key(self) -> str:
@@ -95,6 +96,7 @@ class Base:
     tool_version: str
     created_at: str
     rollback: int | None = None  # the revision a rollback returns to (None: not a rollback)
+    select: tuple[str, ...] = ()  # a partial plan: the --select patterns (empty: whole)
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,7 @@ class Plan:
         required there: ``saved.load`` checks it first)."""
         return cls(
             changes=tuple(_change_from(c) for c in data["changes"]),
-            base=Base(**data["base"]),
+            base=Base(**{**data["base"], "select": tuple(data["base"].get("select", ()))}),
             errors=tuple(PlanError(**e) for e in data["errors"]),
             warnings=tuple(PlanError(**e) for e in data["warnings"]),
             unmanaged=tuple((u["kind"], u["key"]) for u in data["unmanaged"]),
@@ -163,10 +165,15 @@ class Plan:
 
 
 def _base_dict(base: Base) -> Obj:
-    """The base; ``rollback`` only in a rollback's plan (others read as they always did)."""
+    """The base; ``rollback`` only in a rollback's plan, ``select`` only in a partial plan
+    (others read as they always did)."""
     out = asdict(base)
     if base.rollback is None:
         del out["rollback"]
+    if base.select:
+        out["select"] = list(base.select)
+    else:
+        del out["select"]
     return out
 
 

@@ -13,7 +13,7 @@ import html
 from opconf import markdown as md
 from opconf.diagnostics import plural
 from opconf.plan.model import Change, Plan, PlanError
-from opconf.plan.render_text import change_lines, summary_line
+from opconf.plan.render_text import PARTIAL, change_lines, summary_line
 from opconf.sourcelinks import SourceLinks
 
 BUDGET = 65_536
@@ -34,6 +34,9 @@ def render(
     links: SourceLinks | None = None,
 ) -> str:
     head = [*marker(target), f"### opconf plan — {summary_line(plan)}", ""]
+    if plan.base.select:
+        patterns = " ".join(md.code(f"--select {p}") for p in plan.base.select)
+        head += ["> [!NOTE]", f"> **Partial plan** ({patterns}): {PARTIAL}", ""]
     if plan.changes:
         head += _table(plan)
     if plan.errors:

@@ -156,6 +156,8 @@ def change_lines(change: Change) -> list[str]:
 def summary_line(plan: Plan) -> str:
     if not plan.changes and plan.base.rollback is not None:
         return f"No changes. The store matches revision {plan.base.rollback} already."
+    if not plan.changes and plan.base.select:
+        return "No changes. The selected objects match the configuration."
     if not plan.changes:
         return "No changes. The store matches the configuration."
     s = plan.summary()
@@ -178,6 +180,8 @@ def render(plan: Plan, *, destructive_allowed: bool = False) -> str:
     if plan.unchanged and plan.changes:
         changes.append(f"  ({plural(plan.unchanged, 'unchanged object')} not shown)")
     head = [f"Store: {plan.base.store} (revision {plan.base.revision})", digest_line(plan)]
+    if plan.base.select:
+        head.append(partial_line(plan))
     sections = [head, changes]
     if plan.unmanaged:
         names = ", ".join(f"{k} {key}" for k, key in plan.unmanaged)
@@ -193,6 +197,15 @@ def render(plan: Plan, *, destructive_allowed: bool = False) -> str:
         sections.append([f"{n} destructive: {needs} --allow-destructive."])
     sections.append([summary_line(plan)])
     return "\n\n".join("\n".join(visible(line) for line in s) for s in sections if s) + "\n"
+
+
+PARTIAL = "objects outside the selection were not compared."
+
+
+def partial_line(plan: Plan) -> str:
+    """What a partial plan (``--select``) left out."""
+    patterns = " ".join(f"--select {p}" for p in plan.base.select)
+    return f"Partial plan ({patterns}): {PARTIAL}"
 
 
 def digest_line(plan: Plan) -> str:

@@ -16,11 +16,12 @@ from dataclasses import replace
 from opconf.errors import StoreError
 from opconf.plan.model import Change, Plan
 from opconf.plan.snapshot import Snapshot
+from opconf.store.ids import RowId
 from opconf.store.model import StoreState
 from opconf.store.moves import Return
 
 _TEMPLATE = "OpportunityTemplate"
-Where = Callable[[Sequence[int]], dict[int, int]]  # opportunity ids → stage row, open ones
+Where = Callable[[Sequence[RowId]], dict[RowId, RowId]]  # opportunity ids → stage row, open ones
 
 
 def recreates_stages(plan: Plan, snapshot: Snapshot, state: StoreState) -> bool:
@@ -29,7 +30,7 @@ def recreates_stages(plan: Plan, snapshot: Snapshot, state: StoreState) -> bool:
 
 
 def with_returns(
-    plan: Plan, snapshot: Snapshot, state: StoreState, moved: dict[int, list[int]], where: Where
+    plan: Plan, snapshot: Snapshot, state: StoreState, moved: dict[RowId, list[RowId]], where: Where
 ) -> Plan:
     """``plan`` whose templates move opportunities back to the stages they come back to."""
     wanted = {c.key: _candidates(c, snapshot, state, moved) for c in plan.changes}
@@ -51,8 +52,8 @@ def with_returns(
 
 
 def _candidates(
-    change: Change, snapshot: Snapshot, state: StoreState, moved: dict[int, list[int]] | None
-) -> dict[str, list[int]]:
+    change: Change, snapshot: Snapshot, state: StoreState, moved: dict[RowId, list[RowId]] | None
+) -> dict[str, list[RowId]]:
     """Stage key → the opportunities once moved off its row, for stages created again
     (``moved`` None: every stage created again, with no opportunities)."""
     if change.kind != _TEMPLATE or change.after is None or change.action == "release":
@@ -72,9 +73,11 @@ def _rows_now(change: Change, state: StoreState) -> set[int]:
     return set(row.stage_ids.values()) if row else set()
 
 
-def _by_stage(ids: list[int], now: dict[int, int], kept: dict[int, str]) -> dict[str, list[int]]:
+def _by_stage(
+    ids: list[RowId], now: dict[RowId, RowId], kept: dict[RowId, str]
+) -> dict[str, list[RowId]]:
     """Stage key → those of ``ids`` open on that kept stage now."""
-    out: dict[str, list[int]] = {}
+    out: dict[str, list[RowId]] = {}
     for i in ids:
         if now.get(i) in kept:
             out.setdefault(kept[now[i]], []).append(i)

@@ -16,6 +16,8 @@ from opconf.diagnostics import plural
 from opconf.plan.diff import Desired
 from opconf.plan.model import Change, Detail, Obj, Plan, PlanError
 from opconf.plan.snapshot import Snapshot, keys_after_rollback, resolve_refs, row_ids
+from opconf.store.ids import RowId
+from opconf.store.ids import row_id as parse_id
 from opconf.store.model import StoredObject, StoreState
 
 
@@ -23,9 +25,9 @@ from opconf.store.model import StoredObject, StoreState
 class Since:
     """What the snapshots after a revision record, read in one pass (each dropped once read)."""
 
-    adopted: set[tuple[str, int]]  # (kind, row id) of the CRM's rows adopted
-    moves: dict[int, set[int]]  # stage row → the removed rows whose opportunities moved to it
-    moved: dict[int, list[int]]  # removed stage row → the open opportunities moved off it
+    adopted: set[tuple[str, RowId]]  # (kind, row id) of the CRM's rows adopted
+    moves: dict[RowId, set[RowId]]  # stage row → the removed rows whose opportunities moved to it
+    moved: dict[RowId, list[RowId]]  # removed stage row → the open opportunities moved off it
 
 
 def since(later: Iterable[Snapshot | None]) -> Since:
@@ -35,9 +37,9 @@ def since(later: Iterable[Snapshot | None]) -> Since:
         s = snapshot or {}
         out.adopted.update((k, i) for k, rows in s.get("adopted", {}).items() for i in rows)
         for removed, target in s.get("moves", {}).items():
-            out.moves.setdefault(target, set()).add(int(removed))
+            out.moves.setdefault(target, set()).add(parse_id(removed))
         for row, ids in s.get("moved", {}).items():
-            out.moved.setdefault(int(row), []).extend(ids)
+            out.moved.setdefault(parse_id(row), []).extend(ids)
     return out
 
 
@@ -73,7 +75,7 @@ def _refs_now(obj: StoredObject, state: StoreState) -> Obj | None:
 
 
 def move_back(
-    desired: list[Desired], snapshot: Snapshot, state: StoreState, moved: dict[int, set[int]]
+    desired: list[Desired], snapshot: Snapshot, state: StoreState, moved: dict[RowId, set[RowId]]
 ) -> list[Desired]:
     """``desired`` with ``replaces`` that send opportunities back where they came from."""
     rows = {(o.kind, o.id): o for o in state.objects.values()}
@@ -90,9 +92,9 @@ def move_back(
     return out
 
 
-def _origins(stage_id: int, moved: dict[int, set[int]]) -> set[int]:
+def _origins(stage_id: RowId, moved: dict[RowId, set[RowId]]) -> set[RowId]:
     """Every stage row whose opportunities reached ``stage_id``, through chains of moves."""
-    seen: set[int] = set()
+    seen: set[RowId] = set()
     todo = [stage_id]
     while todo:
         for origin in moved.get(todo.pop(), ()):

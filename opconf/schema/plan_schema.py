@@ -5,7 +5,8 @@ themselves (pydantic reads their fields); only the envelope that ``Plan.to_dict`
 around them (format version, digest, summary, unmanaged objects) is described here. Every
 field the writer writes is required, and no other field is allowed; only a rollback's plan
 writes a change's ``stage_returns`` (when it moves opportunities back) and the base's
-``rollback`` (the revision it returns to), so that these two are optional.
+``rollback`` (the revision it returns to), and only a partial plan the base's ``select`` (its
+``--select`` patterns), so that these three are optional.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ _REFINED: dict[type, dict[str, Any]] = {
 
 
 # Written only when not empty (see the module's docstring).
-_OPTIONAL: dict[type, set[str]] = {Change: {"stage_returns"}, Base: {"rollback"}}
+_OPTIONAL: dict[type, set[str]] = {Change: {"stage_returns"}, Base: {"rollback", "select"}}
 
 
 class _Generator(GenerateJsonSchema):

@@ -9,7 +9,7 @@ fixes it. ``store init`` runs the structural part first and refuses an incompati
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -17,6 +17,7 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Table,
@@ -30,7 +31,10 @@ from sqlalchemy.schema import CreateTable
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from opconf.errors import StoreError
+from opconf.store import hazards
+from opconf.store.ids import UuidText
 from opconf.store.layout import Layout, present
+from opconf.store.problem import Problem
 from opconf.store.tables import ExactDecimal
 
 CONFIGURATION = (
@@ -55,17 +59,12 @@ UNIQUE = {
 WRITES = ("SELECT", "INSERT", "UPDATE", "DELETE")
 
 
-class Problem(NamedTuple):
-    """One difference: what is wrong, and the statement that fixes it."""
-
-    message: str
-    fix: str
-
-
 def problems(conn: Connection, layout: Layout, *, creating: bool = False) -> list[Problem]:
     """Every difference; with ``creating``, a missing table is none (``store init`` makes
-    opconf's own layout's tables, never a mapped CRM's)."""
-    return [*structure(conn, layout, creating=creating), *privileges(conn, layout)]
+    opconf's own layout's tables, never a mapped CRM's). Then the CRM's objects opconf's
+    writes would disturb: cascades into its rows, views on a column an upgrade drops."""
+    found = [*structure(conn, layout, creating=creating), *privileges(conn, layout)]
+    return [*found, *hazards.cascades(conn, layout), *hazards.blocking_views(conn, layout)]
 
 
 def structure(conn: Connection, layout: Layout, *, creating: bool = False) -> list[Problem]:
@@ -238,6 +237,10 @@ def _family(kind: TypeEngine[Any]) -> str:
         return "integer" if kind.numeric else "text"
     if isinstance(kind, ExactDecimal):
         return "decimal"
+    if isinstance(kind, UuidText):
+        return "uuid"
+    if isinstance(kind, TypeDecorator):  # UUIDs as bytes (opconf/store/ids.py)
+        return _live_family(kind.impl_instance)
     return _live_family(kind)
 
 
@@ -254,11 +257,12 @@ _FAMILIES: tuple[tuple[str, Any], ...] = (
     ("decimal", Numeric),
     ("timestamp", DateTime),
     ("text", String),
+    ("binary", LargeBinary),
 )
 
 
 def _compatible(wanted: str, live: str, conn: Connection) -> bool:
-    if wanted == live:
+    if wanted == live or (wanted, live) == ("uuid", "text"):  # a UUID's text, or PostgreSQL's
         return True
     sqlite = conn.dialect.name == "sqlite"  # SQLite: exact decimals and times as text, booleans 0/1
     return sqlite and (wanted, live) in {

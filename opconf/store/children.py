@@ -17,12 +17,12 @@ from opconf.store.model import Obj
 _TEMP_KEY = "~renaming~"  # never a valid key (opconf.keys: no "~")
 
 
-def insert_ids(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+def insert_ids(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> list[Any]:
     """Insert many rows in one batch; their new ids, in the order of ``rows``."""
     if not rows:
         return []
     statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-    return [int(r.id) for r in conn.execute(statement, rows)]
+    return [r.id for r in conn.execute(statement, rows)]
 
 
 def insert_template_children(

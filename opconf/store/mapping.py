@@ -13,8 +13,9 @@ CRM's own with what opconf relies on.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Column, Dialect, Integer, MetaData, Table, Text
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -22,11 +23,17 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 from opconf.diagnostics import plural
 from opconf.errors import InvalidFileError, StoreError, UsageError
 from opconf.kinds import MAPPING_SCHEMA
-from opconf.store import fills
+from opconf.store import fills, softdelete
 from opconf.store import tables as t
+from opconf.store.ids import UUIDS, AnyId, id_column, reference_type
 from opconf.store.layout import Layout
 from opconf.store.mapping_model import EncodedColumn, StoreMapping, TableMapping
 from opconf.store.url import Backend
+
+if TYPE_CHECKING:
+    from opconf.filecheck import Rule
+    from opconf.load.yamlread import Document
+    from opconf.validate.finding import Finding
 
 DEFAULT_BOOKKEEPING_SCHEMA = "opconf"
 
@@ -79,7 +86,7 @@ def load(path: Path, backend: Backend) -> Layout:
     every problem, located (``opconf validate`` reports the same)."""
     from opconf.filecheck import check_file
 
-    checked = check_file(path, MAPPING_SCHEMA)
+    checked = check_file(path, MAPPING_SCHEMA, _on(backend))
     if checked.errors:
         raise InvalidFileError(
             f"{checked.errors[0].file} is invalid ({plural(len(checked.errors), 'error')});"
@@ -97,55 +104,96 @@ def build(mapping: StoreMapping, backend: Backend) -> Layout:
     by_name: dict[str, Table] = {}
     for name, default in t.metadata.tables.items():
         if name.startswith("opconf_"):
-            by_name[name] = (  # SQLite: no schemas; the tables' opconf_ prefix places them
+            continue
+        spec: TableMapping | None = getattr(mapping.tables, name, None)
+        _refuse_unsupported(name, spec, backend)
+        by_name[name] = _table(default, metadata, spec, by_name)
+    uuid_owned = any(_generate(mapping, kind) in UUIDS for kind in OWNED)
+    for name, default in t.metadata.tables.items():
+        if name.startswith("opconf_"):
+            # SQLite: no schemas; the tables' opconf_ prefix places them
+            table = (
                 default.to_metadata(metadata, schema=book)
                 if backend == "postgresql"
                 else default.to_metadata(metadata)
             )
-        else:
-            spec: TableMapping | None = getattr(mapping.tables, name, None)
-            _refuse_unsupported(name, spec)
-            by_name[name] = _table(default, metadata, spec)
+            if name == "opconf_owned" and uuid_owned:
+                table.c.row_id.type = AnyId()  # some kind's ids are UUIDs: text here
+            by_name[name] = table
     return Layout.of(metadata, by_name, mapped=True)
 
 
-def _refuse_unsupported(name: str, spec: TableMapping | None) -> None:
-    """What the mapping's format has and this opconf does not do yet: refused, never ignored."""
-    if spec is None:
+OWNED = ("product", "coverage_group", "opportunity_template")  # the rows opconf_owned names
+CHILDREN = ("coverage_member", "template_product", "template_stage", "stage_step")
+
+
+def _generate(mapping: StoreMapping, name: str) -> str:
+    spec: TableMapping | None = getattr(mapping.tables, name, None)
+    return spec.id.generate if spec and spec.id else "database"
+
+
+def _on(backend: Backend) -> Rule:
+    """What the schema cannot say: a sequence needs PostgreSQL (located, like the schema's)."""
+
+    def rule(doc: Document) -> Iterator[Finding]:
+        from opconf.validate.finding import Finding
+
+        tables = doc.data.get("tables")
+        if backend != "sqlite" or not isinstance(tables, dict):
+            return
+        for name, spec in tables.items():
+            ids = spec.get("id") if isinstance(spec, dict) else None
+            generate = ids.get("generate") if isinstance(ids, dict) else None
+            if isinstance(generate, str) and generate.startswith("sequence:"):
+                message = (
+                    f"{generate}: SQLite has no sequences (use database or uuid there, or"
+                    " point this mapping at PostgreSQL)"
+                )
+                yield Finding("OPC104", message, doc, ("tables", name, "id", "generate"))
+
+    return rule
+
+
+def _refuse_unsupported(name: str, spec: TableMapping | None, backend: Backend) -> None:
+    """What the mapping's format has and opconf cannot do there: refused, never ignored."""
+    if spec is None or spec.softDelete is None or name not in CHILDREN:
         return
-    unsupported = [
-        field
-        for field, used in (
-            ("softDelete", spec.softDelete is not None),
-            ("id.generate", spec.id is not None and spec.id.generate != "database"),
-        )
-        if used
-    ]
-    if unsupported:
-        raise UsageError(
-            f"store mapping: tables.{name}.{unsupported[0]} is not supported by this opconf yet",
-            hint="leave it out: the CRM must then generate ids and fill its own columns",
-        )
-
-
-def _table(default: Table, metadata: MetaData, spec: TableMapping | None) -> Table:
-    schema, name = split_name(spec.table if spec and spec.table else default.name)
-    columns = dict(spec.columns or {}) if spec else {}
-    if spec and spec.id and spec.id.column:
-        columns["id"] = spec.id.column
-    shown = name if schema is None else f"{schema}.{name}"
-    return Table(
-        name,
-        metadata,
-        *(_column(c, columns.get(c.key), shown) for c in default.columns),
-        *fills.columns(spec.onInsert, spec.onUpdate) if spec else (),
-        schema=schema,
+    raise UsageError(
+        f"store mapping: tables.{name}.softDelete is not supported: opconf deletes a"
+        " template's or group's own rows itself",
+        hint="mark deleted rows in the table of the template, group or product they belong to",
     )
 
 
-def _column(default: Column[Any], spec: Any, table: str) -> Column[Any]:
+def _table(
+    default: Table, metadata: MetaData, spec: TableMapping | None, built: dict[str, Table]
+) -> Table:
+    schema, name = split_name(spec.table if spec and spec.table else default.name)
+    columns = dict(spec.columns or {}) if spec else {}
+    shown = name if schema is None else f"{schema}.{name}"
+    made = [
+        _id(c, spec) if c.key == "id" else _column(c, columns.get(c.key), shown, built)
+        for c in default.columns
+    ]
+    if spec:
+        made += fills.columns(spec.onInsert, spec.onUpdate)
+    marking = softdelete.column(spec.softDelete) if spec and spec.softDelete else None
+    table = Table(name, metadata, *made, *([marking] if marking is not None else []), schema=schema)
+    if spec and spec.softDelete:
+        softdelete.mark(table, spec.softDelete)
+    return table
+
+
+def _id(default: Column[Any], spec: TableMapping | None) -> Column[Any]:
+    ids = spec.id if spec else None
+    if ids is None or (ids.column is None and ids.generate == "database"):
+        return _column(default, None, "", {})
+    return id_column(ids.column or default.name, default.key, ids.generate)
+
+
+def _column(default: Column[Any], spec: Any, table: str, built: dict[str, Table]) -> Column[Any]:
     name = spec if isinstance(spec, str) else spec.column if spec else default.name
-    kind: Any = default.type
+    kind: Any = _referenced(default, built) or default.type
     if isinstance(spec, EncodedColumn):
         codes = tuple((_value(v, default), c) for v, c in spec.values.items())
         kind = Encoded(f"{table}.{name}", codes)
@@ -157,6 +205,16 @@ def _column(default: Column[Any], spec: Any, table: str) -> Column[Any]:
         nullable=default.nullable,
         autoincrement=default.autoincrement,
     )
+
+
+def _referenced(default: Column[Any], built: dict[str, Table]) -> TypeEngine[Any] | None:
+    """A column referencing a mapped UUID id takes the id's type (``template_id`` of a
+    stage is a UUID where templates' ids are)."""
+    for fk in default.foreign_keys:
+        target = built.get(fk.column.table.name)
+        if fk.column.name == "id" and target is not None:
+            return reference_type(target.c.id)
+    return None
 
 
 def _value(text: str, default: Column[Any]) -> Any:

@@ -44,13 +44,21 @@ class IdColumn(_Strict):
 
 
 class SoftDelete(_Strict):
-    """Rows marked deleted do not exist for opconf; a delete marks the row."""
+    """Rows marked deleted do not exist for opconf; a delete marks the row; creating a key a
+    marked row holds revives that row (mark cleared, fields written, id kept)."""
 
     column: Name
-    deleted: Value
-    live: Value
+    deleted: Value = Field(
+        description="the value of a deleted row (`now`: the time it was deleted, a nullable"
+        " timestamp column)"
+    )
+    live: Value | None = Field(
+        default=None,
+        description="the value of a live row (default null); a row holding neither is live",
+    )
     revive: bool = Field(
-        default=False, description="a create whose key a deleted row holds revives that row"
+        default=True,
+        description="false: a create whose key a deleted row holds is refused instead",
     )
 
 

@@ -12,16 +12,18 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, select, update
 
+from opconf.store.ids import RowId
 from opconf.store.layout import DEFAULT, Layout
+from opconf.store.softdelete import visible
 from opconf.store.sync import chunks
 
 
 class Return(NamedTuple):
     """Open opportunities ``ids`` on stage row ``source`` go to stage row ``target``."""
 
-    source: int
-    target: int
-    ids: Sequence[int]
+    source: RowId
+    target: RowId
+    ids: Sequence[RowId]
 
 
 def open_on(
@@ -36,6 +38,7 @@ def open_on(
         .where(o.c.status == "open")
         .order_by(o.c.id)
     )
+    query = visible(query, o)
     out: dict[int, list[int]] = {}
     for stage_id, opportunity_id in conn.execute(query):
         out.setdefault(stage_id, []).append(opportunity_id)
@@ -43,13 +46,14 @@ def open_on(
 
 
 def stages_of_open(
-    conn: Connection, ids: Sequence[int], layout: Layout = DEFAULT
-) -> dict[int, int]:
+    conn: Connection, ids: Sequence[RowId], layout: Layout = DEFAULT
+) -> dict[RowId, RowId]:
     """Opportunity id → its stage row, for those of ``ids`` that are open on a stage."""
     o = layout.opportunity
-    out: dict[int, int] = {}
+    out: dict[RowId, RowId] = {}
     for part in chunks(list(ids)):
         query = select(o.c.id, o.c.stage_id).where(o.c.id.in_(part), o.c.status == "open")
+        query = visible(query, o)
         out.update({i: s for i, s in conn.execute(query) if s is not None})
     return out
 

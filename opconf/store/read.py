@@ -16,6 +16,7 @@ from opconf.errors import StoreError
 from opconf.store import bookkeeping
 from opconf.store.layout import DEFAULT, Layout
 from opconf.store.model import Obj, ObjectId, RefData, StoredObject, StoreState, Usage
+from opconf.store.softdelete import of_live_parent, visible
 
 
 def read_state(
@@ -29,12 +30,12 @@ def read_state(
     product_keys = _read_products(conn, t, objects)
     group_keys = _read_groups(conn, t, objects)
     template_keys, stage_keys = _read_templates(conn, t, objects, product_keys, group_keys)
-    users = {
-        r.login: r.active for r in conn.execute(select(t.crm_user.c.login, t.crm_user.c.active))
-    }
+    user_cols = visible(select(t.crm_user.c.login, t.crm_user.c.active), t.crm_user)
+    users = {r.login: r.active for r in conn.execute(user_cols)}
     role_cols = select(t.crm_coverage_role.c.code, t.crm_coverage_role.c.is_unique)
-    roles = {r.code: r.is_unique for r in conn.execute(role_cols)}
-    types = frozenset(conn.execute(select(t.crm_product_type.c.code)).scalars())
+    roles = {r.code: r.is_unique for r in conn.execute(visible(role_cols, t.crm_coverage_role))}
+    type_codes = visible(select(t.crm_product_type.c.code), t.crm_product_type)
+    types = frozenset(conn.execute(type_codes).scalars())
     usage = _read_usage(conn, t, template_keys, stage_keys, product_keys)
     return StoreState(revision, objects.objects, users, roles, types, usage)
 
@@ -44,13 +45,16 @@ def reference_data(conn: Connection, t: Layout = DEFAULT) -> RefData:
     u, r, p = t.crm_user.c, t.crm_coverage_role.c, t.crm_product_type.c
     users = [
         {"login": x.login, "displayName": x.display_name, "email": x.email, "active": x.active}
-        for x in conn.execute(select(u.login, u.display_name, u.email, u.active))
+        for x in conn.execute(
+            visible(select(u.login, u.display_name, u.email, u.active), t.crm_user)
+        )
     ]
     roles = [
         {"code": x.code, "name": x.name, "unique": x.is_unique}
-        for x in conn.execute(select(r.code, r.name, r.is_unique))
+        for x in conn.execute(visible(select(r.code, r.name, r.is_unique), t.crm_coverage_role))
     ]
-    types = [{"code": x.code, "name": x.name} for x in conn.execute(select(p.code, p.name))]
+    type_rows = conn.execute(visible(select(p.code, p.name), t.crm_product_type))
+    types = [{"code": x.code, "name": x.name} for x in type_rows]
     # Sorted here, not by ORDER BY: database collations disagree with each other.
     return RefData(
         users=sorted(users, key=lambda x: x["login"]),
@@ -91,7 +95,7 @@ class _Objects:
 
 def _read_products(conn: Connection, t: Layout, objects: _Objects) -> dict[int, str]:
     keys: dict[int, str] = {}
-    for row in _stream(conn, select(t.product)):
+    for row in _stream(conn, visible(select(t.product), t.product)):
         keys[row.id] = row.key
         data = {
             "key": row.key,
@@ -110,10 +114,13 @@ def _read_products(conn: Connection, t: Layout, objects: _Objects) -> dict[int, 
 def _read_groups(conn: Connection, t: Layout, objects: _Objects) -> dict[int, str]:
     members: dict[int, list[Obj]] = defaultdict(list)
     m = t.coverage_member.c
-    for group_id, user, role in _stream(conn, select(m.group_id, m.user_login, m.role_code)):
+    query = of_live_parent(
+        select(m.group_id, m.user_login, m.role_code), m.group_id, t.coverage_group
+    )
+    for group_id, user, role in _stream(conn, query):
         members[group_id].append({"user": intern(user), "role": intern(role)})
     keys: dict[int, str] = {}
-    for row in _stream(conn, select(t.coverage_group)):
+    for row in _stream(conn, visible(select(t.coverage_group), t.coverage_group)):
         keys[row.id] = row.key
         data = {
             "key": row.key,
@@ -140,7 +147,7 @@ def _read_templates(
     for sid, (tid, key) in stage_of.items():
         stage_ids[tid][key] = sid
     template_keys: dict[int, str] = {}
-    for row in _stream(conn, select(t.opportunity_template)):
+    for row in _stream(conn, visible(select(t.opportunity_template), t.opportunity_template)):
         template_keys[row.id] = row.key
         data = {
             "key": row.key,
@@ -186,6 +193,7 @@ def _read_template_products(
     tp = t.template_product.c
     products: dict[int, list[str]] = defaultdict(list)
     query = select(tp.template_id, tp.product_id).order_by(tp.template_id, tp.position)
+    query = of_live_parent(query, tp.template_id, t.opportunity_template)
     for row in _stream(conn, query):
         if row.product_id not in product_keys:
             what = f"template id {row.template_id} sells product id {{}}"
@@ -204,6 +212,7 @@ def _read_stages(
     sc = t.template_stage.c
     columns = (sc.id, sc.template_id, sc.key, sc.name, sc.probability, sc.outcome, sc.guidance)
     query = select(*columns).order_by(sc.template_id, sc.position)
+    query = of_live_parent(query, sc.template_id, t.opportunity_template)
     # Unpacked tuples, not attribute access: a fraction of the cost per row.
     for sid, tid, key, name, probability, outcome, guidance in _stream(conn, query):
         stage_of[sid] = (tid, key)
@@ -219,6 +228,7 @@ def _read_steps(conn: Connection, t: Layout) -> dict[int, list[Obj]]:
     sc = t.stage_step.c
     columns = (sc.stage_id, sc.key, sc.name, sc.type, sc.required, sc.due_days)
     query = select(*columns, sc.assignee_kind, sc.assignee_value)
+    query = of_live_parent(query, sc.template_id, t.opportunity_template)
     for sid, key, name, kind, required, due, who, value in _stream(
         conn, query.order_by(sc.stage_id, sc.position)
     ):
@@ -260,6 +270,7 @@ def _read_usage(
     query = select(o.template_id, o.stage_id, o.product_id, o.status, func.count()).group_by(
         o.template_id, o.stage_id, o.product_id, o.status
     )
+    query = visible(query, t.opportunity)
     usage = Usage()
     for template_id, stage_id, product_id, status, count in conn.execute(query):
         is_open = status == "open"

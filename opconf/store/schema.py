@@ -136,6 +136,7 @@ def init_schema(conn: Connection, where: str, layout: Layout = DEFAULT) -> str:
         _create(conn, layout)
         done = f"; created the missing tables {', '.join(missing)}" if missing else ""
         return f"Store schema v{SCHEMA_VERSION} is up to date{done}"
+    _refuse_blocked(conn, where, layout)
     notes = [MIGRATIONS[v](conn) for v in range(meta.schema_version, SCHEMA_VERSION)]
     conn.execute(layout.opconf_meta.update().values(schema_version=SCHEMA_VERSION))
     upgraded = f"Upgraded store schema v{meta.schema_version} to v{SCHEMA_VERSION}"
@@ -153,6 +154,19 @@ def _refuse_incompatible(conn: Connection, where: str, layout: Layout) -> None:
         raise StoreError(
             f"store at {where} does not fit opconf: {found[0].message}{more}; nothing was created",
             hint="`opconf store check` lists every problem with the statement that fixes it",
+        )
+
+
+def _refuse_blocked(conn: Connection, where: str, layout: Layout) -> None:
+    """A view on a column an upgrade drops would make it fail half-way: named first."""
+    from opconf.store.hazards import blocking_views
+
+    found = blocking_views(conn, layout)
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise StoreError(
+            f"store at {where} cannot be upgraded: {found[0].message}{more}; nothing was changed",
+            hint=found[0].fix,
         )
 
 

@@ -15,7 +15,6 @@ from opconf import signals
 from opconf.errors import Interrupted, StoreError
 from opconf.store import check, fills, history, moves, read, rebuild
 from opconf.store import demo as demo_data
-from opconf.store.check import Problem
 from opconf.store.connect import (
     connect,
     db_errors,
@@ -25,6 +24,7 @@ from opconf.store.connect import (
     sqlite_file_exists,
     sqlite_foreign_keys_off,
 )
+from opconf.store.ids import RowId
 from opconf.store.layout import DEFAULT, Layout
 from opconf.store.lock import (
     in_progress_error,
@@ -35,6 +35,7 @@ from opconf.store.lock import (
     sqlite_holder,
 )
 from opconf.store.model import HistoryEntry, Holder, RefData, Settled, StoreState
+from opconf.store.problem import Problem
 from opconf.store.schema import (
     Meta,
     check_schema,
@@ -173,7 +174,7 @@ class Store:
             last = history.entries(conn, meta.revision, table) if meta.revision else []
             return last[0] if last else None
 
-    def open_stages(self, opportunities: Sequence[int]) -> dict[int, int]:
+    def open_stages(self, opportunities: Sequence[RowId]) -> dict[RowId, RowId]:
         """Opportunity id → stage row, for those of ``opportunities`` open on a stage."""
         with self._reading() as (conn, _):
             return moves.stages_of_open(conn, opportunities, self.layout)

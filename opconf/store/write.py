@@ -8,14 +8,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, case, delete, select, update
+from sqlalchemy import Connection, Table, bindparam, select, update
 
 from opconf.errors import StoreError
 from opconf.jsontext import dumps
-from opconf.store import bookkeeping, moves, refusals
+from opconf.store import bookkeeping, moves, refusals, softdelete
 from opconf.store.children import insert_ids, insert_template_children
 from opconf.store.layout import DEFAULT, Layout
 from opconf.store.model import Obj, StoreState, Usage
+from opconf.store.rows import object_row, same_scale
 from opconf.store.sync import TemplateSync, chunks, sync_members, sync_products, sync_stages
 
 TABLES = {  # kind → logical table
@@ -83,9 +84,13 @@ class Writer:
 
         An apply creating thousands of objects runs a handful of statements, not one per row.
         """
+        table = self._table(kind)
+        marked = softdelete.marked_keys(self._conn, table, [o["key"] for o in objects])
+        if marked:
+            return self._with_revived(kind, objects, marked, managed=managed)
         groups = self._ids(self._t.coverage_group, [o.get("defaultCoverageGroup") for o in objects])
-        rows = [self._row(kind, o, groups) for o in objects]
-        ids = insert_ids(self._conn, self._table(kind), rows)
+        rows = [object_row(kind, o, groups) for o in objects]
+        ids = insert_ids(self._conn, table, rows)
         if managed:
             bookkeeping.own(self._conn, self._t.opconf_owned, kind, ids)
         if kind == "CoverageGroup":
@@ -104,6 +109,29 @@ class Writer:
             ]
             insert_template_children(self._conn, self._t, children)
         return ids
+
+    def _with_revived(
+        self, kind: str, objects: Sequence[Obj], marked: dict[str, Any], *, managed: bool
+    ) -> list[Any]:
+        """Create ``objects`` whose keys deleted rows (softDelete) hold by reviving those rows:
+        the mark cleared, every field and child written as an update, the row id kept."""
+        table = self._table(kind)
+        s = softdelete.spec(table)
+        if s is not None and not s.revive:
+            key = next(o["key"] for o in objects if o["key"] in marked)
+            raise StoreError(
+                f"{kind} '{key}' is held by a deleted row (id {marked[key]}) of {table.name}",
+                hint="set softDelete.revive in the store mapping, or purge the row in the CRM",
+            )
+        softdelete.revive(self._conn, table, list(marked.values()))
+        owned = True if managed else None
+        self.update_many(
+            kind,
+            [Update(marked[o["key"]], o, managed=owned) for o in objects if o["key"] in marked],
+        )
+        fresh = [o for o in objects if o["key"] not in marked]
+        new = iter(self.create_many(kind, fresh, managed=managed) if fresh else [])
+        return [marked[o["key"]] if o["key"] in marked else next(new) for o in objects]
 
     def update(
         self,
@@ -135,10 +163,10 @@ class Writer:
         groups = self._ids(
             self._t.coverage_group, [u.after.get("defaultCoverageGroup") for u in updates]
         )
-        rows = [{"b_id": u.row_id, **self._row(kind, u.after, groups)} for u in updates]
+        rows = [{"b_id": u.row_id, **object_row(kind, u.after, groups)} for u in updates]
         stmt = update(table).where(table.c.id == bindparam("b_id"))
         if kind == "Product":
-            stmt = stmt.values(list_price=_same_scale(table, rows))
+            stmt = stmt.values(list_price=same_scale(table, rows))
         result = self._conn.execute(stmt, rows)
         counted = len(rows) == 1 or self._conn.dialect.supports_sane_multi_rowcount
         if counted and result.rowcount != len(rows):
@@ -185,6 +213,7 @@ class Writer:
         """Template key → stage key → stage row id, as the transaction sees them now."""
         ot, ts = self._t.opportunity_template, self._t.template_stage
         query = select(ot.c.key, ts.c.key, ts.c.id).join(ot, ts.c.template_id == ot.c.id)
+        query = softdelete.visible(query, ot)
         out: dict[str, dict[str, int]] = {}
         for template, stage, stage_id in self._conn.execute(query):
             out.setdefault(template, {})[stage] = stage_id
@@ -216,11 +245,9 @@ class Writer:
         self.delete_many(kind, [row_id])
 
     def delete_many(self, kind: str, row_ids: Sequence[int]) -> None:
-        """Delete objects of one kind (and their children): one statement."""
-        table = self._table(kind)
-        deleted = 0
-        for part in chunks(row_ids):
-            deleted += self._conn.execute(delete(table).where(table.c.id.in_(part))).rowcount
+        """Delete objects of one kind (and their children): one statement. A table that marks
+        deletions (softDelete) has its rows marked instead, their children left as they are."""
+        deleted = softdelete.remove(self._conn, self._table(kind), row_ids)
         bookkeeping.disown(self._conn, self._t.opconf_owned, kind, row_ids)
         if deleted != len(row_ids):
             found = {o.id for (k, _), o in self.state.objects.items() if k == kind}
@@ -269,49 +296,16 @@ class Writer:
         table: Table = getattr(self._t, TABLES[kind])
         return table
 
-    # --- rows ---------------------------------------------------------------------------
-
-    def _row(self, kind: str, obj: Obj, group_ids: Mapping[str, int]) -> dict[str, Any]:
-        base = {"key": obj["key"], "name": obj["name"], "description": obj["description"]}
-        if kind == "Product":
-            return {
-                **base,
-                "type": obj["type"],
-                "active": obj["active"],
-                "list_price": obj["listPrice"],
-                "code": obj["code"],
-                "unit_of_measure": obj["unitOfMeasure"],
-            }
-        if kind == "CoverageGroup":
-            return {**base, "visibility": obj["visibility"]}
-        group = obj["defaultCoverageGroup"]
-        return {
-            **base,
-            "category": obj["category"],
-            "entity_type": obj["entityType"],
-            "active": obj["active"],
-            "default_coverage_group_id": None if group is None else group_ids[group],
-        }
-
     def _ids(self, table: Table, keys: Sequence[str | None]) -> dict[str, int]:
         """Row id by key for ``keys`` (None ignored); one query. A missing key is an error."""
         wanted = {k for k in keys if k is not None}
         if not wanted:
             return {}
-        rows = self._conn.execute(select(table.c.key, table.c.id).where(table.c.key.in_(wanted)))
+        query = select(table.c.key, table.c.id).where(table.c.key.in_(wanted))
+        rows = self._conn.execute(softdelete.visible(query, table))
         ids = {r.key: r.id for r in rows}
         missing = sorted(wanted - set(ids))
         if missing:
             what = "product" if table is self._t.product else "coverage group"
             raise StoreError(f"{what} '{missing[0]}' is not in the store")
         return ids
-
-
-def _same_scale(table: Table, rows: list[dict[str, Any]]) -> Any:
-    """A price equal to the stored one keeps the store's own scale: PostgreSQL's NUMERIC
-    holds ``0.80`` and ``0.8`` apart, and adopting (or an update of other fields) must not
-    rewrite what the plan does not show (README, "Exact values")."""
-    for row in rows:
-        row["b_price"] = row.pop("list_price")
-    price = bindparam("b_price", type_=table.c.list_price.type)
-    return case((table.c.list_price == price, table.c.list_price), else_=price)

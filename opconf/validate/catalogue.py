@@ -82,6 +82,7 @@ PLAN_CODES: dict[str, str] = {
     "OPC305": "product code held by another row of the store",
     "OPC306": "renamed key held by another row of the store",
     "OPC307": "rollback to a template that uses an object gone since",
+    "OPC308": "partial plan leaves out what a selected template needs",
 }
 
 # Rules that judge the business sense of a configuration, not data the store needs: a project

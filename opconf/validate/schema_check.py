@@ -83,6 +83,10 @@ def check_envelope(doc: Document) -> Iterator[Finding]:
     kind = data.get("kind")
     if kind is None:
         yield Finding("OPC011", f"missing kind (one of: {', '.join(KINDS)})", doc, ())
+    elif kind == "StoreMapping":
+        message = "a store mapping is not a document of the configuration: keep it outside "
+        message += "the config folder and name it in a target's mapping (opconf.yaml)"
+        yield Finding("OPC011", message, doc, ("kind",))
     elif kind not in KINDS:
         hint = did_you_mean(str(kind), KINDS) or f" (one of: {', '.join(KINDS)})"
         yield Finding("OPC011", f"unknown kind '{kind}'{hint}", doc, ("kind",))

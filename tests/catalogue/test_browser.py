@@ -261,3 +261,33 @@ def test_screenshots_at_both_widths_fit_the_window(
             assert shot.stat().st_size > 10_000
     finally:
         context.close()
+
+
+def test_waived_findings_are_marked_and_can_be_found(page: Page, shots: Path) -> None:
+    waived = GOLDEN / "waived" / "expected.html"
+    page.goto(url(waived, "template/Legacy-Card"))
+    shows(page.locator("#tab-template .waived"), "2 waived")
+    shows(page.locator("#details h2 .badge"), "waived")
+    shows(
+        page.locator("#details .waiver"),
+        [
+            "OPC223 template has no stage with outcome 'lost' (stages)"
+            " — waived: legacy pipeline, review in Q1",
+            "OPC226 a won stage has probability 100, not 90 (stages[1].probability)"
+            " — waived: legacy pipeline, review in Q1",
+        ],
+    )
+    page.screenshot(path=shots / "waived-1280.png")
+    # The search finds objects by the codes waived for them, or by the word itself.
+    page.fill("#search", "opc226")
+    shows(names(page, "template"), ["Legacy card"])
+    page.fill("#search", "waived")
+    shows(names(page, "template"), ["Card", "Legacy card"])
+    page.press("#search", "Escape")
+    page.click("#tab-product")
+    page.check("#only-waived")
+    shows(names(page, "product"), ["RETIRED"])
+    page.uncheck("#only-waived")
+    expect(names(page, "product")).to_have_count(2)
+    page.goto(url(GOLDEN / "small" / "expected.html"))  # nothing waived: no bar, no marks
+    expect(page.locator(".waiver-banner, .badge.waived")).to_have_count(0)

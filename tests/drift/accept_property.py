@@ -60,11 +60,21 @@ def fresh_stores(env: h.Env, tmp_path: Path, request: pytest.FixtureRequest) -> 
     return applied
 
 
-def _normal(objects: list[tuple[str, Obj]], rows: list[Rows]) -> Obj:
-    """The oracle's form; identities from the first of ``rows`` that knows the key."""
+Aliases = dict[tuple[str, str], list[tuple[str, str]]]  # a configuration key → its previous
+
+
+def _normal(
+    objects: list[tuple[str, Obj]], rows: list[Rows], aliases: Aliases | None = None
+) -> Obj:
+    """The oracle's form; identities from the first of ``rows`` that knows the key, or
+    else one of its ``previousKeys`` (a rename not applied yet: the same row)."""
 
     def ident(kind: str, key: str) -> Any:
-        return next((r[(kind, key)] for r in rows if (kind, key) in r), f"new:{kind}:{key}")
+        for name in [(kind, key), *(aliases or {}).get((kind, key), ())]:
+            found = next((r[name] for r in rows if name in r), None)
+            if found is not None:
+                return found
+        return f"new:{kind}:{key}"
 
     return oracle.normal(objects, ident, lambda t, s: ident("stage", f"{t}/{s}"))
 
@@ -84,10 +94,17 @@ def _rows(settled: Settled) -> tuple[Rows, Rows]:
     return then, live
 
 
-def _config(env: h.Env) -> list[tuple[str, Obj]]:
+def _config(env: h.Env) -> tuple[list[tuple[str, Obj]], Aliases]:
+    """The configuration's objects, and the previous keys of objects and stages."""
     result = validate_config(env.root / "config")
     assert result.valid(), result
-    return [(d.kind, d.data) for d in from_index(result.index)]
+    desired = from_index(result.index)
+    aliases: Aliases = {}
+    for d in desired:
+        aliases[(d.kind, d.key)] = [(d.kind, old) for old in d.previous_keys]
+        for stage, olds in d.stage_previous.items():
+            aliases[("stage", f"{d.key}/{stage}")] = [("stage", f"{d.key}/{o}") for o in olds]
+    return [(d.kind, d.data) for d in desired], aliases
 
 
 def _chunks(env: h.Env) -> dict[str, str]:
@@ -115,12 +132,12 @@ def check_accept(env: h.Env) -> None:
     snap = settled.snapshot or {}
     then = _normal([(k, o) for k in KIND_ORDER for o in snap[k]], [then_rows])
     live = _normal([(o.kind, o.data) for o in settled.state.objects.values()], [live_rows])
-    objects, chunks = _config(env), _chunks(env)
-    before = _normal(objects, [then_rows, live_rows])
+    (objects, aliases), chunks = _config(env), _chunks(env)
+    before = _normal(objects, [then_rows, live_rows], aliases)
     run = drift(env, "--accept")
     assert (run.code, run.err) == (exitcodes.OK, ""), run
-    changed = _config(env)
-    after = _normal(changed, [live_rows, then_rows])
+    changed, aliases = _config(env)
+    after = _normal(changed, [live_rows, then_rows], aliases)
     want = oracle.expected(then, before, live)
     written = oracle.paths(before, after)
     assert written == want.written, (run.out, written ^ want.written)

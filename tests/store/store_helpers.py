@@ -69,3 +69,36 @@ def stage_ids(url: str, template_key: str) -> dict[str, int]:
         key=template_key,
     )
     return {key: row_id for key, row_id in rows}
+
+
+def mapped_repo(root: Path, url: str, mapping: dict[str, Any]) -> Path:
+    """A project at ``root`` whose default target is ``url`` through ``mapping`` (the data of
+    crm/mapping.yaml)."""
+    import yaml
+
+    (root / "crm").mkdir(parents=True)
+    text = yaml.safe_dump(mapping, sort_keys=False)
+    (root / "crm" / "mapping.yaml").write_text(text, encoding="utf-8")
+    project = {
+        "targets": {"prod": {"store": url, "mapping": "crm/mapping.yaml"}},
+        "defaultTarget": "prod",
+    }
+    (root / "opconf.yaml").write_text(yaml.safe_dump(project), encoding="utf-8")
+    return root
+
+
+def run_cli(capsys: Any, *argv: str) -> tuple[int, str, str]:
+    """``opconf ARGV`` in process: exit code, stdout, stderr."""
+    from opconf.cli import main
+
+    capsys.readouterr()
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def ok(capsys: Any, *argv: str) -> str:
+    """``opconf ARGV``, which must succeed without a word on stderr: its stdout."""
+    code, out, err = run_cli(capsys, *argv)
+    assert (code, err) == (0, ""), (out, err)
+    return out

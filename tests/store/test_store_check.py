@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from crm_schema import create_crm
+from crm_schema import create_crm, layout_for
 from store_helpers import sql
 
 from opconf import exitcodes
@@ -163,3 +163,28 @@ def test_opconfs_own_layout_is_compatible(
         exitcodes.OK,
         f"Store: {store_url}\nCompatible: opconf can read and write this store.\n",
     )
+
+
+def test_a_cascade_into_the_crms_own_rows_is_one_line_with_its_fix(crm_url: str) -> None:
+    ensure_parent(crm_url)
+    create_crm(crm_url)
+    s = "crm." if crm_url.startswith("postgresql") else ""
+    sql(
+        crm_url,
+        f'CREATE TABLE {s}"GROUP_NOTE" ("NOTE" TEXT, "GROUP_ID" {"BYTEA" if s else "BLOB"}'
+        f' CONSTRAINT "FK_NOTE_GROUP" REFERENCES {s}"COV_GROUP" ("GROUP_ID") ON DELETE CASCADE)',
+    )
+    store = Store(crm_url, layout_for(crm_url))
+    message = (
+        f"{s}GROUP_NOTE (GROUP_ID) → COV_GROUP: ON DELETE CASCADE would delete the CRM's rows"
+        " when opconf deletes a coverage_group row"
+    )
+    key = f'FOREIGN KEY ("GROUP_ID") REFERENCES {s}"COV_GROUP" ("GROUP_ID") ON DELETE RESTRICT'
+    fix = (
+        f'ALTER TABLE crm."GROUP_NOTE" DROP CONSTRAINT "FK_NOTE_GROUP", ADD CONSTRAINT'
+        f' "FK_NOTE_GROUP" {key}; (or map softDelete for coverage_group)'
+        if s
+        else f"rebuild GROUP_NOTE with {key} (or map softDelete for coverage_group)"
+    )
+    assert store.check() == [(message, fix)]
+    store.close()

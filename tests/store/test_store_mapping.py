@@ -4,6 +4,7 @@ codes, and what opconf does not know is left as it was."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from store_helpers import HOLDER, group, product, sql, stage, template
 from opconf.errors import InvalidFileError, StoreError, UsageError
 from opconf.store import Holder, Store
 from opconf.store.connect import ensure_parent
-from opconf.store.mapping import load, split_name
+from opconf.store.mapping import build, load, split_name
+from opconf.store.mapping_model import StoreMapping
+from opconf.store.url import backend_of
 from opconf.store.write import Update
 
 SEEDED = "SELECT count(*) FROM crm_user"
@@ -154,11 +157,29 @@ def test_the_example_mapping_is_valid_and_maps_the_vendor_schema() -> None:
     assert load(EXAMPLE, "sqlite").opconf_meta.schema is None
 
 
-def test_what_this_opconf_does_not_do_yet_is_refused(tmp_path: Path) -> None:
+def test_a_sequence_on_sqlite_is_refused_located(tmp_path: Path) -> None:
     path = tmp_path / "m.yaml"
     text = EXAMPLE.read_text(encoding="utf-8")
-    path.write_text(text.replace("    id: {column: PRODUCT_ID}", "    id: {generate: uuid}", 1))
-    with pytest.raises(UsageError, match=r"tables.product.id.generate is not supported"):
+    seq = "    id: {column: PRODUCT_ID, generate: 'sequence:crm.product_seq'}"
+    path.write_text(text.replace("    id: {column: PRODUCT_ID}", seq, 1))
+    assert load(path, "postgresql").product.c.id.default.name == "product_seq"
+    with pytest.raises(InvalidFileError, match=r"m.yaml is invalid \(1 error\)") as caught:
+        load(path, "sqlite")
+    [problem] = caught.value.diagnostics
+    assert (problem.code, problem.line, problem.path) == (
+        "OPC104",
+        next(i for i, line in enumerate(text.splitlines(), 1) if "PRODUCT_ID" in line),
+        ("tables", "product", "id", "generate"),
+    )
+    assert problem.message.startswith("sequence:crm.product_seq: SQLite has no sequences")
+
+
+def test_soft_delete_of_a_templates_own_rows_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    marked = "  stage_step:\n    softDelete: {column: GONE, deleted: 'Y'}\n"
+    path.write_text(text.replace("  stage_step:\n", marked, 1))
+    with pytest.raises(UsageError, match=r"tables.stage_step.softDelete is not supported"):
         load(path, "sqlite")
 
 
@@ -171,3 +192,91 @@ def test_an_invalid_mapping_lists_its_problems_located(tmp_path: Path) -> None:
         load(path, "sqlite")
     [problem] = caught.value.diagnostics
     assert (problem.line, problem.path) == (5, ("tables", "product", "colums"))
+
+
+# --- ids opconf generates, soft deletes, the CRM's own trigger --------------------------------
+
+
+def _opportunity(url: str, template_id: str, stage_id: str) -> None:
+    sql(
+        url,
+        "INSERT INTO opportunity (name, template_id, stage_id, status)"
+        " VALUES ('deal', :t, :s, 'open')",
+        t=template_id,
+        s=stage_id,
+    )
+
+
+def test_uuid_ids_round_trip_through_renames_and_stage_moves(crm: Store, crm_url: str) -> None:
+    crm.init()
+    stages = [stage("qualify", 10), stage("review", 50), stage("won", 100, outcome="won")]
+    with crm.writer(HOLDER) as w:
+        w.create("CoverageGroup", group("east", members=[{"user": "alice", "role": "advisor"}]))
+        w.create("OpportunityTemplate", template("t", stages=stages, defaultCoverageGroup="east"))
+    before = crm.read_state().objects
+    tpl, east = before[("OpportunityTemplate", "t")], before[("CoverageGroup", "east")]
+    assert all(len(i) == 36 for i in [tpl.id, east.id, *tpl.stage_ids.values()])
+    raw = sql(crm_url, f'SELECT "GROUP_ID" FROM {_t(crm_url, "COV_GROUP")}')[0][0]
+    assert bytes(raw) == uuid.UUID(east.id).bytes  # 16 bytes in the CRM, its text in opconf
+    _opportunity(crm_url, tpl.id, tpl.stage_ids["qualify"])
+    renamed = template("t2", stages=stages[1:], defaultCoverageGroup="east")
+    with crm.writer(HOLDER) as w:
+        w.update("OpportunityTemplate", tpl.id, renamed, stage_moves={"qualify": "review"})
+        assert list(w.moved) == [tpl.stage_ids["qualify"]]
+    after = crm.read_state().objects[("OpportunityTemplate", "t2")]
+    assert (after.id, after.stage_ids["review"]) == (tpl.id, tpl.stage_ids["review"])
+    assert sql(crm_url, "SELECT stage_id FROM opportunity") == [(tpl.stage_ids["review"],)]
+    assert crm.open_stages([1]) == {1: tpl.stage_ids["review"]}
+
+
+def test_a_soft_deleted_row_is_invisible_and_a_create_revives_it(crm: Store, crm_url: str) -> None:
+    crm.init()
+    with crm.writer(HOLDER) as w:
+        p = w.create("Product", product("savings"))
+        t = w.create("OpportunityTemplate", template("t", products=["savings"]))
+    with crm.writer(HOLDER) as w:
+        w.delete("OpportunityTemplate", t)
+        w.delete("Product", p)
+    assert crm.read_state().objects == {}
+    marks = f'SELECT "PROD_KEY", "IS_DELETED" FROM {_t(crm_url, "PRODUCT")}'
+    assert sql(crm_url, marks) == [("savings", "Y")]
+    deleted = f'SELECT count(*) FROM {_t(crm_url, "OPP_TEMPLATE")} WHERE "DELETED_AT" IS NOT NULL'
+    assert sql(crm_url, deleted) == [(1,)]
+    one_stage = [stage("won", 100, outcome="won")]
+    with crm.writer(HOLDER) as w:
+        assert w.create("Product", product("savings", name="Back")) == p
+        assert w.create("OpportunityTemplate", template("t", stages=one_stage)) == t
+    state = crm.read_state().objects
+    assert (state[("Product", "savings")].id, state[("Product", "savings")].managed) == (p, True)
+    assert state[("OpportunityTemplate", "t")].data == template("t", stages=one_stage)
+    assert sql(crm_url, marks) == [("savings", "N")]
+    assert sql(crm_url, deleted) == [(0,)]
+
+
+def test_a_mapping_that_does_not_revive_refuses_the_create(crm_url: str) -> None:
+    ensure_parent(crm_url)
+    mapping = create_crm(crm_url)
+    spec = mapping.model_dump(by_alias=True, exclude_none=True)
+    spec["tables"]["product"]["softDelete"]["revive"] = False
+    store = Store(crm_url, build(StoreMapping.model_validate(spec), backend_of(crm_url)))
+    store.init()
+    with store.writer(HOLDER) as w:
+        p = w.create("Product", product("savings"))
+    with store.writer(HOLDER) as w:
+        w.delete("Product", p)
+    refused = r"Product 'savings' is held by a deleted row \(id 1\)"
+    with pytest.raises(StoreError, match=refused), store.writer(HOLDER) as w:
+        w.create("Product", product("savings"))
+    store.close()
+
+
+def test_the_crms_own_trigger_fires_for_opconfs_writes(crm: Store, crm_url: str) -> None:
+    crm.init()
+    with crm.writer(HOLDER) as w:
+        p = w.create("Product", product("savings"))
+    with crm.writer(HOLDER) as w:
+        w.update("Product", p, product("savings", name="Savings 2"))
+    audit = f'SELECT "ROW_KEY", "ACTION" FROM {_t(crm_url, "AUDIT_LOG")}'
+    assert sql(crm_url, audit) == [("savings", "I"), ("savings", "U")]
+    version = f'SELECT "VERSION_NO" FROM {_t(crm_url, "PRODUCT")}'
+    assert sql(crm_url, version) == [(1,)]

@@ -143,3 +143,27 @@ def test_v4_to_v5_moves_the_managed_flags_into_opconf_owned(
     with store.writer(Holder(actor="bob", host="h", pid=2)) as writer:  # inserts work again
         writer.create("Product", product("after"))
     assert store.read_state().objects[("Product", "after")].managed
+
+
+def test_a_view_on_managed_is_named_before_the_v5_upgrade(
+    seeded_empty: Store, store_url: str
+) -> None:
+    store = seeded_empty
+    _as_version_4(store_url)
+    sql(store_url, "CREATE VIEW owned_products AS SELECT key FROM product WHERE managed")
+    problem = (
+        "view owned_products reads product.managed, which v5 drops",
+        "DROP VIEW owned_products; then `opconf store init`, and create it again reading"
+        " ownership from opconf_owned",
+    )
+    assert problem in store.check()
+    with pytest.raises(StoreError) as caught:
+        store.init()
+    assert str(caught.value).endswith(
+        "cannot be upgraded: view owned_products reads product.managed, which v5 drops;"
+        " nothing was changed"
+    )
+    assert caught.value.hint == problem[1]
+    assert sql(store_url, "SELECT schema_version FROM opconf_meta") == [(4,)]
+    sql(store_url, "DROP VIEW owned_products")
+    assert store.init() == f"Upgraded store schema v4 to v{SCHEMA_VERSION}"

@@ -7,6 +7,7 @@
   const details = document.getElementById("details");
   const search = document.getElementById("search");
   const onlyPending = document.getElementById("only-pending"); // with --plan only
+  const onlyWaived = document.getElementById("only-waived"); // with waived findings only
   const tabs = Array.from(document.querySelectorAll("[role=tab]"));
   let data = null; // parsed on first use: the first paint does not wait for it
   let current = tabs.length ? tabs[0].dataset.tab : "template";
@@ -91,6 +92,7 @@
     if (plan.destructive) notes.push(badge("destructive"));
     if (plan.impact) notes.push(badge(plan.impact + " open opportunities", "impact"));
     if (d.active === false) notes.push(badge("inactive"));
+    if (d.waived) notes.push(badge("waived"));
     const was = plan.was || {};
     return h("header", { class: "d-head" },
       h("div", { class: "kicker" }, KINDS[tab]),
@@ -100,7 +102,17 @@
           "#" + tab + "/" + d.key),
         d.source ? h("span", { class: "source" }, d.source) : null),
       d.description || "description" in was
-        ? h("p", { class: "desc" }, changed(d.description, was, "description")) : null);
+        ? h("p", { class: "desc" }, changed(d.description, was, "description")) : null,
+      d.waived ? waivers(d.waived) : null);
+  }
+
+  // The findings opconf.yaml waives for this object: each rule, where, and why it is waived.
+  function waivers(list) {
+    return h("section", { class: "waivers", "aria-label": "Waived findings" },
+      h("h3", {}, list.length === 1 ? "1 waived finding" : list.length + " waived findings"),
+      h("ul", {}, list.map((w) => h("li", { class: "waiver" },
+        h("code", {}, w.code), " ", w.message, w.path ? h("span", { class: "muted" }, " (" + w.path + ")") : null,
+        h("span", { class: "reason" }, " — waived: " + w.reason)))));
   }
 
   function step(s) {
@@ -220,7 +232,8 @@
   function index(tab) {
     if (!indexes[tab]) {
       indexes[tab] = items(tab).map((a) =>
-        [a.parentElement, a.textContent.toLowerCase(), true, /\bmark-/.test(a.className)]);
+        [a.parentElement, a.textContent.toLowerCase(), true, /\bmark-/.test(a.className),
+          a.classList.contains("waived")]);
     }
     return indexes[tab];
   }
@@ -228,11 +241,13 @@
   function filter() {
     const words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
     const pendingOnly = onlyPending !== null && onlyPending.checked;
-    const narrowed = words.length > 0 || pendingOnly;
+    const waivedOnly = onlyWaived !== null && onlyWaived.checked;
+    const narrowed = words.length > 0 || pendingOnly || waivedOnly;
     const entries = narrowed || indexes[current] ? index(current) : [];
     let visible = narrowed ? 0 : items(current).length;
     for (const entry of entries) {
-      const hit = words.every((w) => entry[1].includes(w)) && (entry[3] || !pendingOnly);
+      const hit = words.every((w) => entry[1].includes(w)) && (entry[3] || !pendingOnly) &&
+        (entry[4] || !waivedOnly);
       if (hit !== entry[2]) {
         entry[0].hidden = !hit; // touch only what changes: a 5,000-entry list stays fast
         entry[2] = hit;
@@ -327,6 +342,7 @@
 
   search.addEventListener("input", filter);
   if (onlyPending) onlyPending.addEventListener("change", filter);
+  if (onlyWaived) onlyWaived.addEventListener("change", filter);
   search.addEventListener("keydown", (e) => {
     if (e.key === "Escape") {
       search.value = "";
