@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from opconf.diagnostics import did_you_mean
+from opconf.kinds import KINDS
 from opconf.load.yamlread import Document
 from opconf.reference_data import References
 from opconf.validate.finding import Finding
@@ -17,8 +18,8 @@ from opconf.validate.index import Index, enumerate_items, steps
 
 
 def check(index: Index, refs: References) -> Iterator[Finding]:
-    for kind, docs in index.by_kind.items():
-        for doc in docs:
+    for kind in KINDS:  # products, groups, templates: the order plan reports them in
+        for doc in index.docs(kind):
             yield from check_document(kind, doc, refs)
 
 
