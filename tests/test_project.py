@@ -12,7 +12,8 @@ from opconf import exitcodes
 from opconf.cli import main
 from opconf.errors import InvalidFileError, UsageError
 from opconf.kinds import PROJECT_SCHEMA, REFS_SCHEMA
-from opconf.project import DEFAULT_STORE, inspect_project, load_project, resolve_store
+from opconf.project import inspect_project, load_project
+from opconf.targets import DEFAULT_STORE, resolve_store
 
 try:
     from plan import helpers as h

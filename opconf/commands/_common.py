@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from opconf.project import Project, load_project, resolve_mapping, resolve_store
+from opconf.project import Project, load_project
+from opconf.targets import resolve_mapping, resolve_store
 
 if TYPE_CHECKING:
     from opconf.plan.model import Plan

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from opconf.errors import UsageError
     from opconf.plan import saved
     from opconf.plan.render import render
-    from opconf.project import confirm_word, embedded_default, is_default_store
+    from opconf.targets import confirm_word, embedded_default, is_default_store
     from opconf.workflow import plan_config, validate_config
 
     check_freeze_options(args)

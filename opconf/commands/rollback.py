@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from opconf.errors import UsageError
-    from opconf.project import confirm_word
+    from opconf.targets import confirm_word
     from opconf.workflow import plan_rollback
 
     check_freeze_options(args)
