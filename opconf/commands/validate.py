@@ -83,9 +83,9 @@ _MAPPING = re.compile(r"^kind:[ \t]*[\"']?StoreMapping\b", re.M)
 def _is_mapping(path: Path) -> bool:
     """A file naming itself a store mapping (checked against the mapping's schema, as a
     target's ``mapping:`` is), not a document of the configuration."""
-    if not path.is_file():
-        return False
-    try:
+    try:  # a path that cannot be read is reported where the documents are read
+        if not path.is_file():
+            return False
         with path.open(encoding="utf-8", errors="replace") as f:
             return bool(_MAPPING.search(f.read(65536)))
     except OSError:
