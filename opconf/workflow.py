@@ -103,8 +103,9 @@ def _check_selects(select: Selection, desired: list[Desired], state: StoreState)
     idle = select.idle([*named, *state.objects])
     if idle:
         quoted = ", ".join(f"'{text}'" for text in idle)
+        verb = "matches" if len(idle) == 1 else "match"
         raise UsageError(
-            f"--select {quoted} matches no object of the configuration or the store",
+            f"--select {quoted} {verb} no object of the configuration or the store",
             hint="patterns are Kind/key-glob (kinds as documents spell them) or a key glob",
         )
 

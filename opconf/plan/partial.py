@@ -24,6 +24,8 @@ def selected(change: Change, select: Selection) -> bool:
 
 def restrict(changes: Iterable[Change], select: Selection) -> tuple[list[Change], list[PlanError]]:
     """The selected changes (in apply order) and what they need from the others."""
+    if not select:
+        return list(changes), []
     kept: list[Change] = []
     brought: dict[tuple[str, str], Change] = {}
     for change in changes:
