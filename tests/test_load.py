@@ -229,6 +229,7 @@ def test_tabs_yaml_reads_as_white_space(text: str, expected: Any) -> None:
 def test_tabs_that_are_not_white_space_stay_errors_where_they_are() -> None:
     assert codes("a: 1\n\tb: 2\n") == [("OPC002", 2, 1)]  # indentation
     assert codes("a: |\n  x\n\t\n  y\n") == [("OPC002", 3, 1)]  # ends a block scalar
+    assert codes("a: 1\r\t\rb: 2\r")[0][0] == "OPC002"  # lines by CR alone: not guessed
     blank = "".join(f"k{i}: 1\n\t\n" for i in range(150)) + "b: |\n  x\n\t\n  y\n"
     assert codes(blank) == [("OPC002", 303, 1)]  # 150 lines read again, then the error
     many = "".join(f"k{i}: 1\n\t\n" for i in range(300))

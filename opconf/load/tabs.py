@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+_OTHER_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 _DASHES = re.compile(r" *-(?:[ \t]+-)*[ \t]+")  # block sequence indicators and their spacing
 
 
@@ -44,5 +45,7 @@ def read_again(text: str, exc: Exception) -> str | None:
     YAML too, so reading it as blank would change the value silently."""
     mark = getattr(exc, "problem_mark", None)
     if mark is None or "block scalar" in str(getattr(exc, "context", None) or ""):
+        return None
+    if _OTHER_BREAKS.search(text):  # the readers count these as line breaks too: lines differ
         return None
     return as_spaces(text, mark.line)
