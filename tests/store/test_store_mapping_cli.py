@@ -79,6 +79,10 @@ def test_the_life_cycle_on_a_mapped_crm(
     assert len(_ok(capsys, "history").splitlines()) >= 2
     h.write_config(repo / "config" / "new", [h.product("bonds", name="Bonds 2")])
     assert "Product bonds" in _ok(capsys, "apply", "--dry-run", "--auto-approve")
+    _ok(capsys, "plan", "--out", "plan.json")
+    catalogue = _ok(capsys, "catalogue", "--out", "catalogue", "--plan", "plan.json")
+    assert catalogue.endswith("3 products; 1 pending change marked.\n")
+    assert "Bonds 2" in (repo / "catalogue" / "index.html").read_text(encoding="utf-8")
     back = _ok(capsys, "rollback", "1", "--auto-approve", "--allow-destructive")
     assert "Apply complete" in back
     marks = f'SELECT "PROD_KEY", "IS_DELETED" FROM {product} ORDER BY "PROD_KEY"'
