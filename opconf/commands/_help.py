@@ -36,7 +36,8 @@ validate's diagnostics; users, roles and product types are checked against the s
 
 examples:
   opconf plan
-  opconf plan --target prod --out plan.json --format markdown""",
+  opconf plan --target prod --out plan.json --format markdown
+  opconf plan --select 'Product/gold_*' --select wealth_east   # a partial plan""",
     "apply": """\
 Apply the configuration to the store: without PLANFILE, plan now and ask before applying;
 with PLANFILE, apply exactly that saved plan, refused if the store changed since. Writes run
@@ -44,7 +45,8 @@ in one transaction under the store's lock and are recorded as a revision (opconf
 
 examples:
   opconf apply
-  opconf apply plan.json --auto-approve --expect-digest sha256:…""",
+  opconf apply plan.json --auto-approve --expect-digest sha256:…
+  opconf apply --select 'Product/*'   # only the products' changes""",
     "show": """\
 Print a plan saved with `opconf plan --out FILE` (or rollback --out), checked first, in any
 of the plan formats.
