@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from lsprotocol import types as lsp
@@ -20,11 +21,28 @@ SEVERITY = {
 }
 
 
+# A project's folder as opconf works in it (links resolved: what os.getcwd() says there) →
+# the folder as the editor names it, when they differ (a linked home folder, macOS's /tmp).
+_editor_names: dict[str, str] = {}
+
+
 def path_of(uri: str) -> str | None:
+    """The path the editor names (``Projects.locate`` says opconf's name for it)."""
     return to_fs_path(uri) if uri.startswith("file:") else None
 
 
+def name_folder(resolved: str, editor: str) -> None:
+    """Files under ``resolved`` go back to the editor under ``editor`` (see :func:`uri_of`)."""
+    if resolved != editor:
+        _editor_names[resolved] = editor
+
+
 def uri_of(path: str) -> str:
+    """The URI the editor knows ``path`` by: under its own name of the project's folder."""
+    for resolved, editor in _editor_names.items():
+        if path == resolved or path.startswith(resolved + os.sep):
+            path = editor + path[len(resolved) :]
+            break
     return str(from_fs_path(path))
 
 

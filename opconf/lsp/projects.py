@@ -17,6 +17,7 @@ from opconf.authoring.ranges import spans
 from opconf.authoring.session import Session
 from opconf.authoring.symbols import Span
 from opconf.diagnostics import Diagnostic
+from opconf.lsp.convert import name_folder
 from opconf.project import find_project
 from opconf.workspace import absolute
 
@@ -47,11 +48,16 @@ class Projects:
         self.sessions: dict[Path, Session] = {}
         self._shown: dict[Path, _Shown] = {}
 
-    def session(self, path: str) -> Session:
-        root = find_project(Path(path).parent)[0].resolve()
+    def locate(self, path: str) -> tuple[Session, str]:
+        """The session of the document the editor names ``path``, and the session's name for
+        it: under the project's folder with links resolved, as os.getcwd() names it there
+        (the editor's name of the folder is kept for the way back: ``uri_of``)."""
+        found = find_project(Path(path).parent)[0]
+        root = found.resolve()
+        name_folder(str(root), os.path.abspath(found))
         if root not in self.sessions:
             self.sessions[root] = Session(root)
-        return self.sessions[root]
+        return self.sessions[root], os.path.join(root, os.path.relpath(path, found))
 
     def diagnostics(self, session: Session, always: str | None = None) -> Published:
         """The diagnostics to publish: every file whose list changed since the last time (a

@@ -36,10 +36,10 @@ projects = Projects()
 
 
 def _publish(ls: LanguageServer, uri: str, refresh: bool = True) -> None:
-    path = path_of(uri)
-    if path is None:
+    editor_path = path_of(uri)
+    if editor_path is None:
         return
-    session = projects.session(path)
+    session, path = projects.locate(editor_path)
     if refresh:
         session.refresh()
     if not (session.is_document(path) or os.path.basename(path) == PROJECT_FILE):
@@ -78,9 +78,9 @@ def did_save(ls: LanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: LanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
-    path = path_of(params.text_document.uri)
-    if path is not None:
-        session = projects.session(path)
+    editor_path = path_of(params.text_document.uri)
+    if editor_path is not None:
+        session, path = projects.locate(editor_path)
         session.close(path)
         session.refresh()
 
@@ -120,10 +120,10 @@ def _columns(ls: LanguageServer, session: Session) -> Columns:
 
 def _opened(ls: LanguageServer, uri: str) -> tuple[Session, str, str] | None:
     """The document's session (with the editor's text of it), its path and its text."""
-    path = path_of(uri)
-    if path is None:
+    editor_path = path_of(uri)
+    if editor_path is None:
         return None
-    session = projects.session(path)
+    session, path = projects.locate(editor_path)
     if not session.is_document(path):
         return None
     text = ls.workspace.get_text_document(uri).source
@@ -167,9 +167,9 @@ def rename_key(ls: LanguageServer, params: lsp.RenameParams) -> lsp.WorkspaceEdi
     occurrences, found, columns = _under_cursor(ls, params.text_document.uri, params.position)
     if found is None or columns is None:
         return None
-    path = path_of(params.text_document.uri)
-    assert path is not None
-    session = projects.session(path)
+    editor_path = path_of(params.text_document.uri)
+    assert editor_path is not None
+    session = projects.locate(editor_path)[0]
     texts = {o.file: session.text(o.file) for o in occurrences}
     try:
         edits = rename(occurrences, found, params.new_name, texts)

@@ -158,3 +158,32 @@ async def test_fast_edits_end_on_the_last_text(client: LanguageClient, tmp_path:
 
     client.diagnostics.pop(key, None)
     await asyncio.wait_for(settled(), timeout=60)  # a guard against a hang, not a race
+
+
+async def test_a_project_opened_through_a_linked_folder(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """The editor names the files through a symbolic link (a linked home folder, macOS's
+    /tmp): the diagnostics come back under the editor's names, and its unsaved text counts."""
+    real = tmp_path / "real"
+    (real / "config").mkdir(parents=True)
+    (real / "config" / "products.yaml").write_text(
+        PRODUCT.format(key="brokerage_acct"), encoding="utf-8"
+    )
+    (real / "config" / "template.yaml").write_text(TEMPLATE, encoding="utf-8")
+    (tmp_path / "link").symlink_to(real, target_is_directory=True)
+    product = tmp_path / "link" / "config" / "products.yaml"
+    template = tmp_path / "link" / "config" / "template.yaml"
+    open_file(client, template)
+    found = await asyncio.wait_for(published(client, [template]), timeout=60)  # hang guard
+    assert [d.code for d in found[template]] == ["OPC210"]
+    open_file(client, product)
+    change_file(client, product, PRODUCT.format(key="brokerage"), version=2)
+    found = await asyncio.wait_for(published(client, [product, template]), timeout=60)
+    assert found == {product: [], template: []}
+    document = lsp.TextDocumentIdentifier(uri=uri(template))
+    at = lsp.Position(line=7, character=6)  # on "brokerage" under products:
+    definition = await client.text_document_definition_async(
+        lsp.DefinitionParams(text_document=document, position=at)
+    )
+    assert [(d.uri, d.range.start.line) for d in definition] == [(uri(product), 2)]
