@@ -19,7 +19,7 @@ def test_postgresql_reads_are_read_only(pg_cluster: pg.Cluster, pg_url: str) -> 
     store = Store(pg_cluster.url("opconf_test", schema=pg_cluster.create_schema("opconf_test")))
     try:
         store.init()
-        with store._reading() as (conn, _), pytest.raises(DBAPIError, match="read-only"):
+        with store._db.reading() as (conn, _), pytest.raises(DBAPIError, match="read-only"):
             conn.execute(text("CREATE TABLE written (i integer)"))
     finally:
         store.close()

@@ -238,7 +238,7 @@ def test_a_change_that_breaks_a_foreign_key_is_not_committed(tmp_path: Path) -> 
     store.init()
     with (
         pytest.raises(StoreError) as caught,
-        store._locked(Holder.local(), 0, 0, foreign_keys=False) as conn,
+        store._db.locked(Holder.local(), 0, 0, foreign_keys=False) as conn,
         no_new_violations(conn),
     ):
         conn.exec_driver_sql(

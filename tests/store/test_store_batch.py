@@ -52,7 +52,7 @@ def _counting(store: Store) -> Iterator[list[str]]:
     def count(*args: Any) -> None:
         statements.append(args[2])
 
-    engine = store._get_engine()
+    engine = store._db.engine()
     event.listen(engine, "before_cursor_execute", count)
     try:
         yield statements

@@ -118,7 +118,7 @@ def test_a_reader_sees_the_apply_whose_lock_it_saw_released(
     the reader's snapshot is taken after that look, so it holds the whole apply (a snapshot
     taken before the look missed it on PostgreSQL, and SQLite removed the sidecar before the
     commit)."""
-    import opconf.store.store as store_module
+    import opconf.store.transactions as store_module
 
     name = "pg_holder" if seeded.backend == "postgresql" else "sqlite_holder"
     real = getattr(store_module, name)
