@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gc
 import importlib
 import logging
@@ -20,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, NoReturn, TextIO, cast
 
 from opconf import __version__, exitcodes, signals
+from opconf.commands._common import closing_stores
 from opconf.errors import InvalidFileError, OpconfError, file_error
 from opconf.visible import visible
 
@@ -158,9 +160,16 @@ def _print_error(exc: OpconfError, show_traceback: bool) -> int:
     return exc.exit_code
 
 
+@functools.cache
+def _parser() -> argparse.ArgumentParser:
+    """The parser, built once a process (~15 ms): ``main`` runs once a command, and many
+    times in one process in the tests. Parsing leaves it as it was."""
+    return build_parser()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     with signals.handled() as noted, _guarded_output():
-        parser = build_parser()
+        parser = _parser()
         args = parser.parse_args(argv)
         code = _run(args)
     note = signals.late_note(noted)
@@ -176,7 +185,8 @@ def _run(args: argparse.Namespace) -> int:
         # on stderr; the one-line error below already says it.
         root.addHandler(logging.NullHandler())
     try:
-        code: int = args.run(args)
+        with closing_stores():
+            code: int = args.run(args)
         return code
     except OpconfError as exc:
         return _print_error(exc, args.traceback)

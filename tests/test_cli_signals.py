@@ -51,13 +51,16 @@ def test_a_signal_during_the_write_rolls_it_back_and_says_so(
 
 
 def test_a_signal_outside_a_write_exits_with_its_code(
-    env: h.Env, monkeypatch: pytest.MonkeyPatch
+    env: h.Env, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     import opconf.commands.validate as validate_command
+    from opconf import cli
 
     env.write(h.small_config())
     real = validate_command.run
     monkeypatch.setattr(validate_command, "run", signalling(signal.SIGTERM, real))
+    cli._parser.cache_clear()  # the parser holds the command's run: build it again, and after
+    request.addfinalizer(cli._parser.cache_clear)
     run = env.run("validate")
     assert (run.code, run.out, run.err) == (143, "", "terminated (SIGTERM)\n")
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,17 +76,35 @@ def add_store_options(p: argparse.ArgumentParser) -> None:
 
 
 def open_store(args: argparse.Namespace) -> tuple[Project, Store]:
+    """The project and the store the options name. The store stays open until the command
+    ends (``closing_stores``, around every command): its transactions share a connection."""
     from opconf.store import Store
 
     project = load_project(args.project)
     url = resolve_store(project, args.store, args.target)
     mapping = resolve_mapping(project, args.store, args.target, getattr(args, "mapping", None))
     if mapping is None:
-        return project, Store(url)
-    from opconf.store.mapping import load
-    from opconf.store.url import backend_of
+        store = Store(url)
+    else:
+        from opconf.store.mapping import load
+        from opconf.store.url import backend_of
 
-    return project, Store(url, load(mapping, backend_of(url)))
+        store = Store(url, load(mapping, backend_of(url)))
+    _opened.append(store)
+    return project, store
+
+
+_opened: list[Store] = []
+
+
+@contextlib.contextmanager
+def closing_stores() -> Iterator[None]:
+    """Close every store opened in the block, however it ends."""
+    try:
+        yield
+    finally:
+        while _opened:
+            _opened.pop().close()
 
 
 def add_apply_options(p: argparse.ArgumentParser) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.pool import NullPool, StaticPool
+from sqlalchemy.pool import NullPool, QueuePool, StaticPool
 
 from opconf.errors import StoreError
 from opconf.store.lock import DEFAULT_BUSY_MS
@@ -29,15 +29,27 @@ CONNECT_TIMEOUT_SECONDS = 10
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url`` (no connection is made yet).
+    """An engine for ``url`` (no connection is made yet); ``dispose()`` closes its connections.
 
-    No pool: a command makes a few round trips, and every connection is closed as soon as
-    its block ends, so nothing lingers (or leaks) between calls.
+    PostgreSQL: one connection is kept between transactions, so that a command's reads and
+    its locked write share it (each new one costs a handshake, authentication and a server
+    process); a second one at the same time is closed when returned. Every session setting
+    opconf makes is its transaction's own (``SET LOCAL``, the transaction-level advisory
+    lock), and the pool rolls back on return: nothing carries over. A kept connection the
+    server has dropped is replaced before use (``pool_pre_ping``).
+    SQLite: no pool; opening the file is cheap.
     """
     target = driver_url(url)
     if backend_of(url) == "postgresql":
         args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": "opconf"}
-        return create_engine(target, connect_args=args, poolclass=NullPool)
+        return create_engine(
+            target,
+            connect_args=args,
+            poolclass=QueuePool,
+            pool_size=1,
+            max_overflow=-1,
+            pool_pre_ping=True,
+        )
     if sqlite_path(target) is None:  # in memory: one connection, or the database is gone
         engine = create_engine(
             target, poolclass=StaticPool, connect_args={"check_same_thread": False}

@@ -122,18 +122,19 @@ def read_meta(
 
 def init_schema(conn: Connection, where: str, layout: Layout = DEFAULT) -> str:
     """Create or upgrade the tables; returns a one-line summary."""
-    meta = read_meta(conn, where, layout)
+    tables = present(conn, layout)
+    meta = read_meta(conn, where, layout, tables)
     if meta is None:
         _refuse_incompatible(conn, where, layout)
-        created = missing_tables(present(conn, layout), layout)
-        _create(conn, layout)
+        created = missing_tables(tables, layout)
+        _create(conn, layout, tables)
         values = {"id": 1, "schema_version": SCHEMA_VERSION, "revision": 0}
         conn.execute(layout.opconf_meta.insert().values(values))
         return f"Initialised store schema v{SCHEMA_VERSION}; created {', '.join(created)}"
     _refuse_newer(meta.schema_version)
     if meta.schema_version == SCHEMA_VERSION:
-        missing = missing_tables(present(conn, layout), layout)
-        _create(conn, layout)
+        missing = missing_tables(tables, layout)
+        _create(conn, layout, tables)
         done = f"; created the missing tables {', '.join(missing)}" if missing else ""
         return f"Store schema v{SCHEMA_VERSION} is up to date{done}"
     _refuse_blocked(conn, where, layout)
@@ -170,16 +171,20 @@ def _refuse_blocked(conn: Connection, where: str, layout: Layout) -> None:
         )
 
 
-def _create(conn: Connection, layout: Layout) -> None:
-    """What is missing (checkfirst): existing tables are kept as they are. A mapped store
-    gets opconf's bookkeeping only, in its own schema: the CRM's tables are the CRM's."""
+def _create(conn: Connection, layout: Layout, tables: set[str]) -> None:
+    """The tables not among ``tables`` (:func:`present`'s logical names; under the write
+    lock, so still true): existing tables are kept as they are. A mapped store gets
+    opconf's bookkeeping only, in its own schema: the CRM's tables are the CRM's."""
     if not layout.mapped:
-        layout.metadata.create_all(conn)
+        missing = [table for name, table in layout.tables().items() if name not in tables]
+        layout.metadata.create_all(conn, tables=missing, checkfirst=False)
         return
-    for table in layout.bookkeeping():
+    for name, table in layout.tables().items():
+        if name not in _BOOKKEEPING or name in tables:
+            continue
         if table.schema is not None:
             conn.execute(CreateSchema(table.schema, if_not_exists=True))
-        table.create(conn, checkfirst=True)
+        table.create(conn)
 
 
 def check_schema(

@@ -5,6 +5,7 @@ the rest of opconf uses; this module is the part of it that holds connections.""
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Iterator
 
 from sqlalchemy import Connection, Engine
@@ -41,6 +42,7 @@ class Transactions:
         self.url = url
         self.file = sqlite_file(url)
         self._engine: Engine | None = None
+        self._dispose: weakref.finalize[[], Transactions] | None = None
 
     @property
     def display_url(self) -> str:
@@ -49,12 +51,14 @@ class Transactions:
     def engine(self) -> Engine:
         if self._engine is None:
             self._engine = make_engine(self.url)
+            # Dropped without close(), the store still closes the connection it keeps.
+            self._dispose = weakref.finalize(self, self._engine.dispose)
         return self._engine
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        if self._dispose is not None:
+            self._dispose()  # once: a finalizer runs at most once
+            self._engine = self._dispose = None
 
     def require_file(self) -> None:
         """Refuse a missing SQLite file rather than create an empty one by connecting."""
