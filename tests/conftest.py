@@ -22,6 +22,13 @@ except ImportError:
     from plan import helpers as h  # type: ignore[no-redef]
 
 
+@pytest.fixture(autouse=True)
+def _helper_connections_closed() -> Iterator[None]:
+    """The connection the helpers keep for a PostgreSQL store is closed when its test ends."""
+    yield
+    h.dispose_engines()
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[pg.Cluster]:
     """The session's PostgreSQL server (initdb once, ~2 s), stopped at the end."""
@@ -75,6 +82,20 @@ def env(
     data but no configuration objects, for the plan/apply CLI tests."""
     h.seed(store_url, h.reference_seed(tmp_path))
     return h.make_env(store_url, tmp_path / "repo", monkeypatch, capsys)
+
+
+@pytest.fixture
+def pg_env(
+    pg_cluster: pg.Cluster,
+    pg_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> h.Env:
+    """``env`` on PostgreSQL only."""
+    url = pg_cluster.url("opconf_test", schema=pg_cluster.create_schema("opconf_test"))
+    h.seed(url, h.reference_seed(tmp_path))
+    return h.make_env(url, tmp_path / "repo", monkeypatch, capsys)
 
 
 @pytest.fixture

@@ -120,6 +120,7 @@ class Copies:
             return target
         source = url.rsplit("/", 1)[1]
         name = f"{source}_copy{self._count}"
+        h.dispose_engines()  # a template database must have no session: the helpers' goes
         with self.cluster.admin() as conn:
             conn.execute(f"CREATE DATABASE {name} TEMPLATE {source}")
         self._databases.append(name)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -178,21 +177,6 @@ def test_freeze_errors_are_located(env: h.Env) -> None:
         "opconf.yaml:2:75: error OPC282 unknown time zone 'Mars/Base' (an IANA name, e.g."
         " America/Toronto or UTC) (freeze[0].timezone)",
     ]
-
-
-@pytest.fixture
-def pg_env(
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> h.Env:
-    """``env`` on PostgreSQL only (SQLite tables cannot gain a deferred constraint)."""
-    cluster = request.getfixturevalue("pg_cluster")
-    request.getfixturevalue("pg_url")
-    url = cluster.url("opconf_test", schema=cluster.create_schema("opconf_test"))
-    h.seed(url, h.reference_seed(tmp_path))
-    return h.make_env(url, tmp_path / "repo", monkeypatch, capsys)
 
 
 @pytest.mark.postgres

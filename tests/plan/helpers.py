@@ -6,6 +6,7 @@ never through opconf's own reader, so that a test compares what is really in the
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -20,7 +21,8 @@ from typing import Any, NamedTuple
 
 import pytest
 import yaml
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy.pool import NullPool
 
 from opconf.cli import main
 from opconf.freeze import Window, window_of
@@ -252,11 +254,16 @@ def big_config(products: int, groups: int, templates: int, tag: str = "") -> lis
 
 def reference_seed(folder: Path) -> Path:
     """A demo file with only the demo's CRM reference data (users, roles, product types)."""
+    path = folder / "crm-reference.yaml"
+    path.write_text(_reference_text(), encoding="utf-8")
+    return path
+
+
+@functools.cache
+def _reference_text() -> str:
     data = demo_data.load(demo_data.DEMO_FILE)
     keep = {k: data[k] for k in ("users", "coverageRoles", "productTypes")}
-    path = folder / "crm-reference.yaml"
-    path.write_text(yaml.safe_dump(keep, sort_keys=False), encoding="utf-8")
-    return path
+    return yaml.safe_dump(keep, sort_keys=False)
 
 
 def seed(url: str, *files: Path) -> None:
@@ -269,8 +276,30 @@ def seed(url: str, *files: Path) -> None:
         store.close()
 
 
-def engine_of(url: str) -> Any:
-    return create_engine(driver_url(url))
+_engines: dict[str, Engine] = {}
+_KEPT = 4
+
+
+def engine_of(url: str) -> Engine:
+    """The helpers' engine for ``url``, made once a test (an engine's first connection asks
+    PostgreSQL a few questions): on PostgreSQL it keeps one connection, which
+    ``dispose_engines`` closes when the test ends (tests/conftest.py), or sooner once the
+    test has used more stores than ``_KEPT``. SQLite: none kept (a test may replace the file)."""
+    engine = _engines.pop(url, None)
+    if engine is None:
+        if url.startswith("postgresql"):
+            engine = create_engine(driver_url(url), pool_size=1, pool_pre_ping=True)
+        else:
+            engine = create_engine(driver_url(url), poolclass=NullPool)
+        if len(_engines) >= _KEPT:  # a property test makes a store an example
+            _engines.pop(next(iter(_engines))).dispose()
+    _engines[url] = engine  # the most recent last
+    return engine
+
+
+def dispose_engines() -> None:
+    while _engines:
+        _engines.popitem()[1].dispose()
 
 
 def owned(table: str, kind: str) -> str:
@@ -281,34 +310,26 @@ def owned(table: str, kind: str) -> str:
 
 def sql(url: str, statement: str, **params: Any) -> list[Any]:
     """Run ``statement`` and commit; the rows, if any."""
-    engine = engine_of(url)
-    try:
-        with engine.begin() as conn:
-            result = conn.execute(text(statement), params)
-            return [tuple(r) for r in result] if result.returns_rows else []
-    finally:
-        engine.dispose()
+    with engine_of(url).begin() as conn:
+        result = conn.execute(text(statement), params)
+        return [tuple(r) for r in result] if result.returns_rows else []
 
 
 def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, sorted: two dumps are equal when the stores are."""
-    engine = engine_of(url)
-    try:
-        with engine.connect() as conn:
-            out = {}
-            for table in sorted(inspect(conn).get_table_names()):
-                rows = conn.execute(text(f'SELECT * FROM "{table}"')).mappings().all()
-                drop = VOLATILE.get(table, ())
-                out[table] = sorted(
-                    (
-                        tuple((k, _plain(v)) for k, v in sorted(r.items()) if k not in drop)
-                        for r in rows
-                    ),
-                    key=repr,
-                )
-            return out
-    finally:
-        engine.dispose()
+    with engine_of(url).connect() as conn:
+        out = {}
+        for table in sorted(inspect(conn).get_table_names()):
+            rows = conn.execute(text(f'SELECT * FROM "{table}"')).mappings().all()
+            drop = VOLATILE.get(table, ())
+            out[table] = sorted(
+                (
+                    tuple((k, _plain(v)) for k, v in sorted(r.items()) if k not in drop)
+                    for r in rows
+                ),
+                key=repr,
+            )
+        return out
 
 
 def _plain(value: Any) -> Any:
