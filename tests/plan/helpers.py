@@ -277,6 +277,7 @@ def seed(url: str, *files: Path) -> None:
 
 
 _engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
 _KEPT = 4
 
 
@@ -285,21 +286,23 @@ def engine_of(url: str) -> Engine:
     PostgreSQL a few questions): on PostgreSQL it keeps one connection, which
     ``dispose_engines`` closes when the test ends (tests/conftest.py), or sooner once the
     test has used more stores than ``_KEPT``. SQLite: none kept (a test may replace the file)."""
-    engine = _engines.pop(url, None)
-    if engine is None:
-        if url.startswith("postgresql"):
-            engine = create_engine(driver_url(url), pool_size=1, pool_pre_ping=True)
-        else:
-            engine = create_engine(driver_url(url), poolclass=NullPool)
-        if len(_engines) >= _KEPT:  # a property test makes a store an example
-            _engines.pop(next(iter(_engines))).dispose()
-    _engines[url] = engine  # the most recent last
-    return engine
+    with _engines_lock:  # a test's threads may share a store
+        engine = _engines.pop(url, None)
+        if engine is None:
+            if url.startswith("postgresql"):
+                engine = create_engine(driver_url(url), pool_size=1, pool_pre_ping=True)
+            else:
+                engine = create_engine(driver_url(url), poolclass=NullPool)
+            if len(_engines) >= _KEPT:  # a property test makes a store an example
+                _engines.pop(next(iter(_engines))).dispose()
+        _engines[url] = engine  # the most recent last
+        return engine
 
 
 def dispose_engines() -> None:
-    while _engines:
-        _engines.popitem()[1].dispose()
+    with _engines_lock:
+        while _engines:
+            _engines.popitem()[1].dispose()
 
 
 def owned(table: str, kind: str) -> str:
