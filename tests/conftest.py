@@ -61,14 +61,18 @@ def pg_url(pg_cluster: pg.Cluster) -> str:
         pytest.param("postgresql", marks=pytest.mark.postgres),
     ]
 )
-def store_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> Iterator[str]:
+def store_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> str:
     """A URL of a fresh, empty (uninitialised) store, once per backend."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/store/store.db"
-        return
-    cluster: pg.Cluster = request.getfixturevalue("pg_cluster")
-    request.getfixturevalue("pg_url")
-    yield cluster.url("opconf_test", schema=cluster.create_schema("opconf_test"))
+        return f"sqlite:///{tmp_path}/store/store.db"
+    url: str = request.getfixturevalue("pg_store")
+    return url
+
+
+@pytest.fixture
+def pg_store(pg_cluster: pg.Cluster, pg_url: str) -> str:
+    """The URL of a fresh, empty PostgreSQL store: a new schema of the session's database."""
+    return pg_cluster.url("opconf_test", schema=pg_cluster.create_schema("opconf_test"))
 
 
 @pytest.fixture
@@ -80,22 +84,18 @@ def env(
 ) -> h.Env:
     """A config repo (the working directory) and a store holding the demo's CRM reference
     data but no configuration objects, for the plan/apply CLI tests."""
-    h.seed(store_url, h.reference_seed(tmp_path))
-    return h.make_env(store_url, tmp_path / "repo", monkeypatch, capsys)
+    return _seeded_env(store_url, tmp_path, monkeypatch, capsys)
 
 
 @pytest.fixture
 def pg_env(
-    pg_cluster: pg.Cluster,
-    pg_url: str,
+    pg_store: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> h.Env:
     """``env`` on PostgreSQL only."""
-    url = pg_cluster.url("opconf_test", schema=pg_cluster.create_schema("opconf_test"))
-    h.seed(url, h.reference_seed(tmp_path))
-    return h.make_env(url, tmp_path / "repo", monkeypatch, capsys)
+    return _seeded_env(pg_store, tmp_path, monkeypatch, capsys)
 
 
 @pytest.fixture
@@ -103,6 +103,11 @@ def sqlite_env(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> h.Env:
     """``env`` on SQLite only."""
-    url = f"sqlite:///{tmp_path}/store.db"
+    return _seeded_env(f"sqlite:///{tmp_path}/store.db", tmp_path, monkeypatch, capsys)
+
+
+def _seeded_env(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> h.Env:
     h.seed(url, h.reference_seed(tmp_path))
     return h.make_env(url, tmp_path / "repo", monkeypatch, capsys)

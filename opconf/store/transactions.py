@@ -41,6 +41,8 @@ class Transactions:
         self.layout = layout
         self.url = url
         self.file = sqlite_file(url)
+        self.read_timeout = DEFAULT_STATEMENT_TIMEOUT
+        """Seconds a reading statement may take on PostgreSQL (a table locked by DDL)."""
         self._engine: Engine | None = None
         self._dispose: weakref.finalize[[], Transactions] | None = None
 
@@ -97,7 +99,7 @@ class Transactions:
                 conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             with conn.begin():
                 if self.backend == "postgresql":  # a table locked by DDL: never wait for ever
-                    set_timeouts(conn, DEFAULT_STATEMENT_TIMEOUT)
+                    set_timeouts(conn, self.read_timeout)
                 check = check_schema if bookkept else readable_meta
                 yield conn, check(conn, self.display_url, self.layout)
 

@@ -1,5 +1,5 @@
 """Fixtures for the fault tests: stores that can be copied exactly (``copies``, one backend
-per run), and a fresh PostgreSQL store (``pg_store``)."""
+per run)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,6 @@ try:
 except ImportError:  # tests/ is a package
     from tests.faults.faultlib import Copies  # type: ignore[no-redef]
 
-try:
-    from tests import pg
-except ImportError:
-    import pg  # type: ignore[no-redef]
-
 
 @pytest.fixture(
     params=[
@@ -30,9 +25,3 @@ def copies(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Copies]:
     stores = Copies(request.param, tmp_path, cluster)
     yield stores
     stores.close()
-
-
-@pytest.fixture
-def pg_store(pg_cluster: pg.Cluster, pg_url: str) -> str:
-    """A fresh PostgreSQL store (a schema of the session's database), as ``store_url`` makes."""
-    return pg_cluster.url("opconf_test", schema=pg_cluster.create_schema("opconf_test"))

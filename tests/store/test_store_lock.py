@@ -118,10 +118,10 @@ def test_a_reader_sees_the_apply_whose_lock_it_saw_released(
     the reader's snapshot is taken after that look, so it holds the whole apply (a snapshot
     taken before the look missed it on PostgreSQL, and SQLite removed the sidecar before the
     commit)."""
-    import opconf.store.transactions as store_module
+    import opconf.store.transactions as transactions
 
     name = "pg_holder" if seeded.backend == "postgresql" else "sqlite_holder"
-    real = getattr(store_module, name)
+    real = getattr(transactions, name)
     with h.lock_held(store_url, ALICE, writing=product("held")) as release:
 
         def committing_meanwhile(*args: object) -> Holder | None:
@@ -131,6 +131,6 @@ def test_a_reader_sees_the_apply_whose_lock_it_saw_released(
                 time.sleep(0.01)
             return holder
 
-        monkeypatch.setattr(store_module, name, committing_meanwhile)
+        monkeypatch.setattr(transactions, name, committing_meanwhile)
         settled = seeded.read_settled(lock_timeout=30)
     assert ("Product", "held") in settled.state.objects

@@ -12,7 +12,7 @@ from store_helpers import HOLDER, product, template
 
 from opconf import exitcodes
 from opconf.errors import StoreError
-from opconf.store import Store, transactions
+from opconf.store import Store
 from opconf.store.url import driver_url
 
 try:
@@ -137,8 +137,7 @@ def test_a_read_gives_up_on_a_locked_table(
     seeded: Store, store_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Readers (plan, history) are bounded by the default statement timeout too."""
-    # (the reading transaction's module: patched elsewhere, the test waits the real 60 s)
-    monkeypatch.setattr(transactions, "DEFAULT_STATEMENT_TIMEOUT", 0.2)
+    monkeypatch.setattr(seeded._db, "read_timeout", 0.2)
     with (
         crm_holds(store_url, "LOCK TABLE product IN ACCESS EXCLUSIVE MODE"),
         pytest.raises(StoreError) as caught,
